@@ -1,0 +1,195 @@
+// buildApp({ config, database }) → a Fastify instance with every module registered.
+// Tests call this directly and drive it with app.inject(); main.ts adds listen() and the job runner.
+import fs from 'node:fs';
+import path from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { z } from 'zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/index.ts';
+import { createKernel, type Actor, type Kernel } from './kernel/index.ts';
+import { AppError } from './kernel/errors.ts';
+import { resolveActor, SESSION_COOKIE } from './kernel/authenticate.ts';
+import { safeEqual } from './kernel/crypto.ts';
+import type { Clock } from './kernel/time.ts';
+import { modules } from './modules/index.ts';
+import { getPolicyCached } from './modules/security/security.service.ts';
+
+z.config(z.locales.zhCN());
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kernel: Kernel;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export interface BuildOptions {
+  config: Readonly<Config>;
+  database: Database;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Writes that need no CSRF token: they create the session (or there is none yet). */
+const CSRF_EXEMPT = new Set(['/api/auth/login']);
+
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config, database } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    // Deeply nested or huge query strings are cut off instead of parsed.
+    routerOptions: { maxParamLength: 200 },
+  });
+  const kernel = createKernel(config, database, app.log, opts.clock);
+  app.decorate('kernel', kernel);
+  app.decorateRequest('actor', null);
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerJsonParser(app);
+  registerErrorHandlers(app);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Frontline 一线 API', version: '1.0.0', description: '区疫情防控宣传工作平台的 HTTP 接口' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const auth = request.headers.authorization;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const { sessionIdleMinutes } = await getPolicyCached(kernel);
+    request.actor = await resolveActor(kernel.db, kernel.clock, sessionIdleMinutes, {
+      bearer,
+      sessionId: bearer ? undefined : request.cookies[SESSION_COOKIE],
+      ip: request.ip,
+    });
+    if (
+      request.actor?.via === 'session' &&
+      WRITE_METHODS.has(request.method) &&
+      !CSRF_EXEMPT.has(request.routeOptions.url ?? '')
+    ) {
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !safeEqual(header, request.actor.csrfToken ?? '')) {
+        throw new AppError('forbidden', 'CSRF 校验失败，请刷新页面后重试');
+      }
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    else {
+      reply.header('x-frame-options', 'DENY');
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
+      );
+    }
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const mod of modules) await app.register(mod.routes, { prefix: '/api' });
+  for (const mod of modules) mod.jobs?.(kernel);
+
+  await registerWeb(app, config.webDir);
+  return app;
+}
+
+function registerJsonParser(app: FastifyInstance) {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    if (body.length === 0) return done(null, undefined);
+    if (!isUtf8(body)) return done(new AppError('invalid_input', '请求体不是有效的 UTF-8 编码'), undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new AppError('invalid_input', '请求体不是有效的 JSON'), undefined);
+    }
+  });
+}
+
+const statusCodes: Record<number, AppError['code']> = {
+  400: 'invalid_input',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+const statusMessages: Record<number, string> = {
+  400: '请求无效',
+  404: '资源不存在',
+  413: '请求体过大',
+  415: '不支持的内容类型，请使用 application/json',
+  429: '请求过于频繁，请稍后再试',
+};
+
+function registerErrorHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        path: [String(err.validationContext ?? ''), ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        message: v.message,
+      }));
+      return reply.status(400).send({ error: { code: 'invalid_input', message: `输入有误：${details[0]?.path} ${details[0]?.message}`, details } });
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = statusCodes[status] ?? 'invalid_input';
+      return reply.status(status).send({ error: { code, message: statusMessages[status] ?? '请求无效' } });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal_error', message: '服务器内部错误，请稍后重试' } });
+  });
+}
+
+async function registerWeb(app: FastifyInstance, webDir: string) {
+  const index = path.join(webDir, 'index.html');
+  const hasWeb = fs.existsSync(index);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+      return reply.status(404).send({ error: { code: 'not_found', message: '资源不存在' } });
+    }
+    // The single-page app owns every other GET path.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

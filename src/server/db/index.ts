@@ -1,0 +1,84 @@
+// createDb(): one Kysely instance over embedded SQLite (a WAL file under the data folder) or
+// PostgreSQL (when DATABASE_URL is set). Everything above this file is engine-agnostic.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import type { DB } from './types.ts';
+import { migrations } from './migrations/index.ts';
+
+export type { DB } from './types.ts';
+export type Engine = 'sqlite' | 'postgres';
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+export type DbOrTrx = Kysely<DB> | Transaction<DB>;
+
+// int8 (COUNT, SUM, bigint columns) arrive as strings from pg; every count here fits a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  /** The SQLite file, for backup; undefined on PostgreSQL. */
+  sqliteFile?: string;
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  sqliteSync?: 'normal' | 'full';
+  poolSize?: number;
+}
+
+export class DbConnectError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(message);
+  }
+}
+
+export async function createDb(opts: DbOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw new DbConnectError('DATABASE_URL', `无法连接 PostgreSQL：${(err as Error).message}`);
+    }
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const file = path.join(opts.dataDir, 'frontline.db');
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(file);
+  } catch (err) {
+    throw new DbConnectError('FRONTLINE_DATA_DIR', `无法打开数据库文件 ${file}：${(err as Error).message}`);
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${opts.sqliteSync === 'full' ? 'FULL' : 'NORMAL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
+}
+
+/** Run pending migrations; returns the names applied. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

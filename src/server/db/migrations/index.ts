@@ -1,0 +1,7 @@
+// The ordered list of migrations. Each is timestamped and typed Kysely<any>; add new ones at the end.
+import type { Migration } from 'kysely';
+import * as m20261128_0001 from './20261128_0001_foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+  '20261128_0001_foundation': m20261128_0001,
+};

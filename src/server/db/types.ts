@@ -1,0 +1,111 @@
+// Table types for Kysely. Column names are snake_case as stored; presenters map them to camelCase.
+import type { Generated } from 'kysely';
+
+export interface OrgsTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  kind: string;
+  code: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface OrgClosureTable {
+  ancestor_id: string;
+  descendant_id: string;
+  depth: number;
+}
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  org_id: string;
+  password_hash: string;
+  disabled: number;
+  locked_until: string | null;
+  bootstrap: number;
+  password_changed_at: string;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  ip: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export interface LoginFailuresTable {
+  username: string;
+  count: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+export interface RateLimitsTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+export interface AuditEventsTable {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  ip: string | null;
+  detail: string | null;
+  algo: string;
+  prev_hash: string;
+  hash: string;
+}
+export interface JobsTable {
+  id: string;
+  type: string;
+  payload: string;
+  status: string;
+  run_at: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  lease_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  unique_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DB {
+  orgs: OrgsTable;
+  org_closure: OrgClosureTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  rate_limits: RateLimitsTable;
+  settings: SettingsTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,81 @@
+// Resolves who is calling: a session cookie (browser) or a Bearer API token (machines).
+// Sessions live in the database (so any instance can serve any request) and expire after the
+// configured idle time; only hashes of session ids and tokens are stored.
+import type { Db } from '../db/index.ts';
+import type { Actor } from './authz.ts';
+import { sha256Hex } from './crypto.ts';
+import { addMs, iso, MINUTE, type Clock } from './time.ts';
+
+export const SESSION_COOKIE = 'fl_session';
+export const TOKEN_PREFIX = 'fl_';
+// Touch last_seen_at at most once a minute: idle expiry needs no finer grain, and reads stay reads.
+const TOUCH_EVERY_MS = MINUTE;
+
+export interface Credentials {
+  sessionId?: string;
+  bearer?: string;
+  ip: string | null;
+}
+
+export async function loadRoles(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).orderBy('role').execute();
+  return rows.map((r) => r.role);
+}
+
+export async function resolveActor(db: Db, clock: Clock, idleMinutes: number, c: Credentials): Promise<Actor | null> {
+  const now = clock();
+  if (c.bearer) {
+    const row = await db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id as token_id', 't.last_used_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id', 'u.disabled', 'u.locked_until'])
+      .where('t.token_hash', '=', sha256Hex(c.bearer))
+      .where('t.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row || row.disabled || (row.locked_until && row.locked_until > iso(now))) return null;
+    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_EVERY_MS) {
+      await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', row.token_id).execute();
+    }
+    return {
+      userId: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      orgId: row.org_id,
+      roles: await loadRoles(db, row.id),
+      via: 'token',
+      ip: c.ip,
+    };
+  }
+  if (c.sessionId) {
+    const idHash = sha256Hex(c.sessionId);
+    const row = await db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['s.csrf_token', 's.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id', 'u.disabled', 'u.locked_until'])
+      .where('s.id_hash', '=', idHash)
+      .executeTakeFirst();
+    if (!row) return null;
+    const idleFor = now.getTime() - Date.parse(row.last_seen_at);
+    if (idleFor > idleMinutes * MINUTE || row.disabled || (row.locked_until && row.locked_until > iso(now))) {
+      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+      return null;
+    }
+    if (idleFor > TOUCH_EVERY_MS) {
+      await db.updateTable('sessions').set({ last_seen_at: iso(now) }).where('id_hash', '=', idHash).execute();
+    }
+    return {
+      userId: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      orgId: row.org_id,
+      roles: await loadRoles(db, row.id),
+      via: 'session',
+      sessionHash: idHash,
+      csrfToken: row.csrf_token,
+      ip: c.ip,
+    };
+  }
+  return null;
+}
+
+export const sessionExpiry = (clock: Clock, idleMinutes: number) => iso(addMs(clock(), -idleMinutes * MINUTE));

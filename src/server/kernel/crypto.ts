@@ -1,0 +1,50 @@
+// Hashing and secrets. The audit chain uses SHA-256, or SM3 when FRONTLINE_CRYPTO=sm
+// (Node's OpenSSL provides it). Passwords use scrypt with a per-password salt.
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+
+export type ChainAlgo = 'sha256' | 'sm3';
+
+export function assertAlgoAvailable(algo: ChainAlgo): void {
+  if (!crypto.getHashes().includes(algo)) {
+    throw new Error(`本机 OpenSSL 不支持 ${algo} 摘要算法`);
+  }
+}
+
+export const digestHex = (algo: ChainAlgo, data: string) => crypto.createHash(algo).update(data, 'utf8').digest('hex');
+export const sha256Hex = (data: string) => digestHex('sha256', data);
+
+/** URL-safe random token with `bytes` of entropy. */
+export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
+export const newId = () => crypto.randomUUID();
+
+// N=2^15 keeps a hash near 50 ms on the 2-core target machine: slow for guessing, fine for logins.
+const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const key = await scrypt(password.normalize('NFKC'), salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, saltB64, keyB64] = stored.split('$');
+  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
+  const expected = Buffer.from(keyB64, 'base64');
+  const key = await scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
+    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+  });
+  return crypto.timingSafeEqual(key, expected);
+}
+
+/** A hash that costs as much as a real check, for unknown usernames (no timing oracle). */
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+}

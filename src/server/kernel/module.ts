@@ -1,0 +1,18 @@
+// What a feature module provides: its routes (mounted under /api) and, optionally, its jobs.
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { Kernel } from './index.ts';
+
+export interface Module {
+  name: string;
+  routes: FastifyPluginAsync;
+  /** Register job handlers and schedules with kernel.jobs. */
+  jobs?: (kernel: Kernel) => void;
+}
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+/** Route-level validation for ids in paths: short, printable, no path tricks. */
+export const idParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: '无效的编号' }) });

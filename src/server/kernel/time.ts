@@ -1,0 +1,12 @@
+// Time helpers. Stored times are ISO-8601 UTC strings of fixed width, so they sort as text.
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+export const iso = (d: Date) => d.toISOString();
+export const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms);
+export const MINUTE = 60_000;
+
+/** Calendar date (YYYY-MM-DD) of an instant in the district's time zone. */
+export function localDate(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}

@@ -1,0 +1,20 @@
+// Every feature module, in mounting order. A new module adds one line here.
+import type { Module } from '../kernel/module.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { jobsRoutes } from './jobs/jobs.routes.ts';
+import { registerHousekeeping } from './jobs/jobs.service.ts';
+import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { securityRoutes } from './security/security.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+
+export const modules: Module[] = [
+  { name: 'health', routes: healthRoutes },
+  { name: 'auth', routes: authRoutes },
+  { name: 'orgs', routes: orgsRoutes },
+  { name: 'users', routes: usersRoutes },
+  { name: 'security', routes: securityRoutes },
+  { name: 'audit', routes: auditRoutes },
+  { name: 'jobs', routes: jobsRoutes, jobs: registerHousekeeping },
+];
