@@ -1,0 +1,158 @@
+// The signed-in frame: side menu (by role), header (title, language, user, logout), content outlet.
+// Below `md` the menu moves into a Drawer opened from the header, so it works on a village phone.
+import { LogoutOutlined, MenuOutlined, UserOutlined, DownOutlined } from '@ant-design/icons';
+import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
+import { Suspense, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useCurrentUser, useLogout } from '../features/auth/session';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { notifySuccess } from '../lib/notify';
+import { NAV_ITEMS, canOpen, selectedNavKey } from './navigation';
+
+const { Header, Sider, Content, Footer } = Layout;
+
+function Brand({ collapsed }: { collapsed?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className={collapsed ? 'brand brand-collapsed' : 'brand'}>
+      <span className="brand-mark" aria-hidden>
+        {t('app.name').slice(0, 1)}
+      </span>
+      {collapsed ? null : <span className="brand-text">{t('app.name')}</span>}
+    </div>
+  );
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const screens = Grid.useBreakpoint();
+  const isPhone = screens.md === false;
+  const [collapsed, setCollapsed] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  const menuItems = useMemo<MenuProps['items']>(
+    () =>
+      NAV_ITEMS.filter((item) => canOpen(item, user.roles)).map((item) => ({
+        key: item.path,
+        icon: item.icon,
+        label: t(item.labelKey),
+        'data-testid': `nav-${item.path === '/' ? 'home' : item.path.slice(1)}`,
+      })),
+    [t, user.roles],
+  );
+
+  const onMenuClick: MenuProps['onClick'] = ({ key }) => {
+    setDrawerOpen(false);
+    void navigate(key);
+  };
+
+  const menu = (
+    <Menu
+      mode="inline"
+      theme="dark"
+      selectedKeys={[selectedNavKey(location.pathname)]}
+      items={menuItems}
+      onClick={onMenuClick}
+      data-testid="side-menu"
+    />
+  );
+
+  const doLogout = () => {
+    logout.mutate(undefined, {
+      onSettled: () => {
+        notifySuccess(t('header.loggedOut'));
+        void navigate('/login', { replace: true });
+      },
+    });
+  };
+
+  const userItems: MenuProps['items'] = [
+    { key: 'account', icon: <UserOutlined />, label: t('nav.account') },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), danger: true },
+  ];
+
+  return (
+    <Layout className="app-layout">
+      {isPhone ? (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={256}
+          closable={false}
+          styles={{ body: { padding: 0, background: '#001529' }, header: { display: 'none' } }}
+          rootClassName="nav-drawer"
+        >
+          <Brand />
+          {menu}
+        </Drawer>
+      ) : (
+        <Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          breakpoint="lg"
+          width={216}
+          className="app-sider"
+        >
+          <Brand collapsed={collapsed} />
+          {menu}
+        </Sider>
+      )}
+      <Layout>
+        <Header className="app-header">
+          <div className="app-header-left">
+            {isPhone ? (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t('nav.open')}
+                onClick={() => setDrawerOpen(true)}
+                data-testid="nav-toggle"
+              />
+            ) : null}
+            <Typography.Text strong className="app-title" ellipsis>
+              {isPhone ? t('app.name') : t('app.title')}
+            </Typography.Text>
+          </div>
+          <div className="app-header-right">
+            <LanguageSwitch compact={isPhone} />
+            <Dropdown
+              menu={{
+                items: userItems,
+                onClick: ({ key }) => (key === 'logout' ? doLogout() : void navigate('/account')),
+              }}
+              trigger={['click']}
+            >
+              <Button type="text" className="user-button" aria-label={t('header.userMenu')} data-testid="user-menu">
+                <Avatar size="small" icon={<UserOutlined />} className="user-avatar" />
+                <span className="user-name" data-testid="user-display-name">
+                  {user.displayName}
+                </span>
+                <DownOutlined className="user-caret" />
+              </Button>
+            </Dropdown>
+          </div>
+        </Header>
+        <Content className="app-content">
+          <Suspense
+            fallback={
+              <div className="page-spin">
+                <Spin />
+              </div>
+            }
+          >
+            <Outlet />
+          </Suspense>
+        </Content>
+        <Footer className="app-footer">{t('app.footer')}</Footer>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,45 @@
+// Route guards: a session for everything but /login, and the page's roles for admin pages.
+import { Spin } from 'antd';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useSessionQuery } from '../features/auth/session';
+import { ForbiddenResult } from '../components/ResultPages';
+import { DataState } from '../components/DataState';
+import type { RoleCode } from '../lib/labels';
+import { canOpen } from './navigation';
+
+export function FullPageSpin() {
+  const { t } = useTranslation();
+  return (
+    <div className="full-page-center">
+      <Spin size="large" description={t('common.loading')}>
+        <div style={{ width: 120, height: 80 }} />
+      </Spin>
+    </div>
+  );
+}
+
+export function RequireSession({ children }: { children: ReactNode }) {
+  const session = useSessionQuery();
+  const location = useLocation();
+  if (session.isPending) return <FullPageSpin />;
+  if (session.isError) {
+    return (
+      <div className="full-page-center">
+        <DataState query={session}>{() => null}</DataState>
+      </div>
+    );
+  }
+  if (!session.data) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+export function RequireRole({ roles, children }: { roles: RoleCode[]; children: ReactNode }) {
+  const session = useSessionQuery();
+  if (!session.data || !canOpen({ roles }, session.data.user.roles)) return <ForbiddenResult />;
+  return <>{children}</>;
+}

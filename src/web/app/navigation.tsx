@@ -1,0 +1,44 @@
+// The pages of the admin shell and the roles that open them. The side menu and the route guards both
+// read this list, so a page is never in the menu for someone the server would refuse.
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  SafetyCertificateOutlined,
+  ScheduleOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { RoleCode } from '../lib/labels';
+import type { zhCN } from '../locales/zh-CN';
+
+export type NavItem = {
+  path: string;
+  labelKey: `nav.${keyof typeof zhCN.nav}`;
+  icon: ReactNode;
+  /** Any one of these roles opens the page; none listed means every signed-in user. */
+  roles?: RoleCode[];
+};
+
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
+  { path: '/orgs', labelKey: 'nav.orgs', icon: <ApartmentOutlined />, roles: ['admin'] },
+  { path: '/users', labelKey: 'nav.users', icon: <TeamOutlined />, roles: ['admin'] },
+  { path: '/security', labelKey: 'nav.security', icon: <SafetyCertificateOutlined />, roles: ['security_admin'] },
+  { path: '/audit', labelKey: 'nav.audit', icon: <AuditOutlined />, roles: ['auditor'] },
+  { path: '/jobs', labelKey: 'nav.jobs', icon: <ScheduleOutlined />, roles: ['admin'] },
+  { path: '/account', labelKey: 'nav.account', icon: <UserOutlined /> },
+];
+
+export function canOpen(item: Pick<NavItem, 'roles'>, roles: string[]): boolean {
+  return !item.roles || item.roles.some((role) => roles.includes(role));
+}
+
+/** The menu key for a location: the nav item whose path is the longest prefix of it. */
+export function selectedNavKey(pathname: string): string {
+  const match = NAV_ITEMS.filter((item) =>
+    item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(`${item.path}/`),
+  ).sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.path ?? '';
+}

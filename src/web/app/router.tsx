@@ -1,0 +1,47 @@
+// Routes. Pages are lazy so the login screen and the shell load without every admin page's code.
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './AppLayout';
+import { FullPageSpin, RequireRole, RequireSession } from './guards';
+import { NotFoundResult } from '../components/ResultPages';
+import type { RoleCode } from '../lib/labels';
+
+const LoginPage = lazy(() => import('../pages/LoginPage'));
+const HomePage = lazy(() => import('../pages/HomePage'));
+const OrgsPage = lazy(() => import('../pages/OrgsPage'));
+const UsersPage = lazy(() => import('../pages/UsersPage'));
+const SecurityPage = lazy(() => import('../pages/SecurityPage'));
+const AuditPage = lazy(() => import('../pages/AuditPage'));
+const JobsPage = lazy(() => import('../pages/JobsPage'));
+const AccountPage = lazy(() => import('../pages/AccountPage'));
+
+const withRoles = (roles: RoleCode[], page: ReactNode) => <RequireRole roles={roles}>{page}</RequireRole>;
+
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    element: (
+      <Suspense fallback={<FullPageSpin />}>
+        <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'orgs', element: withRoles(['admin'], <OrgsPage />) },
+      { path: 'users', element: withRoles(['admin'], <UsersPage />) },
+      { path: 'security', element: withRoles(['security_admin'], <SecurityPage />) },
+      { path: 'audit', element: withRoles(['auditor'], <AuditPage />) },
+      { path: 'jobs', element: withRoles(['admin'], <JobsPage />) },
+      { path: 'account', element: <AccountPage /> },
+      { path: '*', element: <NotFoundResult /> },
+    ],
+  },
+]);

@@ -1,0 +1,5 @@
+import { AuditLog } from '../features/audit/AuditLog';
+
+export default function AuditPage() {
+  return <AuditLog />;
+}

@@ -1,0 +1,5 @@
+import { JobsTable } from '../features/jobs/JobsTable';
+
+export default function JobsPage() {
+  return <JobsTable />;
+}

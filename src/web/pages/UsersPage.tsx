@@ -1,0 +1,5 @@
+import { UsersConsole } from '../features/users/UsersConsole';
+
+export default function UsersPage() {
+  return <UsersConsole />;
+}
