@@ -42,7 +42,8 @@ export function webBuildReason() {
   if (!fs.existsSync(srcWeb) || !fs.existsSync(config)) return null; // no web app (yet)
   const built = mtime(OUT);
   if (!built) return 'dist/web/index.html is missing';
-  const inputs = [newestMtime(srcWeb), mtime(config), mtime(path.join(ROOT, 'index.html'))];
+  // package-lock.json: a dependency upgrade (antd, react, …) changes the bundle too.
+  const inputs = [newestMtime(srcWeb), mtime(config), mtime(path.join(ROOT, 'package-lock.json'))];
   if (Math.max(...inputs) > built) return 'web sources changed since the last build';
   return null;
 }
