@@ -47,6 +47,7 @@ const envSchema = z.object({
   FRONTLINE_SQLITE_SYNC: z.enum(['normal', 'full']).default('normal'),
   FRONTLINE_LOGIN_RATE_PER_MINUTE: int(60, 30, 100000),
   FRONTLINE_WEB_DIR: z.string().optional(),
+  FRONTLINE_PASSWORD_HASH_COST: int(15, 10, 18),
 });
 
 export interface Config {
@@ -66,6 +67,7 @@ export interface Config {
   sqliteSync: 'normal' | 'full';
   loginRatePerMinute: number;
   webDir: string;
+  passwordHashCost: number;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +104,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSync: e.FRONTLINE_SQLITE_SYNC,
     loginRatePerMinute: e.FRONTLINE_LOGIN_RATE_PER_MINUTE,
     webDir: path.resolve(e.FRONTLINE_WEB_DIR ?? 'dist/web'),
+    passwordHashCost: e.FRONTLINE_PASSWORD_HASH_COST,
   });
 }

@@ -20,13 +20,20 @@ export const sha256Hex = (data: string) => digestHex('sha256', data);
 export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
 export const newId = () => crypto.randomUUID();
 
-// N=2^15 keeps a hash near 50 ms on the 2-core target machine: slow for guessing, fine for logins.
-const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+// Cost is log2(N) with r=8, p=1 (config FRONTLINE_PASSWORD_HASH_COST, default 15: 32 MiB and
+// ~100–200 ms on the 2-core target). Parameters travel with each hash, so the cost can be raised
+// later without breaking stored passwords.
+const MAXMEM = 256 * 1024 * 1024;
+let defaultCost = 15;
+export function setPasswordHashCost(cost: number) {
+  defaultCost = cost;
+}
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = defaultCost): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password.normalize('NFKC'), salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const N = 2 ** cost;
+  const key = await scrypt(password.normalize('NFKC'), salt, 32, { N, r: 8, p: 1, maxmem: MAXMEM });
+  return `scrypt$${N}$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -34,14 +41,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, 'base64');
   const key = await scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+    N: Number(n), r: Number(r), p: Number(p), maxmem: MAXMEM,
   });
   return crypto.timingSafeEqual(key, expected);
 }
 
 /** A hash that costs as much as a real check, for unknown usernames (no timing oracle). */
-export const DUMMY_PASSWORD_HASH =
-  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+export const dummyPasswordHash = () => `scrypt$${2 ** defaultCost}$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);

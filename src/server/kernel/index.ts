@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Database, Db, Engine } from '../db/index.ts';
 import { AuditLog } from './audit.ts';
 import { Authz } from './authz.ts';
-import { assertAlgoAvailable, type ChainAlgo } from './crypto.ts';
+import { assertAlgoAvailable, setPasswordHashCost, type ChainAlgo } from './crypto.ts';
 import { JobRunner } from './jobs.ts';
 import { systemClock, type Clock } from './time.ts';
 
@@ -22,6 +22,7 @@ export interface Kernel {
 export function createKernel(config: Readonly<Config>, database: Database, log: FastifyBaseLogger, clock: Clock = systemClock): Kernel {
   const algo: ChainAlgo = config.crypto === 'sm' ? 'sm3' : 'sha256';
   assertAlgoAvailable(algo);
+  setPasswordHashCost(config.passwordHashCost);
   const audit = new AuditLog(database.db, database.engine, algo, clock);
   return {
     config,

@@ -2,7 +2,7 @@
 // failed logins count per username (known or not) and lock it; each address is throttled too.
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
-import { DUMMY_PASSWORD_HASH, hashPassword, newId, randomToken, sha256Hex, verifyPassword } from '../../kernel/crypto.ts';
+import { dummyPasswordHash, hashPassword, newId, randomToken, sha256Hex, verifyPassword } from '../../kernel/crypto.ts';
 import { TOKEN_PREFIX } from '../../kernel/authenticate.ts';
 import { iso } from '../../kernel/time.ts';
 import { checkPassword, getPolicy, lockoutState, recordLoginFailure } from '../security/security.service.ts';
@@ -40,7 +40,7 @@ export async function login(kernel: Kernel, input: { username: string; password:
     throw new AppError('account_locked', `该账号因多次登录失败已被锁定，请于 ${formatUntil(lock.until!, kernel.config.timeZone)} 后再试`);
   }
   const user = await findUserByUsername(kernel.db, username);
-  const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  const ok = await verifyPassword(input.password, user?.password_hash ?? dummyPasswordHash());
   const policy = await getPolicy(kernel);
   if (!user || !ok) {
     await kernel.db.transaction().execute(async (trx) => {
