@@ -1,6 +1,6 @@
 // The signed-in frame: side menu (by role), header (title, language, user, logout), content outlet.
 // Below `md` the menu moves into a Drawer opened from the header, so it works on a village phone.
-import { LogoutOutlined, MenuOutlined, UserOutlined, DownOutlined } from '@ant-design/icons';
+import { FlagFilled, LogoutOutlined, MenuOutlined, UserOutlined, DownOutlined } from '@ant-design/icons';
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +17,7 @@ function Brand({ collapsed }: { collapsed?: boolean }) {
   return (
     <div className={collapsed ? 'brand brand-collapsed' : 'brand'}>
       <span className="brand-mark" aria-hidden>
-        {t('app.name').slice(0, 1)}
+        <FlagFilled />
       </span>
       {collapsed ? null : <span className="brand-text">{t('app.name')}</span>}
     </div>

@@ -13,9 +13,7 @@ export function FullPageSpin() {
   const { t } = useTranslation();
   return (
     <div className="full-page-center">
-      <Spin size="large" description={t('common.loading')}>
-        <div style={{ width: 120, height: 80 }} />
-      </Spin>
+      <Spin size="large" aria-label={t('common.loading')} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import {
   jobStatusLabel,
   orgKindLabel,
   roleLabel,
+  sortRoles,
   userStatusLabel,
 } from '../lib/labels';
 
@@ -16,7 +17,7 @@ export function RoleTags({ roles }: { roles: string[] }) {
   if (roles.length === 0) return <span className="muted">{t('common.none')}</span>;
   return (
     <span className="tag-list">
-      {roles.map((role) => (
+      {sortRoles(roles).map((role) => (
         <Tag key={role} color={role === 'admin' || role === 'security_admin' || role === 'auditor' ? 'geekblue' : 'blue'}>
           {roleLabel(t, role)}
         </Tag>

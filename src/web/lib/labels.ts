@@ -29,6 +29,22 @@ export function jobStatusLabel(t: TFunction, status: string): string {
   return has(zhCN.jobs.statuses, status) ? t(`jobs.statuses.${status as JobStatus}`) : status;
 }
 
+/** Audit actions are dotted codes (user.create); the label table keys them with underscores. */
+export function auditActionLabel(t: TFunction, action: string): string {
+  if (action.startsWith('denied.')) return t('audit.deniedAction', { permission: action.slice('denied.'.length) });
+  const key = action.replace(/\./g, '_');
+  return has(zhCN.audit.actions, key) ? t(`audit.actions.${key as keyof typeof zhCN.audit.actions}`) : action;
+}
+
+/** Roles in catalogue order, so every list of tags reads the same way. */
+export function sortRoles(roles: string[]): string[] {
+  const rank = (role: string) => {
+    const index = (ROLE_CODES as string[]).indexOf(role);
+    return index < 0 ? ROLE_CODES.length : index;
+  };
+  return [...roles].sort((a, b) => rank(a) - rank(b));
+}
+
 export function auditOutcomeLabel(t: TFunction, outcome: string): string {
   return has(zhCN.audit.outcomes, outcome)
     ? t(`audit.outcomes.${outcome as keyof typeof zhCN.audit.outcomes}`)

@@ -1,5 +1,5 @@
 // Personal API tokens: list, create (the secret is shown exactly once), revoke.
-import { DeleteOutlined, KeyOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Popconfirm, Space, Table, Typography, type TableColumnsType } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -40,7 +40,7 @@ export function ApiTokens() {
       key: 'lastUsedAt',
       title: t('account.lastUsed'),
       dataIndex: 'lastUsedAt',
-      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.never')}</span>),
+      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.neverUsed')}</span>),
     },
     {
       key: 'actions',
@@ -69,12 +69,12 @@ export function ApiTokens() {
       <Form form={form} layout="inline" onFinish={({ name }) => create.mutate(name.trim())} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item
           name="name"
-          rules={[{ required: true, whitespace: true, max: 64, message: t('common.required', { field: t('account.tokenName') }) }]}
+          rules={[{ required: true, whitespace: true, max: 60, message: t('common.required', { field: t('account.tokenName') }) }]}
           style={{ flex: '1 1 200px' }}
         >
-          <Input placeholder={t('account.tokenNamePlaceholder')} maxLength={64} data-testid="token-name" />
+          <Input placeholder={t('account.tokenNamePlaceholder')} maxLength={60} data-testid="token-name" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" icon={<KeyOutlined />} loading={create.isPending} data-testid="token-create">
+        <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={create.isPending} data-testid="token-create">
           {t('account.createToken')}
         </Button>
       </Form>

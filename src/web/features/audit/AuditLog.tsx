@@ -5,12 +5,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
-import { auditOutcomeLabel } from '../../lib/labels';
+import { auditActionLabel, auditOutcomeLabel } from '../../lib/labels';
 import { useAuditEvents, useVerifyAudit, type AuditEvent, type AuditFilter } from './audit.api';
 
 const LIMITS = [50, 100, 200, 500];
 
-const OUTCOME_COLORS: Record<string, string> = { success: 'success', failure: 'error', denied: 'warning' };
+const OUTCOME_COLORS: Record<string, string> = { ok: 'success', failed: 'error', denied: 'warning' };
 
 function VerifyResult({ verify }: { verify: ReturnType<typeof useVerifyAudit> }) {
   const { t } = useTranslation();
@@ -46,7 +46,17 @@ export function AuditLog() {
     { key: 'seq', title: t('audit.seq'), dataIndex: 'seq', width: 80 },
     { key: 'at', title: t('audit.at'), dataIndex: 'at', width: 180, render: (at: string) => formatDateTime(at) },
     { key: 'actor', title: t('audit.actor'), dataIndex: 'actor', render: (v: string) => <span className="mono">{v}</span> },
-    { key: 'action', title: t('audit.action'), dataIndex: 'action', render: (v: string) => <Tag className="mono">{v}</Tag> },
+    {
+      key: 'action',
+      title: t('audit.action'),
+      dataIndex: 'action',
+      render: (v: string) => (
+        <span className="audit-action">
+          {auditActionLabel(t, v)}
+          <span className="muted mono">{v}</span>
+        </span>
+      ),
+    },
     {
       key: 'target',
       title: t('audit.target'),
@@ -125,6 +135,14 @@ export function AuditLog() {
           loading={events.isPending || events.isFetching}
           pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
           scroll={{ x: 'max-content' }}
+          expandable={{
+            rowExpandable: (event) => event.detail !== null && event.detail !== undefined,
+            expandedRowRender: (event) => (
+              <pre className="mono audit-detail" aria-label={t('audit.detail')}>
+                {JSON.stringify(event.detail, null, 2)}
+              </pre>
+            ),
+          }}
           data-testid="audit-table"
         />
       </Card>

@@ -10,6 +10,7 @@ export type AuditEvent = {
   target: string | null;
   outcome: string;
   ip: string | null;
+  detail?: unknown;
 };
 
 export type AuditFilter = { limit: number; action?: string; actor?: string };

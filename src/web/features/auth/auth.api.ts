@@ -7,20 +7,19 @@ export type SessionUser = {
   username: string;
   displayName: string;
   orgId: string;
+  orgName?: string;
   roles: string[];
 };
 
-export type Session = { user: SessionUser; csrfToken: string };
+export type Session = { user: SessionUser; csrfToken: string | null };
 
 export type ApiToken = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
 
 export async function fetchSession(): Promise<Session | null> {
   try {
-    const session = await http.get<{ user: SessionUser; csrfToken?: string }>('/auth/me', {
-      allowUnauthenticated: true,
-    });
-    if (session.csrfToken) setCsrfToken(session.csrfToken);
-    return { user: session.user, csrfToken: session.csrfToken ?? '' };
+    const session = await http.get<Session>('/auth/me', { allowUnauthenticated: true });
+    setCsrfToken(session.csrfToken ?? null);
+    return session;
   } catch (error) {
     if (isHttpError(error, 401)) {
       setCsrfToken(null);
@@ -31,7 +30,7 @@ export async function fetchSession(): Promise<Session | null> {
 }
 
 export async function login(input: { username: string; password: string }): Promise<Session> {
-  const session = await http.post<Session>('/auth/login', input, { allowUnauthenticated: true });
+  const session = await http.post<Session & { csrfToken: string }>('/auth/login', input, { allowUnauthenticated: true });
   setCsrfToken(session.csrfToken);
   return session;
 }

@@ -54,7 +54,7 @@ export function Welcome() {
       </Card>
 
       <Row gutter={[16, 16]}>
-        <Col xs={24} sm={12} lg={8}>
+        <Col xs={12} lg={8}>
           <Card>
             <Statistic
               title={t('home.orgCount')}
@@ -67,7 +67,7 @@ export function Welcome() {
           </Card>
         </Col>
         {isAdmin ? (
-          <Col xs={24} sm={12} lg={8}>
+          <Col xs={12} lg={8}>
             <Card>
               <Statistic
                 title={t('home.userCount')}

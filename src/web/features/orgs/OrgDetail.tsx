@@ -1,10 +1,11 @@
 // The selected org: its facts, its direct children, and the add-child / rename actions.
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Empty, Table, Typography } from 'antd';
+import { Button, Card, Descriptions, Empty, Table, Tooltip, Typography } from 'antd';
+import { orgKindLabel } from '../../lib/labels';
 import { useTranslation } from 'react-i18next';
 import { OrgKindTag } from '../../components/Tags';
 import type { Org } from './orgs.api';
-import { countDescendants, type OrgNode } from './orgs.tree';
+import { childKindsOf, countDescendants, type OrgNode } from './orgs.tree';
 
 export function OrgDetail({
   node,
@@ -27,6 +28,7 @@ export function OrgDetail({
       </Card>
     );
   }
+  const canHaveChildren = childKindsOf(node.kind).length > 0;
   return (
     <Card
       title={
@@ -58,14 +60,23 @@ export function OrgDetail({
 
       <div className="org-children-head">
         <Typography.Text strong>{t('orgs.children')}</Typography.Text>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => onAddChild(node)} data-testid="org-add-child">
-          {t('orgs.addChild')}
-        </Button>
+        <Tooltip title={canHaveChildren ? undefined : t('orgs.noChildKinds', { kind: orgKindLabel(t, node.kind) })}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => onAddChild(node)}
+            disabled={!canHaveChildren}
+            data-testid="org-add-child"
+          >
+            {t('orgs.addChild')}
+          </Button>
+        </Tooltip>
       </div>
-      <Table<OrgNode>
+      <Table<Org & { childCount: number }>
         size="small"
         rowKey="id"
-        dataSource={node.children}
+        // Plain rows: a `children` field would make antd draw a tree table.
+        dataSource={node.children.map(({ children, ...org }) => ({ ...org, childCount: children.length }))}
         pagination={node.children.length > 10 ? { pageSize: 10, size: 'small' } : false}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} /> }}
         onRow={(child) => ({ onClick: () => onSelect(child.id), style: { cursor: 'pointer' } })}

@@ -3,10 +3,13 @@
 import { Form, Input, Modal, Select, type ButtonProps } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ORG_KINDS, orgKindLabel } from '../../lib/labels';
+import { orgKindLabel } from '../../lib/labels';
 import { notifySuccess } from '../../lib/notify';
 import { useCreateOrg, useUpdateOrg, type Org } from './orgs.api';
-import { suggestedChildKind } from './orgs.tree';
+import { childKindsOf } from './orgs.tree';
+
+/** The server's code rule (orgs.schema.ts). */
+const CODE_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 type Values = { name: string; kind: string; code?: string };
 
@@ -30,7 +33,7 @@ export function OrgFormModal({
   useEffect(() => {
     if (!mode) return;
     form.resetFields();
-    if (mode.type === 'create') form.setFieldsValue({ name: '', kind: suggestedChildKind(mode.parent.kind), code: '' });
+    if (mode.type === 'create') form.setFieldsValue({ name: '', kind: childKindsOf(mode.parent.kind)[0], code: '' });
     else form.setFieldsValue({ name: mode.org.name, kind: mode.org.kind, code: mode.org.code ?? '' });
   }, [mode, form]);
 
@@ -50,7 +53,7 @@ export function OrgFormModal({
       );
     } else {
       updateOrg.mutate(
-        { id: mode.org.id, changes: { name, ...(code && code !== mode.org.code ? { code } : {}) } },
+        { id: mode.org.id, changes: { name, ...((code ?? null) !== mode.org.code ? { code: code ?? null } : {}) } },
         {
           onSuccess: (org) => {
             notifySuccess(t('orgs.updated'));
@@ -60,6 +63,8 @@ export function OrgFormModal({
       );
     }
   };
+
+  const kinds = mode?.type === 'create' ? childKindsOf(mode.parent.kind) : mode ? [mode.org.kind] : [];
 
   const title =
     mode?.type === 'create' ? t('orgs.addChildTitle', { parent: mode.parent.name }) : t('orgs.renameTitle');
@@ -80,9 +85,12 @@ export function OrgFormModal({
         <Form.Item
           name="name"
           label={t('orgs.name')}
-          rules={[{ required: true, whitespace: true, max: 100, message: t('common.required', { field: t('orgs.name') }) }]}
+          rules={[
+            { required: true, whitespace: true, message: t('common.required', { field: t('orgs.name') }) },
+            { max: 60 },
+          ]}
         >
-          <Input data-testid="org-form-name" maxLength={100} autoFocus />
+          <Input data-testid="org-form-name" maxLength={60} autoFocus />
         </Form.Item>
         <Form.Item
           name="kind"
@@ -92,11 +100,11 @@ export function OrgFormModal({
           <Select
             data-testid="org-form-kind"
             disabled={mode?.type === 'rename'}
-            options={ORG_KINDS.map((kind) => ({ value: kind, label: orgKindLabel(t, kind) }))}
+            options={kinds.map((kind) => ({ value: kind, label: orgKindLabel(t, kind) }))}
           />
         </Form.Item>
-        <Form.Item name="code" label={t('orgs.code')} extra={t('orgs.codeHint')} rules={[{ max: 64 }]}>
-          <Input data-testid="org-form-code" maxLength={64} />
+        <Form.Item name="code" label={t('orgs.code')} extra={t('orgs.codeHint')} rules={[{ pattern: CODE_PATTERN, message: t('orgs.codeRule') }]}>
+          <Input data-testid="org-form-code" maxLength={32} />
         </Form.Item>
         <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>

@@ -11,7 +11,7 @@ export type Org = {
 };
 
 export type NewOrg = { parentId: string; name: string; kind: string; code?: string };
-export type OrgChanges = { name?: string; code?: string };
+export type OrgChanges = { name?: string; code?: string | null };
 
 export const orgsKey = ['orgs'] as const;
 

@@ -59,15 +59,19 @@ export function findNode(roots: OrgNode[], id: string): OrgNode | undefined {
   return undefined;
 }
 
-/** The kind a new child most likely has, so the form starts on the usual answer. */
-export function suggestedChildKind(parentKind: string): string {
+/**
+ * Which kinds may be created under a parent of the given kind — the server's rule (ALLOWED_PARENTS in
+ * orgs.schema.ts): district → township/street → village/community; departments under a district or
+ * township; media under a district. The first entry is the usual answer.
+ */
+export function childKindsOf(parentKind: string): string[] {
   switch (parentKind) {
     case 'district':
-      return 'township';
+      return ['township', 'department', 'media'];
     case 'township':
-      return 'village';
+      return ['village', 'community', 'department'];
     default:
-      return 'department';
+      return [];
   }
 }
 

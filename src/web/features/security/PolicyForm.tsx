@@ -17,11 +17,12 @@ export function PolicyForm() {
   }, [policy.data, form]);
 
   const fields: { name: keyof SecurityPolicy; min: number; max: number; unit: string }[] = [
-    { name: 'minLength', min: 8, max: 128, unit: t('security.charsUnit') },
-    { name: 'minClasses', min: 1, max: 4, unit: t('security.classesUnit') },
-    { name: 'maxFailures', min: 1, max: 100, unit: t('security.timesUnit') },
-    { name: 'lockMinutes', min: 1, max: 24 * 60, unit: t('security.minutesUnit') },
-    { name: 'sessionIdleMinutes', min: 5, max: 7 * 24 * 60, unit: t('security.minutesUnit') },
+    // The server's floors (security.schema.ts): the policy can be tightened, never relaxed below them.
+    { name: 'minLength', min: 10, max: 64, unit: t('security.charsUnit') },
+    { name: 'minClasses', min: 3, max: 4, unit: t('security.classesUnit') },
+    { name: 'maxFailures', min: 3, max: 10, unit: t('security.timesUnit') },
+    { name: 'lockMinutes', min: 5, max: 24 * 60, unit: t('security.minutesUnit') },
+    { name: 'sessionIdleMinutes', min: 5, max: 24 * 60, unit: t('security.minutesUnit') },
   ];
 
   return (

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { UserStatusTag } from '../../components/Tags';
 import { formatDateTime } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
+import { useCurrentUser } from '../auth/session';
 import { useOrgs } from '../orgs/orgs.api';
 import { useLockUser, useResetPassword, useUnlockUser, useUsers, type User } from '../users/users.api';
 import { passwordRules, usePasswordRule } from './security.api';
@@ -71,6 +72,7 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
 
 export function SecurityAccounts() {
   const { t } = useTranslation();
+  const me = useCurrentUser();
   const users = useUsers();
   const orgs = useOrgs();
   const lock = useLockUser();
@@ -102,7 +104,7 @@ export function SecurityAccounts() {
       title: t('users.lastLogin'),
       dataIndex: 'lastLoginAt',
       responsive: ['lg'],
-      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.never')}</span>),
+      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.neverLoggedIn')}</span>),
     },
     {
       key: 'actions',
@@ -127,7 +129,7 @@ export function SecurityAccounts() {
               cancelText={t('common.cancel')}
               onConfirm={() => lock.mutateAsync(user.id).then(() => notifySuccess(t('security.lockedDone')))}
             >
-              <Button type="link" size="small" danger icon={<LockOutlined />} disabled={user.status === 'disabled'}>
+              <Button type="link" size="small" danger icon={<LockOutlined />} disabled={user.status === 'disabled' || user.id === me.id}>
                 {t('security.lock')}
               </Button>
             </Popconfirm>

@@ -9,6 +9,10 @@ import { OrgTreeSelect } from '../orgs/OrgTreeSelect';
 import { passwordRules, usePasswordRule } from '../security/security.api';
 import { useCreateUser, useUpdateUser, type User } from './users.api';
 
+/** The server's rules (users.schema.ts, kernel/roles.ts), checked here first for a quicker answer. */
+const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
+const SEPARATED_ROLES = ['admin', 'security_admin', 'auditor'];
+
 type Values = {
   username: string;
   displayName: string;
@@ -108,21 +112,33 @@ export function UserFormModal({ mode, onClose }: { mode: UserFormMode | null; on
         <Form.Item
           name="username"
           label={t('users.username')}
-          rules={[{ required: true, whitespace: true, max: 64, message: t('common.required', { field: t('users.username') }) }]}
+          extra={isCreate ? t('users.usernameRule') : undefined}
+          rules={[
+            { required: true, message: t('common.required', { field: t('users.username') }) },
+            { pattern: USERNAME_PATTERN, message: t('users.usernameRule') },
+          ]}
         >
-          <Input data-testid="user-form-username" disabled={!isCreate} autoComplete="off" maxLength={64} />
+          <Input data-testid="user-form-username" disabled={!isCreate} autoComplete="off" maxLength={32} />
         </Form.Item>
         <Form.Item
           name="displayName"
           label={t('users.displayName')}
-          rules={[{ required: true, whitespace: true, max: 64, message: t('common.required', { field: t('users.displayName') }) }]}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('users.displayName') }) }]}
         >
-          <Input data-testid="user-form-displayName" maxLength={64} />
+          <Input data-testid="user-form-displayName" maxLength={50} />
         </Form.Item>
         <Form.Item name="orgId" label={t('users.org')} rules={[{ required: true, message: t('common.select', { field: t('users.org') }) }]}>
           <OrgTreeSelect testId="user-form-org" />
         </Form.Item>
-        <Form.Item name="roles" label={t('users.roles')} rules={[{ required: true, type: 'array', min: 1, message: t('common.select', { field: t('users.roles') }) }]}>
+        <Form.Item name="roles" label={t('users.roles')} rules={[
+            { required: true, type: 'array', min: 1, message: t('common.select', { field: t('users.roles') }) },
+            {
+              validator: async (_, roles: string[] | undefined) => {
+                if ((roles ?? []).filter((r) => SEPARATED_ROLES.includes(r)).length > 1) throw new Error(t('users.separation'));
+              },
+            },
+          ]}
+        >
           <Select
             mode="multiple"
             data-testid="user-form-roles"

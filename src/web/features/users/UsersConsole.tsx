@@ -66,7 +66,7 @@ export function UsersConsole() {
       dataIndex: 'lastLoginAt',
       responsive: ['xl'],
       sorter: (a, b) => (a.lastLoginAt ?? '').localeCompare(b.lastLoginAt ?? ''),
-      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.never')}</span>),
+      render: (at: string | null) => (at ? formatDateTime(at) : <span className="muted">{t('common.neverLoggedIn')}</span>),
     },
     {
       key: 'actions',

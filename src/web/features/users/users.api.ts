@@ -1,6 +1,7 @@
 // User endpoints (/api/users), shared by user management and the security console.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../lib/http';
+import { sessionKey } from '../auth/session';
 
 export type User = {
   id: string;
@@ -29,7 +30,13 @@ function useUserMutation<TInput, TOutput>(fn: (input: TInput) => Promise<TOutput
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: usersKey }),
+        // Appointing a security admin or auditor hands the role over from its holder (三员分立),
+        // who may be the person at this screen: re-read our own roles too.
+        queryClient.invalidateQueries({ queryKey: sessionKey }),
+      ]),
   });
 }
 
