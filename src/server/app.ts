@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -57,6 +57,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     // Deeply nested or huge query strings are cut off instead of parsed.
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (undecodable %-escapes, over-long path segments) would otherwise
+    // answer in Fastify's default shape; give them the API's error shape like every other 4xx.
+    frameworkErrors: ((err: FastifyError, _request: unknown, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return reply.status(400).send({ error: { code: 'invalid_input', message: '请求路径无效：编码错误或参数过长' } });
+      }
+      return reply.status(500).send({ error: { code: 'internal_error', message: '服务器内部错误，请稍后重试' } });
+    }) as FastifyServerOptions['frameworkErrors'],
   });
   const kernel = createKernel(config, database, app.log, opts.clock);
   app.decorate('kernel', kernel);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDb, DbConnectError, migrateToLatest, type Database } from './db/index.ts';
 import { buildApp } from './app.ts';
-import { ensureBootstrap } from './modules/users/bootstrap.ts';
+import { bootstrapPlatform } from './bootstrap.ts';
 import { seedDemo, DEMO_PASSWORD } from './demo/index.ts';
 
 async function open(config: Readonly<Config>): Promise<Database> {
@@ -18,7 +18,7 @@ async function open(config: Readonly<Config>): Promise<Database> {
 async function serve(config: Readonly<Config>, opts: { demo?: boolean } = {}) {
   const database = await open(config);
   const app = await buildApp({ config, database });
-  const boot = await ensureBootstrap(app.kernel);
+  const boot = await bootstrapPlatform(app.kernel);
   if (boot.generatedPassword) {
     console.log(`\n  已创建系统管理员账号 admin，初始密码（只显示这一次，请登录后修改）：${boot.generatedPassword}\n`);
   }

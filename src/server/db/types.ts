@@ -96,6 +96,54 @@ export interface JobsTable {
   updated_at: string;
 }
 
+export interface OutreachIndicatorsTable {
+  code: string;
+  name: string;
+  unit: string;
+  decimals: number;
+  max_per_record: number | null;
+  builtin: number;
+  active: number;
+  sort: number;
+  created_at: string;
+}
+export interface OutreachRecordsTable {
+  id: Generated<number>;
+  client_id: string;
+  org_id: string;
+  date: string;
+  indicator: string;
+  value_c: number;
+  note: string | null;
+  status: string;
+  review_reason: string | null;
+  source: string;
+  import_id: string | null;
+  replaces_id: number | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string | null;
+  updated_at: string | null;
+}
+export interface OutreachRollupsTable {
+  org_id: string;
+  indicator: string;
+  date: string;
+  total_c: number;
+  records: number;
+}
+export interface OutreachImportsTable {
+  id: string;
+  org_id: string;
+  file_name: string | null;
+  file_hash: string;
+  status: string;
+  preview: string;
+  created_by: string;
+  created_at: string;
+  confirmed_at: string | null;
+}
+
 export interface DB {
   orgs: OrgsTable;
   org_closure: OrgClosureTable;
@@ -108,4 +156,8 @@ export interface DB {
   settings: SettingsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
+  outreach_indicators: OutreachIndicatorsTable;
+  outreach_records: OutreachRecordsTable;
+  outreach_rollups: OutreachRollupsTable;
+  outreach_imports: OutreachImportsTable;
 }

@@ -8,6 +8,8 @@ export interface Module {
   routes: FastifyPluginAsync;
   /** Register job handlers and schedules with kernel.jobs. */
   jobs?: (kernel: Kernel) => void;
+  /** Seed built-in catalogues at start; must be idempotent (runs on every start, on every instance). */
+  catalogue?: (kernel: Kernel) => Promise<void>;
 }
 
 export const errorSchema = z.object({

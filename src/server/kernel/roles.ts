@@ -32,6 +32,13 @@ export const PERMISSIONS = {
   'job.read': ['admin'],
   'job.manage': ['admin'],
   'token.own': ANY,
+  'outreach.read': ['publicity', 'reporter'],
+  'outreach.write': ['publicity', 'reporter'],
+  /** Correct any record in scope; without it, only one's own records of the last 7 days. */
+  'outreach.correct_any': ['publicity'],
+  'outreach.review': ['publicity'],
+  'outreach.import': ['publicity'],
+  'outreach.indicators.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

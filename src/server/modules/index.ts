@@ -8,6 +8,8 @@ import { registerHousekeeping } from './jobs/jobs.service.ts';
 import { orgsRoutes } from './orgs/orgs.routes.ts';
 import { securityRoutes } from './security/security.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { outreachRoutes } from './outreach/outreach.routes.ts';
+import { seedIndicators } from './outreach/outreach.service.ts';
 
 export const modules: Module[] = [
   { name: 'health', routes: healthRoutes },
@@ -17,4 +19,5 @@ export const modules: Module[] = [
   { name: 'security', routes: securityRoutes },
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerHousekeeping },
+  { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators },
 ];

@@ -10,7 +10,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { createDb, migrateToLatest, type Database, type Engine } from '../db/index.ts';
 import { buildApp } from '../app.ts';
-import { ensureBootstrap } from '../modules/users/bootstrap.ts';
+import { bootstrapPlatform } from '../bootstrap.ts';
 import type { Kernel } from '../kernel/index.ts';
 import type { Clock } from '../kernel/time.ts';
 
@@ -118,7 +118,7 @@ export async function createTestContext(engine: Engine, opts: { env?: Record<str
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
   const app = await buildApp({ config, database, logger: false, clock: opts.clock });
-  await ensureBootstrap(app.kernel);
+  await bootstrapPlatform(app.kernel);
   await app.ready();
 
   const login = async (username: string, password = USER_PASSWORD) => {

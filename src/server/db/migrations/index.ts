@@ -1,7 +1,9 @@
 // The ordered list of migrations. Each is timestamped and typed Kysely<any>; add new ones at the end.
 import type { Migration } from 'kysely';
 import * as m20261128_0001 from './20261128_0001_foundation.ts';
+import * as m20261128_0002 from './20261128_0002_outreach.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
+  '20261128_0002_outreach': m20261128_0002,
 };

@@ -1,0 +1,158 @@
+import type { DbOrTrx } from '../../db/index.ts';
+import type { OutreachIndicatorsTable, OutreachRecordsTable } from '../../db/types.ts';
+import type { Insertable } from 'kysely';
+
+export const listIndicators = (db: DbOrTrx) => db.selectFrom('outreach_indicators').selectAll().orderBy('sort').orderBy('code').execute();
+
+export const insertIndicators = (db: DbOrTrx, rows: OutreachIndicatorsTable[]) =>
+  db.insertInto('outreach_indicators').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
+
+/** Ancestors of each org (itself included), deepest first. */
+export async function ancestorsOf(db: DbOrTrx, orgIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  for (let i = 0; i < orgIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('org_closure')
+      .select(['descendant_id', 'ancestor_id', 'depth'])
+      .where('descendant_id', 'in', orgIds.slice(i, i + 500))
+      .orderBy('depth')
+      .execute();
+    for (const r of rows) map.set(r.descendant_id, [...(map.get(r.descendant_id) ?? []), r.ancestor_id]);
+  }
+  return map;
+}
+
+export type NewRecord = Insertable<OutreachRecordsTable>;
+
+/** Insert records; those whose client_id exists already are skipped. Returns the ids of the inserted. */
+export async function insertRecords(db: DbOrTrx, rows: NewRecord[]): Promise<Map<string, number>> {
+  const created = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const res = await db
+      .insertInto('outreach_records')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('client_id').doNothing())
+      .returning(['id', 'client_id'])
+      .execute();
+    for (const r of res) created.set(r.client_id, Number(r.id));
+  }
+  return created;
+}
+
+export async function idsByClientId(db: DbOrTrx, clientIds: string[]): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  for (let i = 0; i < clientIds.length; i += 500) {
+    const rows = await db.selectFrom('outreach_records').select(['id', 'client_id']).where('client_id', 'in', clientIds.slice(i, i + 500)).execute();
+    for (const r of rows) map.set(r.client_id, Number(r.id));
+  }
+  return map;
+}
+
+export interface RollupDelta {
+  org_id: string;
+  indicator: string;
+  date: string;
+  total_c: number;
+  records: number;
+}
+
+/** Add deltas to the roll-ups; keys must be unique within the call. */
+export async function applyRollups(db: DbOrTrx, deltas: RollupDelta[]) {
+  for (let i = 0; i < deltas.length; i += 1000) {
+    await db
+      .insertInto('outreach_rollups')
+      .values(deltas.slice(i, i + 1000))
+      .onConflict((oc) =>
+        oc.columns(['org_id', 'date', 'indicator']).doUpdateSet((eb) => ({
+          total_c: eb(eb.ref('outreach_rollups.total_c'), '+', eb.ref('excluded.total_c')),
+          records: eb(eb.ref('outreach_rollups.records'), '+', eb.ref('excluded.records')),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Recent counted values of one unit and indicator, newest first: the unit's own history. */
+export const recentValues = (db: DbOrTrx, orgId: string, indicator: string, limit: number) =>
+  db
+    .selectFrom('outreach_records')
+    .select('value_c')
+    .where('org_id', '=', orgId)
+    .where('indicator', '=', indicator)
+    .where('status', '=', 'counted')
+    .orderBy('date', 'desc')
+    .limit(limit)
+    .execute();
+
+export const findRecord = (db: DbOrTrx, id: number) => db.selectFrom('outreach_records').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Totals per indicator over the roll-ups of one org (its whole subtree), dates inclusive. */
+export const totalsFor = (db: DbOrTrx, orgId: string, from: string, to: string) =>
+  db
+    .selectFrom('outreach_rollups')
+    .select(['indicator', (eb) => eb.fn.sum<number>('total_c').as('total_c')])
+    .where('org_id', '=', orgId)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .groupBy('indicator')
+    .execute();
+
+export const totalsByDay = (db: DbOrTrx, orgId: string, from: string, to: string) =>
+  db
+    .selectFrom('outreach_rollups')
+    .select(['date', 'indicator', 'total_c'])
+    .where('org_id', '=', orgId)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .orderBy('date')
+    .execute();
+
+export const totalsByChild = (db: DbOrTrx, orgId: string, from: string, to: string) =>
+  db
+    .selectFrom('orgs as o')
+    .leftJoin('outreach_rollups as r', (j) =>
+      j.onRef('r.org_id', '=', 'o.id').on('r.date', '>=', from).on('r.date', '<=', to),
+    )
+    .select(['o.id', 'o.name', 'o.kind', 'o.code', 'r.indicator', (eb) => eb.fn.sum<number>('r.total_c').as('total_c')])
+    .where('o.parent_id', '=', orgId)
+    .groupBy(['o.id', 'o.name', 'o.kind', 'o.code', 'r.indicator'])
+    .orderBy('o.code')
+    .orderBy('o.name')
+    .execute();
+
+/** Reporting units (villages, communities) under orgId with the last date each reported on or before asOf. */
+export const lastReportDates = (db: DbOrTrx, orgId: string, asOf: string) =>
+  db
+    .selectFrom('org_closure as c')
+    .innerJoin('orgs as o', 'o.id', 'c.descendant_id')
+    .leftJoin('orgs as p', 'p.id', 'o.parent_id')
+    .leftJoin('outreach_rollups as r', (j) => j.onRef('r.org_id', '=', 'o.id').on('r.date', '<=', asOf))
+    .select(['o.id', 'o.name', 'o.kind', 'o.parent_id', 'p.name as parent_name', (eb) => eb.fn.max('r.date').as('last_date')])
+    .where('c.ancestor_id', '=', orgId)
+    .where('o.kind', 'in', ['village', 'community'])
+    .groupBy(['o.id', 'o.name', 'o.kind', 'o.parent_id', 'p.name'])
+    .execute();
+
+export function listRecords(
+  db: DbOrTrx,
+  q: { rootOrgId: string; from?: string; to?: string; indicator?: string; status?: string; createdBy?: string; limit: number; before?: number },
+) {
+  let query = db
+    .selectFrom('outreach_records as r')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'r.org_id').on('c.ancestor_id', '=', q.rootOrgId))
+    .innerJoin('orgs as o', 'o.id', 'r.org_id')
+    .leftJoin('users as u', 'u.id', 'r.created_by')
+    .selectAll('r')
+    .select(['o.name as org_name', 'u.display_name as creator_name'])
+    .orderBy('r.id', 'desc')
+    .limit(q.limit);
+  if (q.from) query = query.where('r.date', '>=', q.from);
+  if (q.to) query = query.where('r.date', '<=', q.to);
+  if (q.indicator) query = query.where('r.indicator', '=', q.indicator);
+  if (q.status) query = query.where('r.status', '=', q.status);
+  else query = query.where('r.status', '!=', 'deleted');
+  if (q.createdBy) query = query.where('r.created_by', '=', q.createdBy);
+  if (q.before) query = query.where('r.id', '<', q.before);
+  return query.execute();
+}
+
