@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/server/config.ts';
 import { createDb, migrateToLatest, type Database } from '../../src/server/db/index.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { ensureBootstrap } from '../../src/server/modules/users/bootstrap.ts';
+import { bootstrapPlatform } from '../../src/server/bootstrap.ts';
 import { ADMIN_PASSWORD, Client, freshDatabaseEnv, PG_URL } from '../../src/server/testing/harness.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -24,7 +24,7 @@ before(async () => {
   }
   // Both start at once on an empty database: migrations and bootstrap must happen exactly once.
   await Promise.all(instances.map((i) => migrateToLatest(i.database.db)));
-  await Promise.all(instances.map((i) => ensureBootstrap(i.app.kernel)));
+  await Promise.all(instances.map((i) => bootstrapPlatform(i.app.kernel)));
 });
 
 after(async () => {
