@@ -187,21 +187,28 @@ export async function prepareRecords(
   const outside = records.find((r) => !(ancestors.get(r.orgId) ?? []).includes(actor.orgId));
   await kernel.authz.require(actor, 'outreach.write', { orgId: outside?.orgId ?? actor.orgId, target: outside?.orgId });
 
+  // The unit's own history, fetched once per (org, indicator) among the larger values only:
+  // small values cannot mislead totals, and an import of thousands of rows stays cheap.
+  const history = new Map<string, number[]>();
+  for (const r of records) {
+    const key = `${r.orgId}\u0000${r.indicator}`;
+    if (r.value * 100 >= 1000 && !history.has(key)) {
+      const values = (await recentValues(kernel.db, r.orgId, r.indicator, 30)).map((h) => Number(h.value_c));
+      history.set(key, values.sort((a, b) => a - b));
+    }
+  }
   const prepared: PreparedRecord[] = [];
   for (const r of records) {
     const ind = indicators.get(r.indicator)!;
     const valueC = Math.round(r.value * 100);
     let reviewReason: string | null = null;
+    const hist = history.get(`${r.orgId}\u0000${r.indicator}`);
     if (ind.max_per_record !== null && valueC > ind.max_per_record) {
       reviewReason = `超过单条合理上限 ${Number(ind.max_per_record) / 100}${ind.unit}`;
-    } else if (valueC >= 1000) {
-      // Only larger values are compared with the unit's history: small ones cannot mislead totals.
-      const hist = (await recentValues(kernel.db, r.orgId, r.indicator, 30)).map((h) => Number(h.value_c)).sort((a, b) => a - b);
-      if (hist.length >= HISTORY_MIN_RECORDS) {
-        const median = hist[Math.floor(hist.length / 2)]!;
-        if (valueC > HISTORY_FACTOR * Math.max(median, 100)) {
-          reviewReason = `远高于本单位近期水平（中位数 ${median / 100}${ind.unit}）`;
-        }
+    } else if (valueC >= 1000 && hist && hist.length >= HISTORY_MIN_RECORDS) {
+      const median = hist[Math.floor(hist.length / 2)]!;
+      if (valueC > HISTORY_FACTOR * Math.max(median, 100)) {
+        reviewReason = `远高于本单位近期水平（中位数 ${median / 100}${ind.unit}）`;
       }
     }
     prepared.push({
