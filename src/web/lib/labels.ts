@@ -36,6 +36,12 @@ export function auditActionLabel(t: TFunction, action: string): string {
   return has(zhCN.audit.actions, key) ? t(`audit.actions.${key as keyof typeof zhCN.audit.actions}`) : action;
 }
 
+/** Job types are dotted codes too; modules add theirs to jobs.types in the locales. */
+export function jobTypeLabel(t: TFunction, type: string): string | null {
+  const key = type.replace(/\./g, '_');
+  return has(zhCN.jobs.types, key) ? t(`jobs.types.${key as keyof typeof zhCN.jobs.types}`) : null;
+}
+
 /** Roles in catalogue order, so every list of tags reads the same way. */
 export function sortRoles(roles: string[]): string[] {
   const rank = (role: string) => {

@@ -262,6 +262,10 @@ export const en: Messages = {
       failed: 'Failed',
       dead: 'Dead',
     },
+    types: {
+      platform_cleanup: 'Expired sessions and data clean-up',
+      audit_verify: 'Audit chain verification',
+    },
   },
   account: {
     title: 'My account',

@@ -260,6 +260,10 @@ export const zhCN = {
       failed: '失败',
       dead: '已终止',
     },
+    types: {
+      platform_cleanup: '过期会话与数据清理',
+      audit_verify: '审计日志完整性校验',
+    },
   },
   account: {
     title: '我的账户',

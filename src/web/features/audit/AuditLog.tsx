@@ -1,7 +1,11 @@
 // The audit trail for an auditor: filter by action and actor, and verify the hash chain.
 import { SafetyOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Form, Input, Result, Select, Table, Tag, type TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { hasRole } from '../auth/auth.api';
+import { useCurrentUser } from '../auth/session';
+import { useOrgs } from '../orgs/orgs.api';
+import { useUsers } from '../users/users.api';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
@@ -41,6 +45,16 @@ export function AuditLog() {
   const events = useAuditEvents(filter);
   const verify = useVerifyAudit();
   const [form] = Form.useForm<{ action?: string; actor?: string }>();
+  const user = useCurrentUser();
+  // Name the targets the reader may see anyway: orgs for everyone, users for those who read users.
+  const orgs = useOrgs();
+  const users = useUsers({ enabled: hasRole(user, 'admin') || hasRole(user, 'security_admin') });
+  const targetNames = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const org of orgs.data ?? []) names.set(org.id, org.name);
+    for (const u of users.data ?? []) names.set(u.id, `${u.displayName}（${u.username}）`);
+    return names;
+  }, [orgs.data, users.data]);
 
   const columns: TableColumnsType<AuditEvent> = [
     { key: 'seq', title: t('audit.seq'), dataIndex: 'seq', width: 80 },
@@ -51,7 +65,7 @@ export function AuditLog() {
       title: t('audit.action'),
       dataIndex: 'action',
       render: (v: string) => (
-        <span className="audit-action">
+        <span className="code-label">
           {auditActionLabel(t, v)}
           <span className="muted mono">{v}</span>
         </span>
@@ -62,7 +76,18 @@ export function AuditLog() {
       title: t('audit.target'),
       dataIndex: 'target',
       responsive: ['md'],
-      render: (v: string | null) => (v ? <span className="mono">{v}</span> : null),
+      render: (v: string | null) => {
+        if (!v) return null;
+        const name = targetNames.get(v);
+        return name ? (
+          <span className="code-label">
+            {name}
+            <span className="muted mono">{v}</span>
+          </span>
+        ) : (
+          <span className="mono">{v}</span>
+        );
+      },
     },
     {
       key: 'outcome',

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { JobStatusTag } from '../../components/Tags';
 import { formatDateTime } from '../../lib/format';
-import { jobStatusLabel } from '../../lib/labels';
+import { jobStatusLabel, jobTypeLabel } from '../../lib/labels';
 import { notifySuccess } from '../../lib/notify';
 import { useJobs, useRetryJob, type Job } from './jobs.api';
 
@@ -19,7 +19,22 @@ export function JobsTable() {
   const retry = useRetryJob();
 
   const columns: TableColumnsType<Job> = [
-    { key: 'type', title: t('jobs.type'), dataIndex: 'type', render: (v: string) => <span className="mono">{v}</span> },
+    {
+      key: 'type',
+      title: t('jobs.type'),
+      dataIndex: 'type',
+      render: (v: string) => {
+        const label = jobTypeLabel(t, v);
+        return label ? (
+          <span className="code-label">
+            {label}
+            <span className="muted mono">{v}</span>
+          </span>
+        ) : (
+          <span className="mono">{v}</span>
+        );
+      },
+    },
     { key: 'status', title: t('jobs.status'), dataIndex: 'status', width: 100, render: (v: string) => <JobStatusTag status={v} /> },
     {
       key: 'attempts',

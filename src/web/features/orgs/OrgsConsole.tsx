@@ -1,6 +1,6 @@
 // Org management: tree on the left, the selected org on the right (stacked on a phone).
-import { Card, Col, Row } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { Card, Col, Grid, Row } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DataState } from '../../components/DataState';
 import { useCurrentUser } from '../auth/session';
@@ -18,6 +18,8 @@ export function OrgsConsole() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [expandedKeys, setExpandedKeys] = useState<string[]>([]);
   const [formMode, setFormMode] = useState<OrgFormMode | null>(null);
+  const isPhone = Grid.useBreakpoint().md === false;
+  const detailRef = useRef<HTMLDivElement>(null);
 
   // Start on the user's own org (else the first root), with the top two levels open.
   useEffect(() => {
@@ -31,6 +33,8 @@ export function OrgsConsole() {
 
   const select = (id: string) => {
     setSelectedId(id);
+    // On a phone the detail sits below the tree: bring it into view.
+    if (isPhone) requestAnimationFrame(() => detailRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
     const org = orgs.data?.find((o) => o.id === id);
     if (org?.parentId && !expandedKeys.includes(org.parentId)) setExpandedKeys([...expandedKeys, org.parentId]);
   };
@@ -56,11 +60,11 @@ export function OrgsConsole() {
                 selectedId={selectedId}
                 expandedKeys={expandedKeys}
                 onExpand={setExpandedKeys}
-                onSelect={setSelectedId}
+                onSelect={select}
               />
             </Card>
           </Col>
-          <Col xs={24} md={14} xl={16}>
+          <Col xs={24} md={14} xl={16} ref={detailRef}>
             <OrgDetail
               node={selected}
               parent={parent}

@@ -1,6 +1,6 @@
 // User management: the user table (searchable, by org) with create and edit.
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Input, Table, Tooltip, type TableColumnsType } from 'antd';
+import { Button, Card, Flex, Grid, Input, Table, Tooltip, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,6 +15,7 @@ export function UsersConsole() {
   const { t } = useTranslation();
   const users = useUsers();
   const orgs = useOrgs();
+  const compact = Grid.useBreakpoint().sm === false; // phone: icon-only row actions
   const [term, setTerm] = useState('');
   const [formMode, setFormMode] = useState<UserFormMode | null>(null);
 
@@ -46,7 +47,6 @@ export function UsersConsole() {
       key: 'status',
       title: t('users.status'),
       dataIndex: 'status',
-      width: 96,
       filters: (['active', 'locked', 'disabled'] as const).map((s) => ({ text: userStatusLabel(t, s), value: s })),
       onFilter: (value, user) => user.status === value,
       render: (status: string, user) =>
@@ -70,17 +70,18 @@ export function UsersConsole() {
     },
     {
       key: 'actions',
-      title: t('common.actions'),
-      width: 88,
+      title: compact ? undefined : t('common.actions'),
+      width: compact ? 40 : 88,
       render: (_, user) => (
         <Button
           type="link"
           size="small"
           icon={<EditOutlined />}
+          aria-label={t('common.edit')}
           onClick={() => setFormMode({ type: 'edit', user })}
           data-testid={`user-edit-${user.username}`}
         >
-          {t('common.edit')}
+          {compact ? null : t('common.edit')}
         </Button>
       ),
     },
