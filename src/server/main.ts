@@ -28,15 +28,19 @@ async function serve(config: Readonly<Config>, opts: { demo?: boolean } = {}) {
     console.log(`  演示账号（密码均为 ${DEMO_PASSWORD}）：${seeded ? seeded.join('、') : '见 README'}\n`);
   }
   if (config.runJobs) app.kernel.jobs.start();
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    // A second signal (e.g. to the whole process group) must not cut the first shutdown short.
+    if (stopping) return;
+    stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.kernel.jobs.stop();
     await app.close();
     await database.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? 'PostgreSQL' : path.join(config.dataDir, 'frontline.db');
   console.log(`  一线 Frontline 已启动：http://localhost:${config.port}  （数据：${where}）`);

@@ -166,7 +166,7 @@ export async function createTestContext(engine: Engine, opts: { env?: Record<str
  * Declare a suite once; it runs on SQLite and on PostgreSQL, each with a fresh database.
  * `fn` receives a getter because the context exists only after `before` ran.
  */
-export function describeEachDb(name: string, fn: (ctx: () => TestContext, engine: Engine) => void, opts: { env?: Record<string, string> } = {}) {
+export function describeEachDb(name: string, fn: (ctx: () => TestContext, engine: Engine) => void, opts: { env?: Record<string, string>; clock?: Clock } = {}) {
   for (const engine of ENGINES) {
     const skip = engine === 'postgres' && !PG_URL;
     if (skip) warnNoPg();

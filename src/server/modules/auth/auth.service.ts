@@ -26,9 +26,7 @@ export async function sessionUserOf(kernel: Kernel, userId: string): Promise<Ses
 
 export async function login(kernel: Kernel, input: { username: string; password: string }, ip: string | null) {
   const now = kernel.clock();
-  const windowStart = iso(new Date(Math.floor(now.getTime() / 60_000) * 60_000));
-  const hits = await hitRateLimit(kernel.db, `login:${ip ?? '-'}`, windowStart);
-  if (hits > kernel.config.loginRatePerMinute) {
+  if ((await slidingMinuteHits(kernel, `login:${ip ?? '-'}`, now)) > kernel.config.loginRatePerMinute) {
     await kernel.audit.record({ actor: null, action: 'auth.rate_limited', ip, outcome: 'denied' });
     throw new AppError('rate_limited', '登录尝试过于频繁，请一分钟后再试');
   }
@@ -66,6 +64,24 @@ export async function login(kernel: Kernel, input: { username: string; password:
     await kernel.audit.record({ actor: { userId: user.id, username: user.username, ip }, action: 'auth.login' }, trx);
   });
   return { sessionId, csrfToken, user: await sessionUserOf(kernel, user.id) };
+}
+
+/**
+ * Hits in the last minute by a sliding-window counter: this minute's count plus the previous
+ * minute's, weighted by how much of it still lies within the last 60 seconds. A burst that
+ * straddles a minute boundary is counted as one burst.
+ */
+async function slidingMinuteHits(kernel: Kernel, key: string, now: Date): Promise<number> {
+  const minuteStart = Math.floor(now.getTime() / 60_000) * 60_000;
+  const current = await hitRateLimit(kernel.db, key, iso(new Date(minuteStart)));
+  const prev = await kernel.db
+    .selectFrom('rate_limits')
+    .select('count')
+    .where('key', '=', key)
+    .where('window_start', '=', iso(new Date(minuteStart - 60_000)))
+    .executeTakeFirst();
+  const weight = 1 - (now.getTime() - minuteStart) / 60_000;
+  return current + Math.floor(Number(prev?.count ?? 0) * weight);
 }
 
 function formatUntil(isoTime: string, timeZone: string) {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describeEachDb, ADMIN_PASSWORD, USER_PASSWORD, Client } from '../../testing/harness.ts';
 import { sha256Hex } from '../../kernel/crypto.ts';
 
+const clock = { now: new Date() };
+
 describeEachDb('auth', (ctx) => {
   test('login returns the user and a CSRF token and sets an HttpOnly SameSite=Lax cookie', async () => {
     const res = await ctx().app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
@@ -134,3 +136,19 @@ describeEachDb('auth', (ctx) => {
     assert.ok(first429 > 30, `throttled after ${first429}`);
   });
 });
+
+describeEachDb('login throttling across a minute boundary', (ctx) => {
+  test('a burst that straddles the boundary is still throttled (sliding window)', async () => {
+    let first429 = 0;
+    for (let i = 1; i <= 70; i++) {
+      // Half the burst in the last seconds of one minute, half at the start of the next.
+      clock.now = new Date(Date.UTC(2026, 1, 1, 8, 0, i <= 35 ? 58 : 1));
+      const res = await ctx().app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.8.8.8', payload: { username: `g${i}`, password: 'Wrong#2026pass' } });
+      if (res.statusCode === 429) {
+        first429 = i;
+        break;
+      }
+    }
+    assert.ok(first429 > 30 && first429 <= 62, `throttled after ${first429}`);
+  });
+}, { clock: () => clock.now });
