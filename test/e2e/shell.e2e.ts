@@ -253,6 +253,14 @@ describe('admin web shell', () => {
     assert.match(await page.getByTestId('audit-verify-ok').innerText(), /哈希链完整，共 \d+ 条/);
     await shot(page, '07-audit');
 
+    // The action filter is a prefix match on the server: "org." keeps only org events.
+    await page.getByTestId('audit-filter-action').fill('org.');
+    await page.getByTestId('audit-filter-action').press('Enter');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit-table"] tbody tr.ant-table-row')];
+      return rows.length > 0 && rows.every((row) => row.textContent?.includes('org.'));
+    });
+
     await page.getByTestId('nav-security').click();
     await page.getByTestId('policy-save').waitFor();
     await page.getByTestId('security-users-table').locator('tbody tr.ant-table-row').first().waitFor();
@@ -308,6 +316,28 @@ describe('admin web shell', () => {
     await page.getByTestId('nav-orgs').click();
     await page.getByTestId('org-detail-title').waitFor();
     await shot(page, '16-phone-orgs');
+    await context.close();
+  });
+
+  test('after someone edits an audit event in the database file, the check shows the first broken event in red', async () => {
+    // Simulates an intruder with file access: drop the append-only trigger and alter event 2.
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path.join(dataDir, 'frontline.db'));
+    try {
+      db.exec('DROP TRIGGER IF EXISTS audit_events_no_update');
+      db.prepare("UPDATE audit_events SET target = 'tampered' WHERE seq = 2").run();
+    } finally {
+      db.close();
+    }
+
+    const context = await newContext();
+    const page = await context.newPage();
+    await loginAsAdmin(page);
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-verify').click();
+    await page.getByTestId('audit-verify-broken').waitFor();
+    assert.match(await page.getByTestId('audit-verify-broken').innerText(), /第 2 条/);
+    await shot(page, '17-audit-broken');
     await context.close();
   });
 });

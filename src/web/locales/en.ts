@@ -209,7 +209,7 @@ export const en: Messages = {
     verifyOkSub: 'No audit event has been altered or removed.',
     verifyBroken: 'Hash chain broken at event {{seq}}',
     verifyBrokenSub:
-      '{{count}} events; from event {{seq}} on they can no longer be proven untouched. Report this to the security administrator now.',
+      'The first {{count}} events check out; from event {{seq}} on they can no longer be proven untouched. Report this to the security administrator now.',
     outcomes: {
       ok: 'OK',
       failed: 'Failed',

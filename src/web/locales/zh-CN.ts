@@ -207,7 +207,7 @@ export const zhCN = {
     verifyOk: '哈希链完整，共 {{count}} 条',
     verifyOkSub: '审计记录未被篡改或删除。',
     verifyBroken: '哈希链断裂：第 {{seq}} 条记录校验失败',
-    verifyBrokenSub: '共 {{count}} 条记录，自第 {{seq}} 条起无法证明未被篡改，请立即报告安全管理员。',
+    verifyBrokenSub: '前 {{count}} 条记录校验通过；自第 {{seq}} 条起无法证明未被篡改或删除，请立即报告安全管理员。',
     outcomes: {
       ok: '成功',
       failed: '失败',
