@@ -2,6 +2,7 @@
 // `seeders`; each runs once, in order, on an empty demo database. No real people's names.
 import type { Kernel } from '../kernel/index.ts';
 import { seedFoundation } from './foundation.demo.ts';
+import { seedOutreach } from './outreach.demo.ts';
 
 export const DEMO_PASSWORD = 'Demo-2026-frontline';
 
@@ -13,7 +14,7 @@ export interface DemoContext {
 }
 
 type Seeder = (ctx: DemoContext) => Promise<void>;
-const seeders: Seeder[] = [seedFoundation];
+const seeders: Seeder[] = [seedFoundation, seedOutreach];
 
 /** Returns the demo usernames when it seeded, null when the demo data was already there. */
 export async function seedDemo(kernel: Kernel): Promise<string[] | null> {
