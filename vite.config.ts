@@ -15,6 +15,18 @@ export default defineConfig({
     emptyOutDir: true,
     // antd alone is ~1 MB before gzip; pages are lazy, so only the shell pays for it up front.
     chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        // Stable, recognisable vendor chunks that survive app releases in the browser cache; antd
+        // stays with the default splitting so each lazy page only pulls the components it uses.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser)[\\/]/ },
+            { name: 'data', test: /node_modules[\\/](@tanstack|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {
