@@ -1,0 +1,678 @@
+// Hostile and broken input against every write endpoint, on SQLite and on PostgreSQL.
+//
+// The list of write endpoints below (endpoints()) must cover every POST/PUT/PATCH/DELETE route
+// the app publishes in its OpenAPI document, with fields matching the route's request schema: a new
+// route or field without cases here fails the first two tests. From that list each endpoint gets
+// malformed JSON, arrays and scalars instead of objects, wrong types, missing required and unknown
+// fields, unknown enum values, a 1 MB string, a 3 MB body, 10,000-level nesting, SQL- and path-like
+// strings in fields and in :id, invalid UTF-8, wrong content types and empty bodies.
+//
+// Every answer must be a 4xx `{ error: { code, message } }` with a Chinese message, never 2xx/5xx,
+// except SQL/path-like strings in free-text fields (names, passwords), which are valid input: those
+// may succeed, and then must be stored verbatim. Row counts (orgs, users, tokens, outreach records and
+// indicators) move only by such successes.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEachDb, ADMIN_PASSWORD, USER_PASSWORD, Client, type Response, type TestContext } from '../../src/server/testing/harness.ts';
+import { localDate } from '../../src/server/kernel/time.ts';
+
+type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type As = 'admin' | 'security_admin' | 'publicity' | 'anon' | 'throwaway';
+type Table = 'orgs' | 'users' | 'api_tokens' | 'outreach_records' | 'outreach_indicators';
+const TABLES: Table[] = ['orgs', 'users', 'api_tokens', 'outreach_records', 'outreach_indicators'];
+
+interface FieldSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'enum[]' | 'object[]';
+  required?: boolean;
+  nullable?: boolean;
+  /** A string field without a minimum length: "" is valid. */
+  emptyOk?: boolean;
+  values?: readonly string[];
+  /** object[]: the fields of each item (cases break the first item), and the most items allowed. */
+  items?: Record<string, FieldSpec>;
+  maxItems?: number;
+  /**
+   * Free text: SQL- or path-like strings are legitimate values here. If the request succeeds, this
+   * checks that the value was stored verbatim.
+   */
+  verify?: (value: string, res: Response, fx: Fixture, sent: Record<string, unknown>) => Promise<void>;
+}
+
+interface WriteEndpoint {
+  method: Method;
+  path: string;
+  as: As;
+  /** The real target of the path parameter (cases with a broken one replace it). */
+  id?: (fx: Fixture) => string;
+  /** A well-formed value of the path parameter that names nothing. */
+  unknownId?: string;
+  /** Absent: the route takes no body. */
+  fields?: Record<string, FieldSpec>;
+  /** A valid body; the cases below break one thing at a time. */
+  sample?: (fx: Fixture) => Record<string, unknown>;
+  /** The table one success adds a row to. */
+  creates?: Table;
+}
+
+interface Fixture {
+  clients: Record<As, Client>;
+  /** A township under root: parent of orgs created by the cases. */
+  parent: string;
+  /** Targets that valid-looking cases may change (and that are left out of the "unchanged" check). */
+  sandboxOrg: string;
+  sandboxUser: string;
+  /** Must survive: only broken DELETEs are sent to it. */
+  doomedOrg: string;
+  tokenId: string;
+  policy: Record<string, number>;
+  /** An outreach record that free-text corrections replace (its id moves on each replacement). */
+  sandboxRecord: string;
+  doomedRecord: string;
+  sandboxIndicator: string;
+  /** Yesterday in the district's time zone: a date any record may carry. */
+  yesterday: string;
+}
+
+const ROLE_NAMES = ['admin', 'security_admin', 'auditor', 'publicity', 'reporter', 'editor', 'reviewer', 'opinion_analyst', 'health_officer', 'supplies_officer'] as const;
+const ORG_KINDS = ['district', 'township', 'village', 'community', 'department', 'media'] as const;
+
+let seq = 0;
+const uniqueName = (p: string) => `${p}${++seq}${Math.random().toString(36).slice(2, 6)}`;
+
+function endpoints(ctx: () => TestContext): WriteEndpoint[] {
+  const client = (fx: Fixture, as: As) => fx.clients[as];
+  return [
+    {
+      method: 'POST', path: '/api/auth/login', as: 'anon',
+      fields: { username: { type: 'string', required: true }, password: { type: 'string', required: true } },
+      // Valid in shape, wrong in fact: a case that gets through answers 401, never logs in.
+      sample: () => ({ username: 'nobody-bad-input', password: 'Wrong#2026pass' }),
+    },
+    { method: 'POST', path: '/api/auth/logout', as: 'throwaway' },
+    {
+      method: 'POST', path: '/api/auth/password', as: 'admin',
+      fields: { currentPassword: { type: 'string', required: true }, newPassword: { type: 'string', required: true } },
+      // The current password is wrong on purpose: no case may change the admin's password.
+      sample: () => ({ currentPassword: 'NotMine#2026pass', newPassword: 'Another#2026pass' }),
+    },
+    {
+      method: 'POST', path: '/api/auth/tokens', as: 'admin', creates: 'api_tokens',
+      fields: {
+        name: {
+          type: 'string', required: true,
+          async verify(value, res, fx) {
+            const tokens = (await client(fx, 'admin').get('/api/auth/tokens')).body.tokens;
+            assert.equal(tokens.find((t: any) => t.id === res.body.id)?.name, value);
+          },
+        },
+      },
+      sample: () => ({ name: '坏输入令牌' }),
+    },
+    { method: 'DELETE', path: '/api/auth/tokens/:id', as: 'admin', id: (fx) => fx.tokenId },
+    {
+      method: 'POST', path: '/api/orgs', as: 'admin', creates: 'orgs',
+      fields: {
+        parentId: { type: 'string', required: true },
+        name: {
+          type: 'string', required: true,
+          async verify(value, res, fx) {
+            assert.equal(res.body.org.name, value);
+            const stored = (await client(fx, 'admin').get(`/api/orgs/${res.body.org.id}`)).body.org;
+            assert.deepEqual(stored, { id: res.body.org.id, parentId: fx.parent, name: value, kind: 'village', code: null });
+          },
+        },
+        kind: { type: 'enum', required: true, values: ORG_KINDS },
+        code: { type: 'string', nullable: true },
+      },
+      sample: (fx) => ({ parentId: fx.parent, name: '坏输入村', kind: 'village' }),
+    },
+    {
+      method: 'PATCH', path: '/api/orgs/:id', as: 'admin', id: (fx) => fx.sandboxOrg,
+      fields: {
+        name: {
+          type: 'string',
+          async verify(value, _res, fx) {
+            assert.equal((await client(fx, 'admin').get(`/api/orgs/${fx.sandboxOrg}`)).body.org.name, value);
+          },
+        },
+        code: { type: 'string', nullable: true },
+      },
+      sample: () => ({ name: '沙箱村' }),
+    },
+    { method: 'DELETE', path: '/api/orgs/:id', as: 'admin', id: (fx) => fx.doomedOrg },
+    {
+      method: 'POST', path: '/api/users', as: 'admin', creates: 'users',
+      fields: {
+        username: { type: 'string', required: true },
+        password: {
+          type: 'string', required: true,
+          // A strong enough SQL-looking password is a password: it must work, exactly as sent.
+          async verify(value, _res, _fx, sent) {
+            assert.equal((await ctx().anon.post('/api/auth/login', { username: sent.username, password: value })).status, 200);
+          },
+        },
+        displayName: {
+          type: 'string', required: true,
+          async verify(value, res, fx, sent) {
+            const stored = (await client(fx, 'admin').get(`/api/users/${res.body.user.id}`)).body.user;
+            assert.equal(stored.displayName, value);
+            assert.equal(stored.username, sent.username);
+            assert.deepEqual(stored.roles, ['reporter']);
+          },
+        },
+        orgId: { type: 'string', required: true },
+        roles: { type: 'enum[]', required: true, values: ROLE_NAMES },
+      },
+      sample: (fx) => ({ username: uniqueName('bad_'), password: USER_PASSWORD, displayName: '坏输入用户', orgId: fx.parent, roles: ['reporter'] }),
+    },
+    {
+      method: 'PATCH', path: '/api/users/:id', as: 'admin', id: (fx) => fx.sandboxUser,
+      fields: {
+        displayName: {
+          type: 'string',
+          async verify(value, _res, fx) {
+            assert.equal((await client(fx, 'admin').get(`/api/users/${fx.sandboxUser}`)).body.user.displayName, value);
+          },
+        },
+        orgId: { type: 'string' },
+        roles: { type: 'enum[]', values: ROLE_NAMES },
+        disabled: { type: 'boolean' },
+      },
+      sample: () => ({ displayName: '沙箱用户' }),
+    },
+    {
+      method: 'PUT', path: '/api/security/policy', as: 'security_admin',
+      fields: Object.fromEntries(
+        ['minLength', 'minClasses', 'maxFailures', 'lockMinutes', 'sessionIdleMinutes'].map((f) => [f, { type: 'integer', required: true } as FieldSpec]),
+      ),
+      sample: (fx) => ({ ...fx.policy }),
+    },
+    { method: 'POST', path: '/api/users/:id/lock', as: 'security_admin', id: (fx) => fx.sandboxUser },
+    { method: 'POST', path: '/api/users/:id/unlock', as: 'security_admin', id: (fx) => fx.sandboxUser },
+    {
+      method: 'POST', path: '/api/users/:id/password', as: 'security_admin', id: (fx) => fx.sandboxUser,
+      fields: {
+        password: {
+          type: 'string', required: true,
+          async verify(value) {
+            assert.equal((await ctx().anon.post('/api/auth/login', { username: 'sandbox_user', password: value })).status, 200);
+          },
+        },
+      },
+      sample: () => ({ password: 'Sandbox#2026pass' }),
+    },
+    // No failed job exists, so even a well-formed retry is a 409; the cases only break the request.
+    { method: 'POST', path: '/api/jobs/:id/retry', as: 'admin', id: () => 'no-such-job' },
+    {
+      method: 'POST', path: '/api/outreach/indicators', as: 'admin', creates: 'outreach_indicators',
+      fields: {
+        code: { type: 'string', required: true },
+        name: {
+          type: 'string', required: true,
+          async verify(value, _res, fx, sent) {
+            const list = (await client(fx, 'admin').get('/api/outreach/indicators?all=1')).body.indicators;
+            assert.equal(list.find((i: any) => i.code === sent.code)?.name, value);
+          },
+        },
+        unit: { type: 'string', required: true },
+        decimals: { type: 'integer' },
+        maxPerRecord: { type: 'number', nullable: true },
+      },
+      sample: () => ({ code: uniqueName('bad_ind_'), name: '坏输入指标', unit: '个' }),
+    },
+    {
+      method: 'PATCH', path: '/api/outreach/indicators/:code', as: 'admin', id: (fx) => fx.sandboxIndicator, unknownId: 'no_such_indicator',
+      fields: {
+        name: {
+          type: 'string',
+          async verify(value, res) {
+            assert.equal(res.body.indicator.name, value);
+          },
+        },
+        unit: { type: 'string' },
+        maxPerRecord: { type: 'number', nullable: true },
+        active: { type: 'boolean' },
+      },
+      sample: () => ({ name: '沙箱指标' }),
+    },
+    {
+      method: 'POST', path: '/api/outreach/records', as: 'publicity', creates: 'outreach_records',
+      fields: {
+        records: {
+          type: 'object[]', required: true, maxItems: 1000,
+          items: {
+            clientId: { type: 'string', required: true },
+            orgId: { type: 'string', required: true },
+            date: { type: 'string', required: true },
+            indicator: { type: 'string', required: true },
+            value: { type: 'number', required: true },
+            note: {
+              type: 'string', nullable: true, emptyOk: true,
+              async verify(value, res, fx) {
+                const id = res.body.results[0].id;
+                assert.equal(res.body.results[0].status, 'created');
+                const rec = (await client(fx, 'publicity').get(`/api/outreach/records/${id}`)).body.record;
+                assert.equal(rec.note, value);
+                assert.equal(rec.value, 3);
+              },
+            },
+          },
+        },
+      },
+      sample: (fx) => ({ records: [{ clientId: crypto.randomUUID(), orgId: fx.parent, date: fx.yesterday, indicator: 'leaflets', value: 3 }] }),
+    },
+    { method: 'DELETE', path: '/api/outreach/records/:id', as: 'publicity', id: (fx) => fx.doomedRecord, unknownId: '999999999' },
+    {
+      method: 'PUT', path: '/api/outreach/records/:id', as: 'publicity', creates: 'outreach_records', id: (fx) => fx.sandboxRecord, unknownId: '999999999',
+      fields: {
+        clientId: { type: 'string' },
+        date: { type: 'string', required: true },
+        indicator: { type: 'string', required: true },
+        value: { type: 'number', required: true },
+        note: {
+          type: 'string', nullable: true, emptyOk: true,
+          async verify(value, res, fx) {
+            // A correction replaces the record: later cases aim at the replacement.
+            assert.equal(res.body.record.note, value);
+            fx.sandboxRecord = String(res.body.record.id);
+            assert.equal((await client(fx, 'publicity').get(`/api/outreach/records/${fx.sandboxRecord}`)).body.record.note, value);
+          },
+        },
+      },
+      sample: (fx) => ({ date: fx.yesterday, indicator: 'leaflets', value: 4 }),
+    },
+    {
+      // The target is counted, not pending review, so a well-formed review is a 409.
+      method: 'POST', path: '/api/outreach/records/:id/review', as: 'publicity', id: (fx) => fx.sandboxRecord, unknownId: '999999999',
+      fields: {
+        decision: { type: 'enum', required: true, values: ['confirm', 'reject'] },
+        comment: { type: 'string', emptyOk: true },
+      },
+      sample: () => ({ decision: 'confirm' }),
+    },
+  ];
+}
+
+// ---- the cases ------------------------------------------------------------------------------------
+
+const SQLISH = "x'; DROP TABLE users; --";
+const PATHISH = '../../etc/passwd';
+const MB_STRING = 'x'.repeat(1_000_000);
+const DEPTH = 10_000;
+const deepObject = () => {
+  let s = '1';
+  for (let i = 0; i < DEPTH; i++) s = `{"a":${s}}`;
+  return s;
+};
+const DEEP_OBJECT = deepObject();
+const DEEP_ARRAY = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
+const THREE_MB_BODY = JSON.stringify({ pad: 'x'.repeat(3 * 1024 * 1024) });
+
+interface Case {
+  name: string;
+  /** Raw body (string/Buffer) or undefined for none. */
+  payload?: string | Buffer;
+  contentType?: string;
+  /** Replaces the path parameter. */
+  id?: string;
+  /** Send this instead of the endpoint's path (for unencoded paths). */
+  rawPath?: string;
+  /** Which statuses pass (all must be 4xx). */
+  expect: number[];
+  code?: string;
+  /** Free-text field and value: success is allowed, then verified. */
+  freeText?: { spec: FieldSpec; value: string };
+}
+
+type FieldPath = (string | number)[];
+const json = 'application/json';
+const label = (path: FieldPath) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
+
+/** The sample as JSON with the value at `path` replaced by raw JSON (possibly huge or deeply nested). */
+function withField(sample: Record<string, unknown>, path: FieldPath, rawValue: string) {
+  const copy = structuredClone(sample) as any;
+  let at = copy;
+  for (const k of path.slice(0, -1)) at = at[k];
+  at[path.at(-1)!] = '__RAW_VALUE__';
+  return JSON.stringify(copy).replace('"__RAW_VALUE__"', () => rawValue);
+}
+function without(sample: Record<string, unknown>, path: FieldPath) {
+  const copy = structuredClone(sample) as any;
+  let at = copy;
+  for (const k of path.slice(0, -1)) at = at[k];
+  delete at[path.at(-1)!];
+  return JSON.stringify(copy);
+}
+
+/** Cases for the transport: apply to every write endpoint, with or without a body schema. */
+function transportCases(sampleJson: string): Case[] {
+  const utf8Broken = Buffer.concat([Buffer.from('{"x":"ab'), Buffer.from([0xff, 0xfe]), Buffer.from('cd"}')]);
+  const inSample = sampleJson.length > 2
+    ? Buffer.concat([Buffer.from(sampleJson.slice(0, -1) + ',"zz":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])
+    : utf8Broken;
+  return [
+    { name: 'malformed JSON `{bad`', payload: '{bad', contentType: json, expect: [400], code: 'invalid_input' },
+    { name: 'truncated JSON', payload: sampleJson.slice(0, -1), contentType: json, expect: [400], code: 'invalid_input' },
+    { name: 'invalid UTF-8 (0xff 0xfe) inside a JSON string', payload: utf8Broken, contentType: json, expect: [400], code: 'invalid_input' },
+    { name: 'invalid UTF-8 inside an otherwise valid body', payload: inSample, contentType: json, expect: [400], code: 'invalid_input' },
+    { name: '3 MB body', payload: THREE_MB_BODY, contentType: json, expect: [413], code: 'payload_too_large' },
+  ];
+}
+
+function fieldCases(sample: Record<string, unknown>, path: FieldPath, spec: FieldSpec): Case[] {
+  const f = label(path);
+  const cases: Case[] = [];
+  const put = (name: string, raw: string, expect = [400], extra: Partial<Case> = {}) =>
+    cases.push({ name: `${f}: ${name}`, payload: withField(sample, path, raw), contentType: json, expect, ...extra });
+  if (spec.required) cases.push({ name: `${f}: missing`, payload: without(sample, path), contentType: json, expect: [400], code: 'invalid_input' });
+  put('10,000-level nested object', DEEP_OBJECT);
+  if (spec.type !== 'object[]' && spec.type !== 'enum[]') put('array', '[]');
+  if (!spec.nullable) put('null', 'null');
+  if (spec.type === 'string' || spec.type === 'enum') {
+    put('number instead of string', '123', [400], { code: 'invalid_input' });
+    put('boolean instead of string', 'true');
+    put('1 MB string', JSON.stringify(MB_STRING), [400, 413]);
+    if (!spec.emptyOk) put('empty string', '""', [400], { code: 'invalid_input' });
+  }
+  if (spec.type === 'string') {
+    for (const [name, v] of [['SQL-looking string', SQLISH], ['path-looking string', PATHISH]] as const) {
+      // Reference fields may find nothing (401/403/404/409), validated formats refuse (400).
+      put(name, JSON.stringify(v), [400, 401, 403, 404, 409], spec.verify ? { freeText: { spec, value: v } } : {});
+    }
+  }
+  if (spec.type === 'enum') {
+    put('unknown enum value', '"galaxy"', [400], { code: 'invalid_input' });
+    put('SQL-looking enum value', JSON.stringify(SQLISH));
+    put('enum value in other case', JSON.stringify(spec.values![0]!.toUpperCase()));
+  }
+  if (spec.type === 'enum[]') {
+    put('unknown enum value in the array', '["god"]', [400], { code: 'invalid_input' });
+    put('SQL-looking value in the array', JSON.stringify([SQLISH]));
+    put('single value instead of an array', JSON.stringify(spec.values![3]));
+    put('array of numbers', '[1,2]');
+    if (spec.required) put('empty array', '[]');
+  }
+  if (spec.type === 'integer' || spec.type === 'number') {
+    put('string instead of number', '"10"', [400], { code: 'invalid_input' });
+    put('SQL-looking string instead of number', JSON.stringify(SQLISH));
+    put('boolean instead of number', 'false');
+    put('negative', '-1');
+    put('overflow 1e309', '1e309');
+    put('huge number', '123456789012345678901234567890');
+    if (spec.type === 'integer') put('fraction', '10.5');
+  }
+  if (spec.type === 'boolean') {
+    put('string instead of boolean', '"true"', [400], { code: 'invalid_input' });
+    put('number instead of boolean', '1');
+  }
+  if (spec.type === 'object[]') {
+    put('object instead of an array', '{}');
+    put('string instead of an array', JSON.stringify(SQLISH));
+    put('array of numbers', '[1,2]');
+    put('array of arrays', '[[]]');
+    put('array of 10,000-level nested objects', `[${DEEP_OBJECT}]`);
+    if (spec.required) put('empty array', '[]');
+    const item = (sample as any)[path[0]!][0];
+    if (spec.maxItems) {
+      put(`${spec.maxItems + 1} items`, JSON.stringify(Array.from({ length: spec.maxItems + 1 }, () => item)), [400, 413]);
+    }
+    put('unknown field in an item', JSON.stringify([{ ...item, unexpectedField: 1 }]), [400], { code: 'invalid_input' });
+    for (const [k, sub] of Object.entries(spec.items!)) cases.push(...fieldCases(sample, [...path, 0, k], sub));
+  }
+  return cases;
+}
+
+function bodyCases(ep: WriteEndpoint, sample: Record<string, unknown>): Case[] {
+  const s = JSON.stringify(sample);
+  const cases: Case[] = [
+    { name: 'JSON array instead of an object', payload: `[${s}]`, contentType: json, expect: [400] },
+    { name: 'empty JSON array', payload: '[]', contentType: json, expect: [400] },
+    { name: 'JSON string instead of an object', payload: '"text"', contentType: json, expect: [400] },
+    { name: 'JSON null', payload: 'null', contentType: json, expect: [400] },
+    { name: 'JSON number', payload: '42', contentType: json, expect: [400] },
+    { name: 'empty body with application/json', payload: '', contentType: json, expect: [400] },
+    { name: 'no body and no content-type', expect: [400] },
+    { name: 'wrong content-type text/plain', payload: s, contentType: 'text/plain', expect: [400, 415] },
+    { name: 'wrong content-type form-urlencoded', payload: 'a=b', contentType: 'application/x-www-form-urlencoded', expect: [415], code: 'unsupported_media_type' },
+    { name: 'unknown extra field', payload: JSON.stringify({ ...sample, unexpectedField: 'x' }), contentType: json, expect: [400], code: 'invalid_input' },
+    { name: '__proto__ key', payload: s.slice(0, -1) + (s.length > 2 ? ',' : '') + '"__proto__":{"isAdmin":true}}', contentType: json, expect: [400] },
+    { name: '10,000-level nested object as the body', payload: DEEP_OBJECT, contentType: json, expect: [400] },
+    { name: '10,000-level nested array as the body', payload: DEEP_ARRAY, contentType: json, expect: [400] },
+  ];
+  for (const [f, spec] of Object.entries(ep.fields!)) cases.push(...fieldCases(sample, [f], spec));
+  return cases;
+}
+
+function idCases(ep: WriteEndpoint, sampleJson: string | undefined): Case[] {
+  const param = /:(\w+)/.exec(ep.path)![0];
+  const [head, tail] = ep.path.split(param);
+  // The body is valid, so only the path parameter is wrong.
+  const body: Partial<Case> = sampleJson ? { payload: sampleJson, contentType: json } : {};
+  return (<Case[]>[
+    { name: `${param} SQL-looking`, id: encodeURIComponent(SQLISH), expect: [400, 404] },
+    { name: `${param} path-looking (encoded)`, id: encodeURIComponent(PATHISH), expect: [400, 404] },
+    { name: `${param} ..%2F..%2Fetc`, id: '..%2F..%2Fetc', expect: [400, 404] },
+    { name: `${param} path-looking (raw)`, rawPath: `${head}${PATHISH}${tail}`, expect: [400, 404] },
+    { name: `${param} NUL byte`, id: 'a%00b', expect: [400, 404] },
+    { name: `${param} Chinese`, id: encodeURIComponent('组织'), expect: [400, 404] },
+    { name: `${param} broken %-escape`, id: '%E0%A4%A', expect: [400, 404] },
+    // Well-formed for string ids (then unknown), malformed for numeric ones.
+    { name: `${param} negative number`, id: '-1', expect: [400, 404, 409] },
+    { name: `${param} huge number`, id: '99999999999999999999999', expect: [400, 404, 409] },
+    { name: `${param} 65 characters`, id: 'a'.repeat(65), expect: [400, 404] },
+    { name: `${param} 300 characters`, id: 'a'.repeat(300), expect: [400, 404] },
+    // Well-formed but unknown: not found (a job retry says conflict: only failed jobs can be retried).
+    { name: `${param} unknown`, id: ep.unknownId ?? 'unknown-id-0000', expect: [404, 409] },
+  ]).map((c) => ({ ...body, ...c }));
+}
+
+function casesFor(ep: WriteEndpoint, sample: Record<string, unknown> | undefined): Case[] {
+  const s = sample ? JSON.stringify(sample) : '{}';
+  return [...transportCases(s), ...(ep.fields ? bodyCases(ep, sample!) : []), ...(ep.id ? idCases(ep, sample ? s : undefined) : [])];
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------
+
+const hasChinese = (s: unknown) => typeof s === 'string' && /[\u4e00-\u9fff]/.test(s);
+
+async function counts(ctx: TestContext): Promise<Record<Table, number>> {
+  const out = {} as Record<Table, number>;
+  for (const t of TABLES) {
+    out[t] = Number((await ctx.kernel.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+  return out;
+}
+
+async function snapshot(ctx: TestContext, fx: Fixture) {
+  const db = ctx.kernel.db;
+  const orgs = await db.selectFrom('orgs').select(['id', 'parent_id', 'name', 'kind', 'code']).orderBy('id').execute();
+  const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'org_id', 'disabled', 'locked_until', 'password_hash']).orderBy('id').execute();
+  const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).orderBy('user_id').orderBy('role').execute();
+  const policy = await db.selectFrom('settings').select('value').where('key', '=', 'password_policy').executeTakeFirst();
+  const doomedRecord = await db.selectFrom('outreach_records').select(['status', 'value_c', 'note']).where('id', '=', Number(fx.doomedRecord) as any).executeTakeFirst();
+  return {
+    // The sandboxes may legitimately be renamed / get a new password by free-text cases.
+    orgs: orgs.map((o) => (o.id === fx.sandboxOrg ? { ...o, name: '(sandbox)' } : o)),
+    users: users.map((u) => (u.id === fx.sandboxUser ? { ...u, display_name: '(sandbox)', password_hash: '(sandbox)' } : u)),
+    roles,
+    policy: policy?.value ?? null,
+    doomedRecord: doomedRecord ? { ...doomedRecord, value_c: Number(doomedRecord.value_c) } : null,
+  };
+}
+
+/** OpenAPI property schema → how a FieldSpec describes it (recursively for arrays of objects). */
+function describeSchema(s: any): unknown {
+  if (s.anyOf) {
+    const non = s.anyOf.filter((x: any) => x.type !== 'null');
+    const inner = describeSchema(non[0]) as any;
+    return { ...inner, kind: inner.kind + (non.length < s.anyOf.length ? '|null' : '') };
+  }
+  if (s.enum) return { kind: 'enum', values: s.enum };
+  if (s.type === 'array' && s.items?.enum) return { kind: 'enum[]', values: s.items.enum };
+  if (s.type === 'array' && s.items?.type === 'object') return { kind: 'object[]', items: describeObject(s.items) };
+  return { kind: s.type };
+}
+function describeObject(schema: any) {
+  assert.equal(schema.additionalProperties, false, 'refuses unknown fields');
+  return Object.fromEntries(
+    Object.entries<any>(schema.properties).map(([k, v]) => [k, { ...(describeSchema(v) as object), required: (schema.required ?? []).includes(k) }]),
+  );
+}
+function describeSpec(fields: Record<string, FieldSpec>): unknown {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, f]) => [
+      k,
+      {
+        kind: f.type + (f.nullable ? '|null' : ''),
+        ...(f.values ? { values: [...f.values] } : {}),
+        ...(f.items ? { items: describeSpec(f.items) } : {}),
+        required: !!f.required,
+      },
+    ]),
+  );
+}
+
+// ---- the suite ----------------------------------------------------------------------------------------
+
+describeEachDb('bad input to every write endpoint', (ctx) => {
+  const fx = {} as Fixture;
+  const eps = endpoints(ctx);
+  let start: Record<Table, number>;
+  let startSnapshot: Awaited<ReturnType<typeof snapshot>>;
+  const created = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<Table, number>;
+  const newIds = { orgs: new Set<string>(), users: new Set<string>() };
+
+  before(async () => {
+    const c = ctx();
+    fx.yesterday = localDate(new Date(Date.now() - 24 * 3600_000), c.config.timeZone);
+    fx.parent = await c.org(c.rootOrgId, 'township', '坏输入镇');
+    fx.sandboxOrg = await c.org(fx.parent, 'village', '沙箱村');
+    fx.doomedOrg = await c.org(fx.parent, 'village', '不可删村');
+    const sandbox = await c.admin.post('/api/users', { username: 'sandbox_user', password: USER_PASSWORD, displayName: '沙箱用户', orgId: fx.parent, roles: ['reporter'] });
+    assert.equal(sandbox.status, 201);
+    fx.sandboxUser = sandbox.body.user.id;
+    const token = await c.admin.post('/api/auth/tokens', { name: '坏输入测试令牌' });
+    assert.equal(token.status, 201);
+    fx.tokenId = token.body.id;
+    fx.clients = {
+      admin: c.admin,
+      security_admin: await c.user(c.rootOrgId, ['security_admin'], 'bad_secadm'),
+      publicity: await c.user(c.rootOrgId, ['publicity'], 'bad_publicity'),
+      anon: c.anon,
+      throwaway: await c.login('admin', ADMIN_PASSWORD),
+    };
+    fx.policy = (await fx.clients.security_admin.get('/api/security/policy')).body.policy;
+    await c.user(c.rootOrgId, ['auditor'], 'bad_auditor');
+    const indicator = await c.admin.post('/api/outreach/indicators', { code: 'bad_sandbox', name: '沙箱指标', unit: '个' });
+    assert.equal(indicator.status, 201, JSON.stringify(indicator.body));
+    fx.sandboxIndicator = 'bad_sandbox';
+    const records = await fx.clients.publicity.post('/api/outreach/records', {
+      records: [1, 2].map((value) => ({ clientId: crypto.randomUUID(), orgId: fx.sandboxOrg, date: fx.yesterday, indicator: 'leaflets', value })),
+    });
+    assert.equal(records.status, 200, JSON.stringify(records.body));
+    fx.sandboxRecord = String(records.body.results[0].id);
+    fx.doomedRecord = String(records.body.results[1].id);
+    start = await counts(c);
+    startSnapshot = await snapshot(c, fx);
+  });
+
+  test('every write endpoint the app publishes has bad-input cases here', () => {
+    const paths = (ctx().app.swagger() as any).paths as Record<string, Record<string, unknown>>;
+    const published = new Set<string>();
+    for (const [p, ops] of Object.entries(paths)) {
+      for (const m of Object.keys(ops)) {
+        if (['post', 'put', 'patch', 'delete'].includes(m)) published.add(`${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`);
+      }
+    }
+    const covered = new Set(eps.map((e) => `${e.method} ${e.path}`));
+    const missing = [...published].filter((k) => !covered.has(k));
+    const stale = [...covered].filter((k) => !published.has(k));
+    assert.deepEqual(missing, [], `write endpoints without bad-input cases in test/api/bad-input.test.ts: ${missing.join(', ')}`);
+    assert.deepEqual(stale, [], `cases for endpoints that no longer exist: ${stale.join(', ')}`);
+  });
+
+  test('the fields described here match each endpoint\'s published request schema', () => {
+    const paths = (ctx().app.swagger() as any).paths as Record<string, Record<string, any>>;
+    for (const ep of eps) {
+      const op = paths[ep.path.replace(/:(\w+)/g, '{$1}')]?.[ep.method.toLowerCase()];
+      if (!op) continue; // reported by the test above
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      const name = `${ep.method} ${ep.path}`;
+      if (!ep.fields) {
+        assert.equal(schema, undefined, `${name} takes a body now: describe its fields`);
+        continue;
+      }
+      assert.ok(schema, `${name} publishes no request body`);
+      assert.deepEqual(describeSpec(ep.fields), describeObject(schema), name);
+    }
+  });
+
+  for (const ep of eps) {
+    // Test names are fixed before the fixture exists; the sample is rebuilt per case.
+    const placeholder = { parent: 'p', policy: {}, yesterday: '2026-01-01' } as unknown as Fixture;
+    const probe = casesFor(ep, ep.sample?.(placeholder));
+    // Built once from the real fixture; a case that may succeed gets a fresh sample (unique names).
+    let built: Case[] | undefined;
+    probe.forEach((probeCase, i) => {
+      test(`${ep.method} ${ep.path}: ${probeCase.name} → ${probeCase.freeText ? '4xx or stored verbatim' : probeCase.expect.join('/')}`, async () => {
+        const c = ctx();
+        const cs = probeCase.freeText ? casesFor(ep, ep.sample?.(fx))[i]! : (built ??= casesFor(ep, ep.sample?.(fx)))[i]!;
+        assert.equal(cs.name, probeCase.name);
+        const id = cs.id ?? ep.id?.(fx);
+        const url = cs.rawPath ?? (id !== undefined ? ep.path.replace(/:\w+/, id) : ep.path);
+        const before = await counts(c);
+        const res = await fx.clients[ep.as].request(ep.method, url, cs.payload, {
+          headers: cs.contentType ? { 'content-type': cs.contentType } : {},
+        });
+        const after = await counts(c);
+
+        if (cs.freeText && res.status >= 200 && res.status < 300) {
+          await cs.freeText.spec.verify!(cs.freeText.value, res, fx, JSON.parse(cs.payload as string));
+          const expected = { ...before };
+          if (ep.creates) {
+            expected[ep.creates]++;
+            created[ep.creates]++;
+          }
+          if (ep.creates === 'orgs') newIds.orgs.add(res.body.org.id);
+          if (ep.creates === 'users') newIds.users.add(res.body.user.id);
+          assert.deepEqual(after, expected, 'one row added, nothing else');
+          return;
+        }
+        assert.ok(res.status >= 400 && res.status < 500, `expected 4xx, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        assert.ok(cs.expect.includes(res.status), `expected ${cs.expect.join('/')}, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        assert.equal(typeof res.body, 'object', `JSON error body, got ${String(res.body).slice(0, 200)}`);
+        assert.deepEqual(Object.keys(res.body), ['error']);
+        assert.match(res.body.error.code, /^[a-z]+(_[a-z]+)*$/);
+        if (cs.code) assert.equal(res.body.error.code, cs.code);
+        assert.equal(typeof res.body.error.message, 'string');
+        assert.ok(res.body.error.message.length > 0 && hasChinese(res.body.error.message), `Chinese message: ${res.body.error.message}`);
+        assert.deepEqual(after, before, 'no row was added');
+      });
+    });
+  }
+
+  test('afterwards: health is ok, counts moved only by accepted free-text input, nothing else changed', async () => {
+    const c = ctx();
+    const health = await c.anon.get('/api/health');
+    assert.equal(health.status, 200);
+    assert.deepEqual(health.body, { ok: true, db: c.engine });
+    const now = await counts(c);
+    assert.deepEqual(now, Object.fromEntries(TABLES.map((t) => [t, start[t] + created[t]])));
+    // SQL- and path-looking names, notes and display names are ordinary text: they were accepted.
+    assert.deepEqual(created, { orgs: 2, users: 3, api_tokens: 2, outreach_records: 4, outreach_indicators: 2 });
+    const snap = await snapshot(c, fx);
+    assert.deepEqual(
+      { ...snap, orgs: snap.orgs.filter((o) => !newIds.orgs.has(o.id)), users: snap.users.filter((u) => !newIds.users.has(u.id)), roles: snap.roles.filter((r) => !newIds.users.has(r.user_id)) },
+      startSnapshot,
+    );
+    // The admin's sessions survived, the doomed org, record and the token still exist.
+    assert.equal((await c.admin.get('/api/auth/me')).status, 200);
+    assert.equal((await fx.clients.throwaway.get('/api/auth/me')).status, 200, 'the throwaway session was never logged out');
+    assert.equal((await c.admin.get(`/api/orgs/${fx.doomedOrg}`)).status, 200);
+    assert.equal((await fx.clients.publicity.get(`/api/outreach/records/${fx.doomedRecord}`)).body.record.status, 'counted');
+    assert.ok((await c.admin.get('/api/auth/tokens')).body.tokens.some((t: any) => t.id === fx.tokenId));
+    const auditor = await c.login('bad_auditor');
+    const verify = await auditor.get('/api/audit/verify');
+    assert.equal(verify.body.ok, true);
+  });
+});
