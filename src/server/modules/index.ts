@@ -10,6 +10,7 @@ import { securityRoutes } from './security/security.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { outreachRoutes } from './outreach/outreach.routes.ts';
 import { seedIndicators } from './outreach/outreach.service.ts';
+import { outreachExcelRoutes } from './outreach/outreach.imports.routes.ts';
 
 export const modules: Module[] = [
   { name: 'health', routes: healthRoutes },
@@ -20,4 +21,5 @@ export const modules: Module[] = [
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerHousekeeping },
   { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators },
+  { name: 'outreach-excel', routes: outreachExcelRoutes },
 ];
