@@ -63,12 +63,8 @@ export function AppLayout() {
   );
 
   const doLogout = () => {
-    logout.mutate(undefined, {
-      onSettled: () => {
-        notifySuccess(t('header.loggedOut'));
-        void navigate('/login', { replace: true });
-      },
-    });
+    // The session guard takes us to /login once the session is cleared.
+    logout.mutate(undefined, { onSettled: () => notifySuccess(t('header.loggedOut')) });
   };
 
   const userItems: MenuProps['items'] = [

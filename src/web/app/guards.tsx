@@ -3,7 +3,7 @@ import { Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useSessionQuery } from '../features/auth/session';
+import { SessionContext, loggedOutDeliberately, useCurrentUser, useSessionQuery } from '../features/auth/session';
 import { ForbiddenResult } from '../components/ResultPages';
 import { DataState } from '../components/DataState';
 import type { RoleCode } from '../lib/labels';
@@ -31,13 +31,14 @@ export function RequireSession({ children }: { children: ReactNode }) {
   }
   if (!session.data) {
     const next = location.pathname + location.search;
-    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+    const plain = next === '/' || loggedOutDeliberately();
+    return <Navigate to={plain ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
-  return <>{children}</>;
+  return <SessionContext.Provider value={session.data.user}>{children}</SessionContext.Provider>;
 }
 
 export function RequireRole({ roles, children }: { roles: RoleCode[]; children: ReactNode }) {
-  const session = useSessionQuery();
-  if (!session.data || !canOpen({ roles }, session.data.user.roles)) return <ForbiddenResult />;
+  const user = useCurrentUser();
+  if (!canOpen({ roles }, user.roles)) return <ForbiddenResult />;
   return <>{children}</>;
 }

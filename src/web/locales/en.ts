@@ -190,6 +190,7 @@ export const en: Messages = {
     lockedDone: 'Account locked',
     unlockedDone: 'Account unlocked',
     lockedUntil: 'Locked until {{time}}',
+    lockedManually: 'Locked by hand until a security administrator unlocks it',
   },
   audit: {
     title: 'Audit log',

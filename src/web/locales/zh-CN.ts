@@ -189,6 +189,7 @@ export const zhCN = {
     lockedDone: '已锁定账号',
     unlockedDone: '已解锁账号',
     lockedUntil: '锁定至 {{time}}',
+    lockedManually: '已手动锁定，须由安全管理员解锁',
   },
   audit: {
     title: '审计日志',

@@ -10,10 +10,10 @@ export default function SecurityPage() {
     <>
       <PageHeader title={t('security.title')} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={9}>
+        <Col xs={24} xxl={8}>
           <PolicyForm />
         </Col>
-        <Col xs={24} xl={15}>
+        <Col xs={24} xxl={16}>
           <SecurityAccounts />
         </Col>
       </Row>

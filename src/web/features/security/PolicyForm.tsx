@@ -39,7 +39,7 @@ export function PolicyForm() {
             </p>
             <Row gutter={16}>
               {fields.map((field) => (
-                <Col xs={24} sm={12} key={field.name}>
+                <Col xs={24} sm={12} lg={8} xxl={12} key={field.name}>
                   <Form.Item
                     name={field.name}
                     label={t(`security.${field.name}`)}

@@ -4,7 +4,7 @@ import { Button, Card, Form, Input, Modal, Popconfirm, Space, Table, type Button
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { UserStatusTag } from '../../components/Tags';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, lockExpiry } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
 import { useCurrentUser } from '../auth/session';
 import { useOrgs } from '../orgs/orgs.api';
@@ -91,9 +91,11 @@ export function SecurityAccounts() {
       render: (status: string, user) => (
         <Space size={4} wrap>
           <UserStatusTag status={status} />
-          {status === 'locked' && user.lockedUntil ? (
+          {status === 'locked' ? (
             <span className="muted" style={{ fontSize: 12 }}>
-              {t('security.lockedUntil', { time: formatDateTime(user.lockedUntil) })}
+              {lockExpiry(user.lockedUntil)
+                ? t('security.lockedUntil', { time: lockExpiry(user.lockedUntil) })
+                : t('security.lockedManually')}
             </span>
           ) : null}
         </Space>

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { RoleTags, UserStatusTag } from '../../components/Tags';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, lockExpiry } from '../../lib/format';
 import { userStatusLabel } from '../../lib/labels';
 import { useOrgs } from '../orgs/orgs.api';
 import { useUsers, type User } from './users.api';
@@ -50,8 +50,14 @@ export function UsersConsole() {
       filters: (['active', 'locked', 'disabled'] as const).map((s) => ({ text: userStatusLabel(t, s), value: s })),
       onFilter: (value, user) => user.status === value,
       render: (status: string, user) =>
-        user.lockedUntil && status === 'locked' ? (
-          <Tooltip title={t('security.lockedUntil', { time: formatDateTime(user.lockedUntil) })}>
+        status === 'locked' ? (
+          <Tooltip
+            title={
+              lockExpiry(user.lockedUntil)
+                ? t('security.lockedUntil', { time: lockExpiry(user.lockedUntil) })
+                : t('security.lockedManually')
+            }
+          >
             <span>
               <UserStatusTag status={status} />
             </span>
