@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+// `npm run dev:web` proxies the API to a server started separately (default port 3000).
+const apiTarget = process.env.FRONTLINE_DEV_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root: path.join(repoRoot, 'src/web'),
@@ -30,12 +32,12 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
+      '/api': { target: apiTarget, changeOrigin: false },
     },
   },
   preview: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
+      '/api': { target: apiTarget, changeOrigin: false },
     },
   },
 });
