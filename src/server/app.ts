@@ -112,6 +112,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Anonymous calls to non-public routes are refused before their input is validated, so an
+  // unauthenticated caller learns nothing about a route's schema and always gets 401.
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith('/api/') || request.actor) return;
+    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
+    throw new AppError('unauthenticated', '请先登录');
+  });
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
@@ -125,7 +133,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
   for (const mod of modules) await app.register(mod.routes, { prefix: '/api' });
   for (const mod of modules) mod.jobs?.(kernel);
@@ -191,10 +199,13 @@ async function registerWeb(app: FastifyInstance, webDir: string) {
   const index = path.join(webDir, 'index.html');
   const hasWeb = fs.existsSync(index);
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+    // wildcard: files built after start (a rebuild while running) are served too.
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: false, maxAge: '1h', immutable: false });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+    // A missing asset is a 404, never the app shell (which would load as a blank page).
+    const isAsset = /^\/(assets|reporter\/assets)\//.test(request.url) || /\.(js|css|map|png|svg|ico|webmanifest|woff2?)(\?|$)/.test(request.url);
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb || isAsset) {
       return reply.status(404).send({ error: { code: 'not_found', message: '资源不存在' } });
     }
     // The single-page app owns every other GET path.

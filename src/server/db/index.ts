@@ -66,8 +66,31 @@ export async function createDb(opts: DbOptions): Promise<Database> {
   sqlite.pragma(`synchronous = ${opts.sqliteSync === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, engine: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; compiling SQL costs SQLite more than running a small
+ * statement. The same query shapes recur (values are bound parameters), so keep the prepared
+ * statements, least recently used dropped first. Kysely's one SQLite connection runs one
+ * statement at a time, so a cached statement is never in use twice.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) cache.delete(sql);
+      else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close: () => sqlite.close(),
+  };
 }
 
 /** Run pending migrations; returns the names applied. */

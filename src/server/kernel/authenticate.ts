@@ -22,29 +22,62 @@ export async function loadRoles(db: Db, userId: string): Promise<string[]> {
   return rows.map((r) => r.role);
 }
 
+// A bearer token is presented on every machine request (village phones posting one record each),
+// and resolving it costs two queries. A resolved token is therefore kept for TOKEN_CACHE_MS in this
+// process. Revoking a token, and locking, disabling, moving or re-roling its user through this
+// process, clear the cache at once (forgetCachedTokens); on other instances behind the same
+// database such a change takes effect within TOKEN_CACHE_MS. Unknown or refused tokens are never cached.
+const TOKEN_CACHE_MS = 2_000;
+const TOKEN_CACHE_MAX = 10_000;
+interface TokenCache {
+  /** Bumped by every forget, so that a lookup that began before it is not cached after it. */
+  generation: number;
+  entries: Map<string, { at: number; actor: Omit<Actor, 'ip'> }>;
+}
+const tokenCaches = new WeakMap<Db, TokenCache>();
+
+/** Drop every cached token identity of this database (call after the change committed). */
+export function forgetCachedTokens(db: Db): void {
+  const cache = tokenCaches.get(db);
+  if (!cache) return;
+  cache.generation++;
+  cache.entries.clear();
+}
+
 export async function resolveActor(db: Db, clock: Clock, idleMinutes: number, c: Credentials): Promise<Actor | null> {
   const now = clock();
   if (c.bearer) {
+    const tokenHash = sha256Hex(c.bearer);
+    let cache = tokenCaches.get(db);
+    if (!cache) tokenCaches.set(db, (cache = { generation: 0, entries: new Map() }));
+    // Wall time, not the injectable clock: the cache's age is about this process, not the domain.
+    const hit = cache.entries.get(tokenHash);
+    if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return { ...hit.actor, ip: c.ip };
+    const generation = cache.generation;
     const row = await db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .select(['t.id as token_id', 't.last_used_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id', 'u.disabled', 'u.locked_until'])
-      .where('t.token_hash', '=', sha256Hex(c.bearer))
+      .where('t.token_hash', '=', tokenHash)
       .where('t.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row || row.disabled || (row.locked_until && row.locked_until > iso(now))) return null;
     if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_EVERY_MS) {
       await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', row.token_id).execute();
     }
-    return {
+    const actor: Omit<Actor, 'ip'> = {
       userId: row.id,
       username: row.username,
       displayName: row.display_name,
       orgId: row.org_id,
-      roles: await loadRoles(db, row.id),
+      roles: Object.freeze(await loadRoles(db, row.id)) as string[],
       via: 'token',
-      ip: c.ip,
     };
+    if (cache.generation === generation) {
+      if (cache.entries.size >= TOKEN_CACHE_MAX) cache.entries.clear();
+      cache.entries.set(tokenHash, { at: Date.now(), actor });
+    }
+    return { ...actor, ip: c.ip };
   }
   if (c.sessionId) {
     const idHash = sha256Hex(c.sessionId);

@@ -19,12 +19,12 @@ export const authRoutes: FastifyPluginAsync = async (fastify) => {
   const tags = ['登录与账户'];
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: k.config.secureCookies, path: '/' };
 
-  app.post('/auth/login', { schema: { tags, summary: '登录', body: loginBody, response: { 200: loginResponse } } }, async (req, reply) => {
+  app.post('/auth/login', { config: { public: true }, schema: { tags, summary: '登录', body: loginBody, response: { 200: loginResponse } } }, async (req, reply) => {
     const result = await login(k, req.body, req.ip);
     reply.setCookie(SESSION_COOKIE, result.sessionId, cookieOptions);
     return { user: result.user, csrfToken: result.csrfToken };
   });
-  app.post('/auth/logout', { schema: { tags, summary: '退出登录' } }, async (req, reply) => {
+  app.post('/auth/logout', { config: { public: true }, schema: { tags, summary: '退出登录' } }, async (req, reply) => {
     await logout(k, req.actor);
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return reply.status(204).send();

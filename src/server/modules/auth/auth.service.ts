@@ -3,7 +3,7 @@
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { dummyPasswordHash, hashPassword, newId, randomToken, sha256Hex, verifyPassword } from '../../kernel/crypto.ts';
-import { TOKEN_PREFIX } from '../../kernel/authenticate.ts';
+import { forgetCachedTokens, TOKEN_PREFIX } from '../../kernel/authenticate.ts';
 import { iso } from '../../kernel/time.ts';
 import { checkPassword, getPolicy, lockoutState, recordLoginFailure } from '../security/security.service.ts';
 import { findUserById, findUserByUsername, rolesByUser } from '../users/users.queries.ts';
@@ -154,4 +154,5 @@ export async function revokeToken(kernel: Kernel, actor: Actor | null, id: strin
     if (Number(res.numUpdatedRows) === 0) throw notFound('令牌');
     await kernel.audit.record({ actor: a, action: 'token.revoke', target: id }, trx);
   });
+  forgetCachedTokens(kernel.db);
 }

@@ -7,7 +7,7 @@ export const healthRoutes: FastifyPluginAsync = async (fastify) => {
   const engine = app.kernel.engine;
   app.get(
     '/health',
-    { schema: { tags: ['运行状态'], summary: '健康检查（无需登录）', response: { 200: z.object({ ok: z.literal(true), db: z.enum(['sqlite', 'postgres']) }) } } },
+    { config: { public: true }, schema: { tags: ['运行状态'], summary: '健康检查（无需登录）', response: { 200: z.object({ ok: z.literal(true), db: z.enum(['sqlite', 'postgres']) }) } } },
     async () => ({ ok: true as const, db: engine }),
   );
 };

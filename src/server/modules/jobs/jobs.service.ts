@@ -25,7 +25,11 @@ export async function listJobs(kernel: Kernel, actor: Actor | null, q: { status?
 export async function retryJob(kernel: Kernel, actor: Actor | null, id: string) {
   const a = await kernel.authz.require(actor, 'job.manage');
   const job = await kernel.jobs.retry(id);
-  if (!job) throw new AppError('conflict', '只有失败或已放弃的任务可以重试');
+  if (!job) {
+    const exists = await kernel.db.selectFrom('jobs').select('id').where('id', '=', id).executeTakeFirst();
+    if (!exists) throw new AppError('not_found', '任务不存在');
+    throw new AppError('conflict', '只有失败或已放弃的任务可以重试');
+  }
   await kernel.audit.record({ actor: a, action: 'job.retry', target: id });
   return present(job);
 }

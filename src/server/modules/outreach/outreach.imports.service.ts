@@ -5,7 +5,7 @@
 // Idempotency: an imported record's clientId is derived from its content — imp:SHA-256(org, date,
 // indicator, value, note):n, n counting identical tuples within the file — so the same file
 // uploaded and confirmed twice, or a confirmation repeated after a crash, counts nothing twice.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
@@ -218,7 +218,7 @@ function mapHeader(header: string[], headerRow: number, indicators: Map<string, 
 }
 
 const clientIdOf = (orgId: string, date: string, indicator: string, valueC: number, note: string | null) =>
-  createHash('sha256').update(`${orgId}\u001f${date}\u001f${indicator}\u001f${valueC}\u001f${note ?? ''}`).digest('hex');
+  hash('sha256', `${orgId}\u001f${date}\u001f${indicator}\u001f${valueC}\u001f${note ?? ''}`, 'hex');
 
 /** The records of stored preview data, with their derived clientIds, in file order. */
 function recordsOf(p: Pick<StoredPreview, 'indicators' | 'orgs' | 'data'>): RecordInput[] {
@@ -269,6 +269,8 @@ const present = (row: { id: string; org_id: string; status: string; file_name: s
 });
 
 export async function uploadImport(kernel: Kernel, actor: Actor | null, input: { orgId: string; fileName?: string; body: Buffer }): Promise<ImportView> {
+  const P = (l: string) => process.env.XL_PROF && console.log('PROF', l, Math.round(performance.now()));
+  P('start');
   const a = await kernel.authz.require(actor, 'outreach.import', { orgId: input.orgId });
   let sheet;
   try {
@@ -277,6 +279,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     if (err instanceof NotAWorkbook) throw new AppError('invalid_input', '不是有效的 Excel 文件（.xlsx）');
     throw err;
   }
+  P('read');
   if (!sheet) throw new AppError('invalid_input', '没有找到填报表：表头应包含“单位编码”和“日期”两列，请使用下载的模板');
   const indicators = await indicatorMap(kernel, true);
   const cols = mapHeader(sheet.header, sheet.headerRow, indicators);
@@ -355,6 +358,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     }
   }
 
+  P('rows');
   const stored: StoredPreview = {
     v: 1,
     summary,
@@ -363,7 +367,10 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     orgs: [...orgIndex.keys()],
     data,
   };
-  summary.duplicates = await countExisting(kernel, recordsOf(stored).map((r) => r.clientId));
+  const recs = recordsOf(stored);
+  P('hash');
+  summary.duplicates = await countExisting(kernel, recs.map((r) => r.clientId));
+  P('dups');
 
   const row = {
     id: newId(),
@@ -376,6 +383,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     created_at: iso(kernel.clock()),
     confirmed_at: null,
   };
+  P('json');
   await kernel.db.transaction().execute(async (trx) => {
     await insertImport(trx, row);
     await kernel.audit.record(
@@ -383,6 +391,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
       trx,
     );
   });
+  P('stored');
   return present(row, stored);
 }
 
@@ -402,11 +411,16 @@ export async function getImport(kernel: Kernel, actor: Actor | null, id: string)
 // ---- confirm -----------------------------------------------------------------------------------
 
 export async function confirmImport(kernel: Kernel, actor: Actor | null, id: string) {
+  const P = (l: string) => process.env.XL_PROF && console.log('PROF', l, Math.round(performance.now()));
+  P('c-start');
   const { a, row, stored } = await loadImport(kernel, actor, id);
+  P('c-load');
   if (row.status === 'confirmed') throw new AppError('conflict', '该文件已确认导入，无需再次确认');
   if (stored.summary.errors > 0) throw new AppError('conflict', '请先修正错误后重新上传');
   const records = recordsOf(stored);
+  P('c-records');
   const prepared = records.length ? await prepareRecords(kernel, a, records, { source: 'import', importId: id, maxBatch: Infinity }) : [];
+  P('c-prepare');
   const { data: _data, ...kept } = stored;
   const confirmedPreview = JSON.stringify(kept);
   const result = { created: 0, duplicates: 0, review: 0 };
@@ -426,6 +440,7 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
       }
       if (c === chunks - 1) await markConfirmed(trx, id, iso(kernel.clock()), confirmedPreview);
     });
+    P('c-chunk');
   }
   return result;
 }

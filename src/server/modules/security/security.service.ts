@@ -4,6 +4,7 @@ import type { Kernel, Actor } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { hashPassword } from '../../kernel/crypto.ts';
 import { addMs, iso, MINUTE } from '../../kernel/time.ts';
+import { forgetCachedTokens } from '../../kernel/authenticate.ts';
 import type { DbOrTrx } from '../../db/index.ts';
 import { getSetting, putSetting } from './security.queries.ts';
 import type { PasswordPolicy } from './security.schema.ts';
@@ -70,7 +71,7 @@ export async function setLock(kernel: Kernel, actor: Actor | null, userId: strin
     else await trx.deleteFrom('login_failures').where('username', '=', user.username).execute();
     await kernel.audit.record({ actor: a, action: locked ? 'user.lock' : 'user.unlock', target: userId }, trx);
     return presentUser(trx, kernel, (await findUserById(trx, userId))!);
-  });
+  }).finally(() => forgetCachedTokens(kernel.db)); // a locked user's API tokens stop at once
 }
 
 export async function resetPassword(kernel: Kernel, actor: Actor | null, userId: string, password: string) {

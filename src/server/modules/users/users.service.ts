@@ -5,6 +5,7 @@ import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { hashPassword, newId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
+import { forgetCachedTokens } from '../../kernel/authenticate.ts';
 import { SEPARATED_ROLES, separationConflict } from '../../kernel/roles.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import { checkPassword, getPolicy } from '../security/security.service.ts';
@@ -106,7 +107,7 @@ export async function createUser(kernel: Kernel, actor: Actor | null, input: Cre
     await handOverSeparatedRoles(trx, kernel, a, row.id, roles);
     await kernel.audit.record({ actor: a, action: 'user.create', target: row.id, detail: { username: row.username, orgId: row.org_id, roles } }, trx);
     return present(row, roles.sort(), kernel.clock());
-  });
+  }).finally(() => forgetCachedTokens(kernel.db)); // a hand-over changed the bootstrap admin's roles
 }
 
 export async function updateUser(kernel: Kernel, actor: Actor | null, id: string, input: UpdateUserInput): Promise<UserView> {
@@ -142,5 +143,5 @@ export async function updateUser(kernel: Kernel, actor: Actor | null, id: string
     if (input.disabled || input.orgId) await deleteSessionsOfUser(trx, id);
     await kernel.audit.record({ actor: a, action: 'user.update', target: id, detail: { fields: Object.keys(input), roles: input.roles } }, trx);
     return presentUser(trx, kernel, (await findUserById(trx, id))!);
-  });
+  }).finally(() => forgetCachedTokens(kernel.db)); // API tokens act with the new rights at once
 }
