@@ -137,6 +137,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   for (const mod of modules) await app.register(mod.routes, { prefix: '/api' });
   for (const mod of modules) mod.jobs?.(kernel);
+  kernel.reportProviders.push(...modules.flatMap((m) => m.reportProviders ?? []).sort((a, b) => a.order - b.order));
 
   await registerWeb(app, config.webDir);
   return app;

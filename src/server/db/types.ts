@@ -144,6 +144,31 @@ export interface OutreachImportsTable {
   confirmed_at: string | null;
 }
 
+export interface ReportTemplatesTable {
+  name: string;
+  version: number;
+  parts: string;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+export interface ReportArchiveTable {
+  id: string;
+  kind: string;
+  org_id: string;
+  period_from: string;
+  period_to: string;
+  format: string;
+  params: string;
+  template_version: number | null;
+  as_of: string;
+  content_hash: string;
+  size: number;
+  content: Buffer;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface DB {
   orgs: OrgsTable;
   org_closure: OrgClosureTable;
@@ -160,4 +185,6 @@ export interface DB {
   outreach_records: OutreachRecordsTable;
   outreach_rollups: OutreachRollupsTable;
   outreach_imports: OutreachImportsTable;
+  report_templates: ReportTemplatesTable;
+  report_archive: ReportArchiveTable;
 }

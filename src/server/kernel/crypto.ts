@@ -54,3 +54,5 @@ export function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b);
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
 }
+
+export const sha256OfBytes = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');

@@ -7,6 +7,7 @@ import { Authz } from './authz.ts';
 import { assertAlgoAvailable, setPasswordHashCost, type ChainAlgo } from './crypto.ts';
 import { JobRunner } from './jobs.ts';
 import { systemClock, type Clock } from './time.ts';
+import type { ReportProvider } from './reports.ts';
 
 export interface Kernel {
   config: Readonly<Config>;
@@ -17,6 +18,8 @@ export interface Kernel {
   audit: AuditLog;
   authz: Authz;
   jobs: JobRunner;
+  /** Filled by app.ts from the modules: the sections of generated reports. */
+  reportProviders: ReportProvider[];
 }
 
 export function createKernel(config: Readonly<Config>, database: Database, log: FastifyBaseLogger, clock: Clock = systemClock): Kernel {
@@ -33,6 +36,7 @@ export function createKernel(config: Readonly<Config>, database: Database, log: 
     audit,
     authz: new Authz(database.db, audit),
     jobs: new JobRunner(database.db, database.engine, clock, log),
+    reportProviders: [],
   };
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Kernel } from './index.ts';
+import type { ReportProvider } from './reports.ts';
 
 export interface Module {
   name: string;
@@ -10,6 +11,8 @@ export interface Module {
   jobs?: (kernel: Kernel) => void;
   /** Seed built-in catalogues at start; must be idempotent (runs on every start, on every instance). */
   catalogue?: (kernel: Kernel) => Promise<void>;
+  /** Sections this module contributes to generated reports (the stage summary). */
+  reportProviders?: ReportProvider[];
 }
 
 export const errorSchema = z.object({

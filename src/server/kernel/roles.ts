@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'outreach.review': ['publicity'],
   'outreach.import': ['publicity'],
   'outreach.indicators.manage': ['admin'],
+  'report.generate': ['publicity'],
+  'report.template.manage': ['publicity'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -10,6 +10,9 @@ import { securityRoutes } from './security/security.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { outreachRoutes } from './outreach/outreach.routes.ts';
 import { seedIndicators } from './outreach/outreach.service.ts';
+import { outreachReportProvider } from './outreach/outreach.report.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
+import { registerReportJobs } from './reports/reports.service.ts';
 import { outreachExcelRoutes } from './outreach/outreach.imports.routes.ts';
 
 export const modules: Module[] = [
@@ -20,6 +23,7 @@ export const modules: Module[] = [
   { name: 'security', routes: securityRoutes },
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerHousekeeping },
-  { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators },
+  { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators, reportProviders: [outreachReportProvider] },
   { name: 'outreach-excel', routes: outreachExcelRoutes },
+  { name: 'reports', routes: reportsRoutes, jobs: registerReportJobs },
 ];
