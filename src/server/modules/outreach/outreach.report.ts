@@ -19,6 +19,7 @@ const PHRASES: Record<string, string> = {
 };
 
 const TREND_PREFERENCE = ['household_visits', 'group_messages', 'leaflets'];
+const TERRITORIAL = new Set(['township', 'village', 'community']);
 
 export const outreachReportProvider: ReportProvider = {
   id: 'outreach',
@@ -70,16 +71,19 @@ export const outreachReportProvider: ReportProvider = {
     // By child org, the six largest indicators (what fits an A4 page).
     const columns = [...present].sort((a, b) => totalC.get(b.code)! - totalC.get(a.code)!).slice(0, 6).sort((a, b) => a.sort - b.sort);
     const childRows = await totalsByChild(kernel.db, scope.orgId, scope.from, scope.to);
-    const children = new Map<string, { name: string; totals: Map<string, number> }>();
+    const children = new Map<string, { name: string; kind: string; totals: Map<string, number> }>();
     for (const r of childRows) {
-      if (!children.has(r.id)) children.set(r.id, { name: r.name, totals: new Map() });
+      if (!children.has(r.id)) children.set(r.id, { name: r.name, kind: r.kind, totals: new Map() });
       if (r.indicator) children.get(r.id)!.totals.set(r.indicator, Number(r.total_c ?? 0));
     }
     const table: TableSpec | undefined = children.size
       ? {
           caption: `各下级单位社会宣传情况（${scope.from} 至 ${scope.to}）`,
           header: ['单位', ...columns.map((c) => `${c.name}（${c.unit}）`)],
-          rows: [...children.entries()].map(([id, c]) => [c.name, ...columns.map((col) => figure(col.code, c.totals.get(col.code) ?? 0, id))]),
+          // Territorial units always (a row of zeros is a gap worth seeing); departments and media when they reported.
+          rows: [...children.entries()]
+            .filter(([, c]) => TERRITORIAL.has(c.kind) || [...c.totals.values()].some((v) => v > 0))
+            .map(([id, c]) => [c.name, ...columns.map((col) => ({ ...figure(col.code, c.totals.get(col.code) ?? 0, id), unit: '' }))]),
         }
       : undefined;
 

@@ -20,7 +20,7 @@ import {
 } from 'docx';
 import type { Figure } from '../../kernel/reports.ts';
 import { isFigure, splitFigures, type DocModel } from './reports.document.ts';
-import { chartPng, CHART_SIZE } from './reports.charts.ts';
+import { chartCaption, chartPng, CHART_SIZE } from './reports.charts.ts';
 import { formatFigure } from './reports.render.ts';
 
 const mm = (v: number) => Math.round((v / 25.4) * 1440); // twips
@@ -66,8 +66,9 @@ export async function toDocx(doc: DocModel): Promise<Buffer> {
         children.push(
           new Paragraph({
             alignment: AlignmentType.CENTER,
-            children: [new ImageRun({ type: 'png', data: chartPng(b.chart), transformation: { width, height }, altText: { name: b.chart.title, title: b.chart.title, description: b.chart.title } })],
+            children: [new ImageRun({ type: 'png', data: chartPng(b.chart), transformation: { width, height }, altText: { name: b.chart.title, title: b.chart.title, description: chartCaption(b.chart) } })],
           }),
+          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 200 }, children: runs(chartCaption(b.chart), doc.figures, FONTS.h2, 24) }),
         );
         break;
       }

@@ -28,7 +28,7 @@ export function toMarkdown(doc: DocModel): string {
     else if (b.type === 'table') {
       const t = b.table;
       const cell = (c: string | Figure) => (isFigure(c) ? formatFigure(c) : c).replace(/\|/g, '\\|');
-      out.push(`*${t.caption}*`, '', `| ${t.header.join(' | ')} |`, `| ${t.header.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`));
+      out.push(`*${t.caption}*`, [`| ${t.header.join(' | ')} |`, `| ${t.header.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n'));
     }
     // Charts are in the HTML and Word versions.
   }
@@ -83,7 +83,7 @@ a.fig:hover { background: #fff3f0; }
 figure.chart { margin: 1em 0; text-align: center; } figure.chart svg { max-width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.6; margin: 1em 0; }
 caption { font-family: "SimHei", "黑体", sans-serif; margin-bottom: 0.3em; }
-th, td { border: 1px solid #333; padding: 2px 6px; text-align: right; } th { text-align: center; } tbody th { text-align: left; font-weight: normal; }
+th, td { border: 1px solid #333; padding: 2px 6px; text-align: right; } th { text-align: center; } tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
 @media print { a.fig { text-decoration: none; } body { margin: 0; max-width: none; } }
 </style></head>
 <body>
