@@ -1,14 +1,15 @@
 // The signed-in frame: side menu (by role), header (title, language, user, logout), content outlet.
 // Below `md` the menu moves into a Drawer opened from the header, so it works on a village phone.
 import { FlagFilled, LogoutOutlined, MenuOutlined, UserOutlined, DownOutlined } from '@ant-design/icons';
-import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
+import { Avatar, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentUser, useLogout } from '../features/auth/session';
+import { usePendingReview } from '../features/outreach/outreach.api';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { notifySuccess } from '../lib/notify';
-import { NAV_ITEMS, canOpen, selectedNavKey } from './navigation';
+import { NAV_GROUPS, NAV_ITEMS, canOpen, navTestId, selectedNavKey, type NavGroupKey, type NavItem } from './navigation';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -24,6 +25,16 @@ function Brand({ collapsed }: { collapsed?: boolean }) {
   );
 }
 
+/** The number of records awaiting review in the user's scope (99+ past the first page). */
+function PendingReviewBadge() {
+  const user = useCurrentUser();
+  const pending = usePendingReview(user.orgId);
+  const count = pending.data ? (pending.data.nextBefore ? 100 : pending.data.records.length) : 0;
+  return <Badge count={count} overflowCount={99} size="small" className="nav-badge" data-testid="nav-review-badge" />;
+}
+
+type MenuItems = NonNullable<MenuProps['items']>;
+
 export function AppLayout() {
   const { t } = useTranslation();
   const user = useCurrentUser();
@@ -35,16 +46,39 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const menuItems = useMemo<MenuProps['items']>(
-    () =>
-      NAV_ITEMS.filter((item) => canOpen(item, user.roles)).map((item) => ({
-        key: item.path,
-        icon: item.icon,
-        label: t(item.labelKey),
-        'data-testid': `nav-${item.path === '/' ? 'home' : item.path.slice(1)}`,
-      })),
-    [t, user.roles],
-  );
+  const menuItems = useMemo<MenuItems>(() => {
+    const entry = (item: NavItem) => ({
+      key: item.path,
+      icon: item.icon,
+      label: item.badge ? (
+        <span className="nav-label-badge">
+          {t(item.labelKey)}
+          <PendingReviewBadge />
+        </span>
+      ) : (
+        t(item.labelKey)
+      ),
+      'data-testid': navTestId(item.path),
+    });
+    // Grouped items become one sub-menu, placed where the group's first item is.
+    const items: MenuItems = [];
+    const groups = new Map<NavGroupKey, MenuItems>();
+    for (const item of NAV_ITEMS.filter((i) => canOpen(i, user.roles))) {
+      if (!item.group) {
+        items.push(entry(item));
+        continue;
+      }
+      let children = groups.get(item.group);
+      if (!children) {
+        children = [];
+        groups.set(item.group, children);
+        const group = NAV_GROUPS[item.group];
+        items.push({ key: `group:${item.group}`, icon: group.icon, label: t(group.labelKey), children, 'data-testid': `nav-group-${item.group}` } as MenuItems[number]);
+      }
+      children.push(entry(item));
+    }
+    return items;
+  }, [t, user.roles]);
 
   const onMenuClick: MenuProps['onClick'] = ({ key }) => {
     setDrawerOpen(false);
@@ -56,6 +90,7 @@ export function AppLayout() {
       mode="inline"
       theme="dark"
       selectedKeys={[selectedNavKey(location.pathname)]}
+      defaultOpenKeys={Object.keys(NAV_GROUPS).map((g) => `group:${g}`)}
       items={menuItems}
       onClick={onMenuClick}
       data-testid="side-menu"

@@ -3,9 +3,16 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CheckSquareOutlined,
+  DashboardOutlined,
+  FileExcelOutlined,
   HomeOutlined,
+  NotificationOutlined,
+  PieChartOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
+  SlidersOutlined,
+  TableOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -13,16 +20,32 @@ import type { ReactNode } from 'react';
 import type { RoleCode } from '../lib/labels';
 import type { zhCN } from '../locales/zh-CN';
 
+export type NavGroupKey = 'outreach';
+
 export type NavItem = {
   path: string;
   labelKey: `nav.${keyof typeof zhCN.nav}`;
   icon: ReactNode;
   /** Any one of these roles opens the page; none listed means every signed-in user. */
   roles?: RoleCode[];
+  /** Items of a group sit together in a sub-menu. */
+  group?: NavGroupKey;
+  /** A live count shown beside the label. */
+  badge?: 'pendingReview';
+};
+
+export const NAV_GROUPS: Record<NavGroupKey, { labelKey: `nav.${keyof typeof zhCN.nav}`; icon: ReactNode }> = {
+  outreach: { labelKey: 'nav.groupOutreach', icon: <NotificationOutlined /> },
 };
 
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
+  { path: '/outreach', labelKey: 'nav.outreachOverview', icon: <DashboardOutlined />, roles: ['publicity'], group: 'outreach' },
+  { path: '/outreach/coverage', labelKey: 'nav.outreachCoverage', icon: <PieChartOutlined />, roles: ['publicity'], group: 'outreach' },
+  { path: '/outreach/records', labelKey: 'nav.outreachRecords', icon: <TableOutlined />, roles: ['publicity'], group: 'outreach' },
+  { path: '/outreach/review', labelKey: 'nav.outreachReview', icon: <CheckSquareOutlined />, roles: ['publicity'], group: 'outreach', badge: 'pendingReview' },
+  { path: '/outreach/import', labelKey: 'nav.outreachImport', icon: <FileExcelOutlined />, roles: ['publicity'], group: 'outreach' },
+  { path: '/outreach/indicators', labelKey: 'nav.outreachIndicators', icon: <SlidersOutlined />, roles: ['admin'], group: 'outreach' },
   { path: '/orgs', labelKey: 'nav.orgs', icon: <ApartmentOutlined />, roles: ['admin'] },
   { path: '/users', labelKey: 'nav.users', icon: <TeamOutlined />, roles: ['admin'] },
   { path: '/security', labelKey: 'nav.security', icon: <SafetyCertificateOutlined />, roles: ['security_admin'] },
@@ -30,6 +53,9 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/jobs', labelKey: 'nav.jobs', icon: <ScheduleOutlined />, roles: ['admin'] },
   { path: '/account', labelKey: 'nav.account', icon: <UserOutlined /> },
 ];
+
+/** A stable test id for a menu entry: nav-home, nav-orgs, nav-outreach-review … */
+export const navTestId = (path: string) => `nav-${path === '/' ? 'home' : path.slice(1).replace(/\//g, '-')}`;
 
 export function canOpen(item: Pick<NavItem, 'roles'>, roles: string[]): boolean {
   return !item.roles || item.roles.some((role) => roles.includes(role));

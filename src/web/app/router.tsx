@@ -14,6 +14,12 @@ const SecurityPage = lazy(() => import('../pages/SecurityPage'));
 const AuditPage = lazy(() => import('../pages/AuditPage'));
 const JobsPage = lazy(() => import('../pages/JobsPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const OutreachOverviewPage = lazy(() => import('../pages/OutreachOverviewPage'));
+const OutreachCoveragePage = lazy(() => import('../pages/OutreachCoveragePage'));
+const OutreachRecordsPage = lazy(() => import('../pages/OutreachRecordsPage'));
+const OutreachReviewPage = lazy(() => import('../pages/OutreachReviewPage'));
+const OutreachImportPage = lazy(() => import('../pages/OutreachImportPage'));
+const OutreachIndicatorsPage = lazy(() => import('../pages/OutreachIndicatorsPage'));
 
 const withRoles = (roles: RoleCode[], page: ReactNode) => <RequireRole roles={roles}>{page}</RequireRole>;
 
@@ -35,6 +41,12 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <HomePage /> },
+      { path: 'outreach', element: withRoles(['publicity'], <OutreachOverviewPage />) },
+      { path: 'outreach/coverage', element: withRoles(['publicity'], <OutreachCoveragePage />) },
+      { path: 'outreach/records', element: withRoles(['publicity'], <OutreachRecordsPage />) },
+      { path: 'outreach/review', element: withRoles(['publicity'], <OutreachReviewPage />) },
+      { path: 'outreach/import', element: withRoles(['publicity'], <OutreachImportPage />) },
+      { path: 'outreach/indicators', element: withRoles(['admin'], <OutreachIndicatorsPage />) },
       { path: 'orgs', element: withRoles(['admin'], <OrgsPage />) },
       { path: 'users', element: withRoles(['admin'], <UsersPage />) },
       { path: 'security', element: withRoles(['security_admin'], <SecurityPage />) },

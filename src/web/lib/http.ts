@@ -113,3 +113,73 @@ export const http = {
 export function isHttpError(error: unknown, status?: number): error is HttpError {
   return error instanceof HttpError && (status === undefined || error.status === status);
 }
+
+/** Turns a non-2xx answer into an HttpError (and reacts to 401), for the raw helpers below. */
+async function failure(response: Response): Promise<HttpError> {
+  let body: ApiErrorBody['error'] | undefined;
+  try {
+    body = ((await response.json()) as Partial<ApiErrorBody>).error;
+  } catch {
+    body = undefined;
+  }
+  if (response.status === 401) {
+    csrfToken = null;
+    onUnauthenticated?.();
+  }
+  return new HttpError(response.status, body?.code ?? `http_${response.status}`, body?.message ?? '', body?.details);
+}
+
+/**
+ * POSTs a file as the raw request body (not multipart), e.g. an .xlsx upload, with the CSRF header.
+ * The answer is JSON.
+ */
+export async function uploadRaw<T>(path: string, file: Blob, contentType: string, query?: RequestOptions['query']): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), { method: 'POST', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw new HttpError(0, 'network_error', '');
+  }
+  if (!response.ok) throw await failure(response);
+  return (await response.json()) as T;
+}
+
+/** The file name in a Content-Disposition header (RFC 5987 `filename*` first). */
+function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  return /filename="([^"]+)"/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * GETs a file and hands it to the browser as a download. Errors come back as HttpError, so a page
+ * can say why an export failed instead of opening a JSON error in a new tab.
+ */
+export async function downloadFile(path: string, query: RequestOptions['query'], fallbackName: string): Promise<{ truncated: boolean }> {
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), { credentials: 'same-origin' });
+  } catch {
+    throw new HttpError(0, 'network_error', '');
+  }
+  if (!response.ok) throw await failure(response);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = dispositionName(response.headers.get('content-disposition')) ?? fallbackName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { truncated: response.headers.get('x-export-truncated') === '1' };
+}

@@ -11,6 +11,7 @@ import { useCurrentUser } from '../auth/session';
 import { useOrgs } from '../orgs/orgs.api';
 import { orgPath } from '../orgs/orgs.tree';
 import { useUsers } from '../users/users.api';
+import { ReporterEntryCard, ReporterOnlyNotice, isReporterOnly } from './ReporterEntry';
 
 export function Welcome() {
   const { t } = useTranslation();
@@ -29,6 +30,7 @@ export function Welcome() {
 
   return (
     <Flex vertical gap={16}>
+      {isReporterOnly(user) ? <ReporterOnlyNotice /> : null}
       <Card data-testid="welcome-card">
         <Typography.Title level={4} style={{ marginTop: 0 }}>
           {t('home.welcome', { name: user.displayName })}
@@ -110,6 +112,8 @@ export function Welcome() {
           </Flex>
         </Card>
       ) : null}
+
+      <ReporterEntryCard />
     </Flex>
   );
 }

@@ -1,0 +1,5 @@
+import { CoverageView } from '../features/outreach/CoverageView';
+
+export default function OutreachCoveragePage() {
+  return <CoverageView />;
+}

@@ -1,0 +1,5 @@
+import { ImportWizard } from '../features/outreach/ImportWizard';
+
+export default function OutreachImportPage() {
+  return <ImportWizard />;
+}

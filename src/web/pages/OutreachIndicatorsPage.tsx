@@ -1,0 +1,5 @@
+import { IndicatorsAdmin } from '../features/outreach/IndicatorsAdmin';
+
+export default function OutreachIndicatorsPage() {
+  return <IndicatorsAdmin />;
+}

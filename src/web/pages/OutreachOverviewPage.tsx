@@ -1,0 +1,5 @@
+import { OutreachOverview } from '../features/outreach/OutreachOverview';
+
+export default function OutreachOverviewPage() {
+  return <OutreachOverview />;
+}

@@ -1,0 +1,5 @@
+import { RecordsView } from '../features/outreach/RecordsView';
+
+export default function OutreachRecordsPage() {
+  return <RecordsView />;
+}

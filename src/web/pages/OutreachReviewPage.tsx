@@ -1,0 +1,5 @@
+import { ReviewQueue } from '../features/outreach/ReviewQueue';
+
+export default function OutreachReviewPage() {
+  return <ReviewQueue />;
+}
