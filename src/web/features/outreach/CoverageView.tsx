@@ -1,6 +1,6 @@
 // 填报覆盖: which villages and communities have reported in the last N days, and which have gone
 // quiet ("最后一公里") — silent ones first and in red, each opening its records.
-import { Card, Col, Empty, Flex, Progress, Row, Segmented, Select, Statistic, Table, Tag, type TableColumnsType } from 'antd';
+import { Card, Checkbox, Col, Empty, Flex, Progress, Row, Segmented, Select, Statistic, Table, Tag, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -25,6 +25,7 @@ export function CoverageView() {
   const [filters, setFilters] = useOutreachFilters();
   const [days, setDays] = useState(7);
   const [township, setTownship] = useState<string | undefined>();
+  const [silentOnly, setSilentOnly] = useState(false);
   const coverage = useCoverage({ orgId: filters.orgId, days });
 
   const parents = useMemo(() => {
@@ -32,14 +33,16 @@ export function CoverageView() {
     for (const u of coverage.data?.units ?? []) if (u.parentId && u.parentName) seen.set(u.parentId, u.parentName);
     return [...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'));
   }, [coverage.data]);
-  const units = useMemo(
+  const inTownship = useMemo(
     () => (coverage.data?.units ?? []).filter((u) => !township || u.parentId === township),
     [coverage.data, township],
   );
+  const units = useMemo(() => (silentOnly ? inTownship.filter((u) => u.silent) : inTownship), [inTownship, silentOnly]);
   const shown = useMemo(() => {
-    const silent = units.filter((u) => u.silent).length;
-    return { total: units.length, silent, reporting: units.length - silent };
-  }, [units]);
+    const silent = inTownship.filter((u) => u.silent).length;
+    return { total: inTownship.length, silent, reporting: inTownship.length - silent };
+  }, [inTownship]);
+  const rate = shown.total ? Math.round((shown.reporting / shown.total) * 1000) / 10 : 0;
 
   const columns: TableColumnsType<CoverageUnit> = [
     { key: 'name', title: t('outreach.unit'), dataIndex: 'name', render: (name: string) => <a>{name}</a> },
@@ -80,6 +83,9 @@ export function CoverageView() {
                 data-testid="coverage-township"
               />
             ) : null}
+            <Checkbox checked={silentOnly} onChange={(e) => setSilentOnly(e.target.checked)} data-testid="coverage-silent-only">
+              {t('outreach.coverage.silentOnly')}
+            </Checkbox>
           </FilterBar>
         </Card>
         <DataState query={coverage} rows={6}>
@@ -107,9 +113,11 @@ export function CoverageView() {
                       {t('outreach.coverage.rate', { since: data.since, asOf: data.asOf })}
                     </div>
                     <Progress
-                      percent={shown.total ? Math.round((shown.reporting / shown.total) * 1000) / 10 : 0}
-                      status={shown.silent ? 'exception' : 'success'}
-                      strokeColor={shown.silent ? undefined : '#389e0d'}
+                      percent={rate}
+                      status="normal"
+                      strokeColor={rate >= 90 ? '#389e0d' : rate >= 70 ? '#d48806' : '#cf1322'}
+                      format={(p) => `${p}%`}
+                      data-testid="coverage-rate"
                     />
                   </Col>
                 </Row>

@@ -111,6 +111,31 @@ export function RecordsView() {
     },
   ];
 
+  // On a phone one column tells the whole record, so nothing important scrolls out of sight.
+  const phoneColumns: TableColumnsType<OutreachRecord> = [
+    {
+      key: 'record',
+      title: t('outreach.records.record'),
+      render: (_, r) => (
+        <div className="record-cell">
+          <div>
+            <strong className={r.status === 'deleted' || r.status === 'rejected' ? 'value-void' : undefined}>
+              {lookup(r.indicator).name} {formatNumber(r.value)} {lookup(r.indicator).unit}
+            </strong>{' '}
+            <RecordStatusTag status={r.status} />
+          </div>
+          <div className="muted">
+            {r.orgName} · {r.date}
+            {r.createdBy ? ` · ${r.createdBy}` : ''}
+          </div>
+          {r.reviewReason && r.status !== 'counted' ? <Typography.Text type="danger">{r.reviewReason}</Typography.Text> : null}
+          {r.note ? <div className="muted record-note">{r.note}</div> : null}
+        </div>
+      ),
+    },
+    columns[columns.length - 1]!,
+  ];
+
   const page = records.data;
   return (
     <>
@@ -151,7 +176,7 @@ export function RecordsView() {
           <Table<OutreachRecord>
             rowKey="id"
             size="middle"
-            columns={columns}
+            columns={compact ? phoneColumns : columns}
             dataSource={page?.records ?? []}
             loading={records.isFetching}
             pagination={false}

@@ -32,7 +32,6 @@ export function TrendChart({ days, indicator, loading }: { days: Totals['days'];
           name: indicator.name,
           type: 'line',
           data: values,
-          smooth: true,
           showSymbol: days.length <= 31,
           symbolSize: 6,
           lineStyle: { width: 2, color: '#c41d1d' },
