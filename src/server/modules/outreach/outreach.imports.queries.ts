@@ -39,6 +39,26 @@ export const orgCodes = async (db: DbOrTrx, ids: string[]) => {
   return map;
 };
 
+/**
+ * Client ids of import-derived records of these orgs within [from, to]: the only records an
+ * upload can duplicate. Usually few or none, so a fresh file needs no per-record look-ups.
+ */
+export async function importedClientIds(db: DbOrTrx, orgIds: string[], from: string, to: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < orgIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('outreach_records')
+      .select('client_id')
+      .where('org_id', 'in', orgIds.slice(i, i + 500))
+      .where('date', '>=', from)
+      .where('date', '<=', to)
+      .where('client_id', 'like', 'imp:%')
+      .execute();
+    for (const r of rows) out.add(r.client_id);
+  }
+  return out;
+}
+
 export const insertImport = (db: DbOrTrx, row: OutreachImportsTable) => db.insertInto('outreach_imports').values(row).execute();
 
 export const findImport = (db: DbOrTrx, id: string) => db.selectFrom('outreach_imports').selectAll().where('id', '=', id).executeTakeFirst();

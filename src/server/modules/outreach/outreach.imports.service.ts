@@ -11,7 +11,7 @@ import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { iso, localDate } from '../../kernel/time.ts';
 import type { OutreachIndicatorsTable } from '../../db/types.ts';
-import { idsByClientId, listRecords as queryRecords } from './outreach.queries.ts';
+import { listRecords as queryRecords } from './outreach.queries.ts';
 import { indicatorMap, prepareRecords, totals, writerOf } from './outreach.service.ts';
 import type { RecordInput } from './outreach.schema.ts';
 import {
@@ -29,7 +29,7 @@ import {
   type Cell,
   type Table,
 } from './outreach.excel.ts';
-import { findImport, findImportHead, insertImport, markConfirmed, orgCodes, orgsByKey, subtreeOrgs } from './outreach.imports.queries.ts';
+import { findImport, findImportHead, importedClientIds, insertImport, markConfirmed, orgCodes, orgsByKey, subtreeOrgs } from './outreach.imports.queries.ts';
 
 /** Rows a preview returns besides the rows with errors. */
 const PREVIEW_ROWS = 200;
@@ -224,23 +224,38 @@ const clientIdOf = (orgId: string, date: string, indicator: string, valueC: numb
 function recordsOf(p: Pick<StoredPreview, 'indicators' | 'orgs' | 'data'>): RecordInput[] {
   const out: RecordInput[] = [];
   const occurrences = new Map<string, number>();
-  for (const [orgIdx, date, note, ...values] of p.data ?? []) {
-    const orgId = p.orgs[orgIdx]!;
-    values.forEach((value, i) => {
-      if (value === null) return;
+  const data = p.data ?? [];
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r]!;
+    const orgId = p.orgs[row[0]]!;
+    const date = row[1];
+    const note = row[2];
+    for (let i = 0; i < p.indicators.length; i++) {
+      const value = row[3 + i] as number | null | undefined;
+      if (value === null || value === undefined) continue;
       const indicator = p.indicators[i]!;
-      const hash = clientIdOf(orgId, date, indicator, Math.round(value * 100), note);
-      const n = occurrences.get(hash) ?? 0;
-      occurrences.set(hash, n + 1);
-      out.push({ clientId: `imp:${hash}:${n}`, orgId, date, indicator, value, note });
-    });
+      const h = clientIdOf(orgId, date, indicator, Math.round(value * 100), note);
+      const n = occurrences.get(h) ?? 0;
+      occurrences.set(h, n + 1);
+      out.push({ clientId: `imp:${h}:${n}`, orgId, date, indicator, value, note });
+    }
   }
   return out;
 }
 
-async function countExisting(kernel: Kernel, clientIds: string[]): Promise<number> {
+/** How many of the stored preview's records exist already (by their derived clientIds). */
+async function countExisting(kernel: Kernel, p: StoredPreview): Promise<number> {
+  if (!p.data?.length) return 0;
+  let from = p.data[0]![1];
+  let to = from;
+  for (const d of p.data) {
+    if (d[1] < from) from = d[1];
+    if (d[1] > to) to = d[1];
+  }
+  const existing = await importedClientIds(kernel.db, p.orgs, from, to);
+  if (existing.size === 0) return 0;
   let n = 0;
-  for (let i = 0; i < clientIds.length; i += 5000) n += (await idsByClientId(kernel.db, clientIds.slice(i, i + 5000))).size;
+  for (const r of recordsOf(p)) if (existing.has(r.clientId)) n++;
   return n;
 }
 
@@ -269,8 +284,6 @@ const present = (row: { id: string; org_id: string; status: string; file_name: s
 });
 
 export async function uploadImport(kernel: Kernel, actor: Actor | null, input: { orgId: string; fileName?: string; body: Buffer }): Promise<ImportView> {
-  const P = (l: string) => process.env.XL_PROF && console.log('PROF', l, Math.round(performance.now()));
-  P('start');
   const a = await kernel.authz.require(actor, 'outreach.import', { orgId: input.orgId });
   let sheet;
   try {
@@ -279,7 +292,6 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     if (err instanceof NotAWorkbook) throw new AppError('invalid_input', '不是有效的 Excel 文件（.xlsx）');
     throw err;
   }
-  P('read');
   if (!sheet) throw new AppError('invalid_input', '没有找到填报表：表头应包含“单位编码”和“日期”两列，请使用下载的模板');
   const indicators = await indicatorMap(kernel, true);
   const cols = mapHeader(sheet.header, sheet.headerRow, indicators);
@@ -311,6 +323,14 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
   const shown: PreviewRow[] = [];
   const orgIndex = new Map<string, number>();
   const data: NonNullable<StoredPreview['data']> = [];
+  // A file has few distinct dates: parse each once.
+  const dates = new Map<unknown, ReturnType<typeof parseDate>>();
+  const dateOf = (c: Cell | undefined) => {
+    const key = c instanceof Date ? `date:${c.getTime()}` : c;
+    let d = dates.get(key);
+    if (!d) dates.set(key, (d = parseDate(c, today)));
+    return d;
+  };
   for (const r of sheet.rows) {
     const at = (col: number) => `${columnLetter(col)}${r.row}`;
     const errors: RowError[] = [];
@@ -322,7 +342,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
       const reason = name ? `单位“${name}”（${key}）不在${root.name}管辖范围内` : `未知的单位编码：${key.slice(0, 40)}`;
       errors.push({ column: HEADER.code, cell: at(cols.code), reason });
     }
-    const d = parseDate(r.cells[cols.date], today);
+    const d = dateOf(r.cells[cols.date]);
     if ('error' in d) errors.push({ column: HEADER.date, cell: at(cols.date), reason: d.error });
     const values: Record<string, number> = {};
     const slots: Array<number | null> = new Array(cols.indicators.length).fill(null);
@@ -358,7 +378,6 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     }
   }
 
-  P('rows');
   const stored: StoredPreview = {
     v: 1,
     summary,
@@ -367,10 +386,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     orgs: [...orgIndex.keys()],
     data,
   };
-  const recs = recordsOf(stored);
-  P('hash');
-  summary.duplicates = await countExisting(kernel, recs.map((r) => r.clientId));
-  P('dups');
+  summary.duplicates = await countExisting(kernel, stored);
 
   const row = {
     id: newId(),
@@ -383,7 +399,6 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     created_at: iso(kernel.clock()),
     confirmed_at: null,
   };
-  P('json');
   await kernel.db.transaction().execute(async (trx) => {
     await insertImport(trx, row);
     await kernel.audit.record(
@@ -391,7 +406,6 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
       trx,
     );
   });
-  P('stored');
   return present(row, stored);
 }
 
@@ -411,16 +425,18 @@ export async function getImport(kernel: Kernel, actor: Actor | null, id: string)
 // ---- confirm -----------------------------------------------------------------------------------
 
 export async function confirmImport(kernel: Kernel, actor: Actor | null, id: string) {
-  const P = (l: string) => process.env.XL_PROF && console.log('PROF', l, Math.round(performance.now()));
-  P('c-start');
   const { a, row, stored } = await loadImport(kernel, actor, id);
-  P('c-load');
   if (row.status === 'confirmed') throw new AppError('conflict', '该文件已确认导入，无需再次确认');
   if (stored.summary.errors > 0) throw new AppError('conflict', '请先修正错误后重新上传');
   const records = recordsOf(stored);
-  P('c-records');
   const prepared = records.length ? await prepareRecords(kernel, a, records, { source: 'import', importId: id, maxBatch: Infinity }) : [];
-  P('c-prepare');
+  // Written in (org, date, indicator) order, a chunk touches few roll-up rows (village, township
+  // and district totals of neighbouring days merge before they are written) and stretches of the
+  // indexes rather than pages all over them: on 50,000 rows, less than half the SQLite work of
+  // file order.
+  prepared.sort((x, y) =>
+    x.orgId < y.orgId ? -1 : x.orgId > y.orgId ? 1 : x.date < y.date ? -1 : x.date > y.date ? 1 : x.indicator < y.indicator ? -1 : x.indicator > y.indicator ? 1 : 0,
+  );
   const { data: _data, ...kept } = stored;
   const confirmedPreview = JSON.stringify(kept);
   const result = { created: 0, duplicates: 0, review: 0 };
@@ -440,7 +456,6 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
       }
       if (c === chunks - 1) await markConfirmed(trx, id, iso(kernel.clock()), confirmedPreview);
     });
-    P('c-chunk');
   }
   return result;
 }
