@@ -163,23 +163,24 @@ export function ImportWizard() {
 
         <Card size="small" title={t('outreach.import.step2')}>
           <Spin spinning={upload.isPending} description={t('outreach.import.checking')}>
-            <Upload.Dragger
-              accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              multiple={false}
-              showUploadList={false}
-              disabled={upload.isPending || confirm.isPending}
-              beforeUpload={(file) => {
-                send(file);
-                return Upload.LIST_IGNORE;
-              }}
-              data-testid="import-dragger"
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('outreach.import.drop')}</p>
-              <p className="ant-upload-hint">{t('outreach.import.dropHint')}</p>
-            </Upload.Dragger>
+            <div data-testid="import-dragger">
+              <Upload.Dragger
+                accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                multiple={false}
+                showUploadList={false}
+                disabled={upload.isPending || confirm.isPending}
+                beforeUpload={(file) => {
+                  send(file);
+                  return Upload.LIST_IGNORE;
+                }}
+              >
+                <p className="ant-upload-drag-icon">
+                  <InboxOutlined />
+                </p>
+                <p className="ant-upload-text">{t('outreach.import.drop')}</p>
+                <p className="ant-upload-hint">{t('outreach.import.dropHint')}</p>
+              </Upload.Dragger>
+            </div>
           </Spin>
           {upload.isError ? (
             <Alert

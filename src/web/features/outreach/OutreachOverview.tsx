@@ -20,11 +20,16 @@ export function OutreachOverview() {
   const { orgId, from, to } = filters;
   const indicators = useIndicators();
   const list = indicators.data ?? [];
-  const selectedCode = filters.indicator && list.some((i) => i.code === filters.indicator) ? filters.indicator : list[0]?.code;
-  const selected = list.find((i) => i.code === selectedCode);
-
   const byChild = useTotals({ orgId, from, to, groupBy: 'child' });
   const byDay = useTotals({ orgId, from, to, groupBy: 'day' });
+
+  // The indicator for the trend and the ranking: the one picked, else the first with any activity.
+  const totals = byChild.data?.totals;
+  const selectedCode =
+    filters.indicator && list.some((i) => i.code === filters.indicator)
+      ? filters.indicator
+      : (list.find((i) => (totals?.[i.code] ?? 0) > 0) ?? list[0])?.code;
+  const selected = list.find((i) => i.code === selectedCode);
 
   const openRecords = (target: string) => navigate(`/outreach/records${filterSearch({ orgId: target, from, to })}`);
 
