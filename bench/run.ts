@@ -1,4 +1,4 @@
-// `npm run bench [filter…]`: runs every bench/*.ts module (except run.ts and lib.ts) that exports
+// `npm run bench [filter…]`: runs every bench/*.ts module (except run.ts, lib.ts and _*.ts) that exports
 // `run(ctx)`, one after another, prints one table of figures with their targets, and writes
 // bench/results/<bench>.json and bench/results/latest.md (the newest figures of every bench, so a
 // filtered run updates only its own rows). A missed target is printed loudly but
@@ -18,7 +18,8 @@ const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const all = fs
   .readdirSync(BENCH_DIR)
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'run.ts' && f !== 'lib.ts')
+  // Files starting with "_" are scratch files, never benches.
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && f !== 'run.ts' && f !== 'lib.ts')
   .sort();
 const benchName = (f: string) => f.replace(/\.ts$/, '');
 // A filter that names a bench exactly selects only it ("outreach" is not also "outreach-import").
