@@ -228,6 +228,10 @@ describeEachDb('outreach Excel round-trip', (ctx) => {
     const village = await totalsOf(commA3);
     assert.ok(village.leaflets >= 1000);
 
+    const done = (await pubA.get(`/api/outreach/imports/${up.body.import.id}`)).body.import;
+    assert.equal(done.status, 'confirmed');
+    assert.ok(done.confirmedAt);
+    assert.deepEqual(done.result, { created: records, duplicates: 0, review: 0 });
     const twice = await pubA.post(`/api/outreach/imports/${up.body.import.id}/confirm`);
     assert.equal(twice.status, 409, 'an import is confirmed once');
 
@@ -289,6 +293,34 @@ describeEachDb('outreach Excel round-trip', (ctx) => {
     const csvLines = childrenCsv.rawPayload.subarray(3).toString('utf8').split('\r\n');
     assert.match(csvLines[0]!, /^单位编码,单位名称,户外广告牌（块）/);
     assert.match(csvLines.at(-2)!, /^,合计,/);
+  });
+
+  test('cells as spreadsheets store them: formula results, rich text, text dates, serial day numbers, codes as numbers', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('其他').addRow(['无关的表']);
+    const ws = wb.addWorksheet('填报');
+    ws.addRow(['说明：本表由乡镇汇总']);
+    ws.addRow(HEADER);
+    const day = daysAgo(7);
+    const serial = Date.parse(`${day}T00:00:00Z`) / 86_400_000 + 25569;
+    ws.addRow([{ richText: [{ text: 'QS' }, { font: { bold: true }, text: '01' }] }, '', day, { formula: '2+3', result: 5 }, null, null, null, '公式']);
+    ws.addRow(['QS02', '', serial, null, 40, null, null, 'A&B <备注>']);
+    ws.addRow(['QS02', '', `${day.slice(0, 4)}年${Number(day.slice(5, 7))}月${Number(day.slice(8))}日`, 2, null, null, null, null]);
+    const up = await upload(rawA, townA, Buffer.from((await wb.xlsx.writeBuffer()) as unknown as ArrayBuffer));
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    const rows = up.body.import.rows;
+    assert.deepEqual(rows.map((r: any) => [r.row, r.orgCode, r.date, r.values, r.errors.length]), [
+      [3, 'QS01', day, { banners: 5 }, 0],
+      [4, 'QS02', day, { leaflets: 40 }, 0],
+      [5, 'QS02', day, { banners: 2 }, 0],
+    ], 'the header may sit below a title row; row numbers are the sheet\'s');
+  });
+
+  test('an unfilled template is refused (nothing to import)', async () => {
+    const res = await rawA.send('GET', `/api/outreach/template?orgId=${townA}`);
+    const up = await upload(rawA, townA, res.rawPayload);
+    assert.equal(up.status, 400);
+    assert.match(up.body.error.message, /没有填写任何数据/);
   });
 
   test('a body that is not an .xlsx is 400 with a Chinese message; a wrong header is 400 with the column', async () => {

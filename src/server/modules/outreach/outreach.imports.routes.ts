@@ -33,6 +33,11 @@ const rowSchema = z.object({
   values: z.record(z.string(), z.number()),
   errors: z.array(z.object({ column: z.string().describe('列名'), cell: z.string().optional().describe('单元格，如 C5'), reason: z.string() })),
 });
+const confirmResponse = z.object({
+  created: z.number().describe('新增记录数'),
+  duplicates: z.number().describe('已存在而跳过的记录数'),
+  review: z.number().describe('新增记录中超出合理范围、待核实的条数'),
+});
 export const importSchema = z.object({
   id: z.string(),
   orgId: z.string(),
@@ -47,10 +52,12 @@ export const importSchema = z.object({
     duplicates: z.number().describe('此前已导入过、确认时将跳过的记录数'),
   }),
   rows: z.array(rowSchema).describe('前 200 行及全部有错误的行'),
+  result: confirmResponse.nullable().describe('确认导入的结果（确认前为 null）'),
 });
-const confirmResponse = z.object({ created: z.number(), duplicates: z.number(), review: z.number() });
 // The body of an upload is the raw file: a Buffer from the parser below, anything else is refused.
-const xlsxBody = z.custom<Buffer>((v) => Buffer.isBuffer(v), { message: '不是有效的 Excel 文件' });
+const xlsxBody = z
+  .custom<Buffer>((v) => Buffer.isBuffer(v), { message: '不是有效的 Excel 文件' })
+  .meta({ type: 'string', format: 'binary', description: '填好的模板（.xlsx 文件原样作为请求体）' });
 
 export const outreachExcelRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();

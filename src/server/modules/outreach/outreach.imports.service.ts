@@ -37,6 +37,8 @@ const PREVIEW_ROWS = 200;
 const CONFIRM_CHUNK = 20_000;
 const EXPORT_MAX_RECORDS = 100_000;
 const NOTE_MAX = 500;
+/** Rows one file may have (the issue's largest case is 50,000). */
+const MAX_ROWS = 200_000;
 const VALUE_MAX = 1e9;
 
 export interface Download {
@@ -110,6 +112,13 @@ interface StoredPreview {
   orgs: string[];
   /** Per valid row: [org index, date, note, ...values (null = empty)]; dropped once confirmed. */
   data?: Array<[number, string, string | null, ...Array<number | null>]>;
+  /** What confirming did, once confirmed. */
+  result?: ConfirmResult;
+}
+export interface ConfirmResult {
+  created: number;
+  duplicates: number;
+  review: number;
 }
 
 const columnLetter = (i: number) => {
@@ -270,6 +279,7 @@ export interface ImportView {
   confirmedAt: string | null;
   summary: Summary;
   rows: PreviewRow[];
+  result: ConfirmResult | null;
 }
 
 const present = (row: { id: string; org_id: string; status: string; file_name: string | null; created_at: string; confirmed_at: string | null }, p: StoredPreview): ImportView => ({
@@ -281,6 +291,7 @@ const present = (row: { id: string; org_id: string; status: string; file_name: s
   confirmedAt: row.confirmed_at,
   summary: p.summary,
   rows: p.rows,
+  result: p.result ?? null,
 });
 
 export async function uploadImport(kernel: Kernel, actor: Actor | null, input: { orgId: string; fileName?: string; body: Buffer }): Promise<ImportView> {
@@ -293,6 +304,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     throw err;
   }
   if (!sheet) throw new AppError('invalid_input', '没有找到填报表：表头应包含“单位编码”和“日期”两列，请使用下载的模板');
+  if (sheet.rows.length > MAX_ROWS) throw new AppError('payload_too_large', `每个文件最多 ${MAX_ROWS} 行，本文件 ${sheet.rows.length} 行，请分成几个文件上传`);
   const indicators = await indicatorMap(kernel, true);
   const cols = mapHeader(sheet.header, sheet.headerRow, indicators);
   const today = localDate(kernel.clock(), kernel.config.timeZone);
@@ -378,6 +390,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     }
   }
 
+  if (summary.rows === 0) throw new AppError('invalid_input', '文件中没有填写任何数据：各指标列都是空的');
   const stored: StoredPreview = {
     v: 1,
     summary,
@@ -438,8 +451,7 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
     x.orgId < y.orgId ? -1 : x.orgId > y.orgId ? 1 : x.date < y.date ? -1 : x.date > y.date ? 1 : x.indicator < y.indicator ? -1 : x.indicator > y.indicator ? 1 : 0,
   );
   const { data: _data, ...kept } = stored;
-  const confirmedPreview = JSON.stringify(kept);
-  const result = { created: 0, duplicates: 0, review: 0 };
+  const result: ConfirmResult = { created: 0, duplicates: 0, review: 0 };
   const chunks = Math.max(1, Math.ceil(prepared.length / CONFIRM_CHUNK));
   for (let c = 0; c < chunks; c++) {
     const chunk = prepared.slice(c * CONFIRM_CHUNK, (c + 1) * CONFIRM_CHUNK);
@@ -454,7 +466,8 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
           if (r.review) result.review++;
         }
       }
-      if (c === chunks - 1) await markConfirmed(trx, id, iso(kernel.clock()), confirmedPreview);
+      // The last chunk's transaction completes the import: the records are all in by now.
+      if (c === chunks - 1) await markConfirmed(trx, id, iso(kernel.clock()), JSON.stringify({ ...kept, result }));
     });
   }
   return result;
