@@ -22,6 +22,7 @@ import { resolveActor, SESSION_COOKIE } from './kernel/authenticate.ts';
 import { safeEqual } from './kernel/crypto.ts';
 import type { Clock } from './kernel/time.ts';
 import { modules } from './modules/index.ts';
+import { publicSiteRoutes } from './modules/publishing/publishing.site.routes.ts';
 import { getPolicyCached } from './modules/security/security.service.ts';
 
 z.config(z.locales.zhCN());
@@ -139,6 +140,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   for (const mod of modules) mod.jobs?.(kernel);
   kernel.reportProviders.push(...modules.flatMap((m) => m.reportProviders ?? []).sort((a, b) => a.order - b.order));
 
+  // The public site lives outside /api (server-rendered pages, feed, media).
+  await app.register(publicSiteRoutes);
   await registerWeb(app, config.webDir);
   return app;
 }
@@ -209,7 +212,8 @@ async function registerWeb(app: FastifyInstance, webDir: string) {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb || isAsset) {
       return reply.status(404).send({ error: { code: 'not_found', message: '资源不存在' } });
     }
-    // The single-page app owns every other GET path.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    // The reporter's phone entry is its own small app under /reporter/; the admin app owns the rest.
+    const entry = /^\/reporter(\/|$|\?)/.test(request.url) && fs.existsSync(path.join(webDir, 'reporter', 'index.html')) ? 'reporter/index.html' : 'index.html';
+    return reply.header('cache-control', 'no-cache').sendFile(entry);
   });
 }

@@ -48,6 +48,7 @@ const envSchema = z.object({
   FRONTLINE_LOGIN_RATE_PER_MINUTE: int(60, 30, 100000),
   FRONTLINE_WEB_DIR: z.string().optional(),
   FRONTLINE_PASSWORD_HASH_COST: int(15, 10, 18),
+  FRONTLINE_PUBLIC_URL: z.string().url({ message: '应为 http(s):// 开头的网址' }).optional(),
 });
 
 export interface Config {
@@ -68,6 +69,8 @@ export interface Config {
   loginRatePerMinute: number;
   webDir: string;
   passwordHashCost: number;
+  /** Absolute base URL of the public site (feed links, sharing tags). */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRatePerMinute: e.FRONTLINE_LOGIN_RATE_PER_MINUTE,
     webDir: path.resolve(e.FRONTLINE_WEB_DIR ?? 'dist/web'),
     passwordHashCost: e.FRONTLINE_PASSWORD_HASH_COST,
+    publicUrl: (e.FRONTLINE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   });
 }

@@ -169,6 +169,108 @@ export interface ReportArchiveTable {
   created_at: string;
 }
 
+export interface PubEventsTable {
+  id: string;
+  org_id: string;
+  title: string;
+  occurred_at: string;
+  created_by: string;
+  created_at: string;
+}
+export interface PubContentTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  theme: string;
+  title: string;
+  summary: string | null;
+  body_html: string;
+  channels: string;
+  is_repost: number;
+  source_name: string | null;
+  source_url: string | null;
+  event_id: string | null;
+  status: string;
+  version: number;
+  author_id: string;
+  approver_id: string | null;
+  scheduled_at: string | null;
+  published_at: string | null;
+  correction_note: string | null;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface PubVersionsTable {
+  content_id: string;
+  version: number;
+  title: string;
+  body_html: string;
+  edited_by: string;
+  note: string | null;
+  created_at: string;
+}
+export interface PubCommentsTable {
+  id: string;
+  content_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+}
+export interface PubLiveEntriesTable {
+  id: string;
+  content_id: string;
+  at: string;
+  body_html: string;
+  author_id: string;
+}
+export interface PubDeliveriesTable {
+  id: string;
+  content_id: string;
+  channel: string;
+  version: number;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  external_id: string | null;
+  sent_at: string | null;
+  confirmed_at: string | null;
+  updated_at: string;
+}
+export interface PubPressConferencesTable {
+  id: string;
+  org_id: string;
+  title: string;
+  held_at: string;
+  place: string;
+  speakers: string;
+  topics: string;
+  live_content_id: string | null;
+  release_content_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+export interface PubCoverageTable {
+  id: string;
+  org_id: string;
+  outlet: string;
+  level: string;
+  title: string;
+  url: string | null;
+  published_on: string;
+  topic: string | null;
+  created_by: string;
+  created_at: string;
+}
+export interface PubMediaTable {
+  id: string;
+  mime: string;
+  size: number;
+  bytes: Buffer;
+  created_by: string;
+  created_at: string;
+}
+
 export interface DB {
   orgs: OrgsTable;
   org_closure: OrgClosureTable;
@@ -187,4 +289,13 @@ export interface DB {
   outreach_imports: OutreachImportsTable;
   report_templates: ReportTemplatesTable;
   report_archive: ReportArchiveTable;
+  pub_events: PubEventsTable;
+  pub_content: PubContentTable;
+  pub_versions: PubVersionsTable;
+  pub_comments: PubCommentsTable;
+  pub_live_entries: PubLiveEntriesTable;
+  pub_deliveries: PubDeliveriesTable;
+  pub_press_conferences: PubPressConferencesTable;
+  pub_coverage: PubCoverageTable;
+  pub_media: PubMediaTable;
 }

@@ -41,6 +41,14 @@ export const PERMISSIONS = {
   'outreach.indicators.manage': ['admin'],
   'report.generate': ['publicity'],
   'report.template.manage': ['publicity'],
+  'content.read': ['editor', 'reviewer', 'publicity'],
+  'content.write': ['editor', 'publicity'],
+  'content.review': ['reviewer'],
+  'content.publish': ['editor', 'reviewer', 'publicity'],
+  /** Unpublish and public corrections of published items. */
+  'content.correct': ['reviewer', 'publicity'],
+  'publishing.records': ['editor', 'reviewer', 'publicity'],
+  'publishing.channels.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

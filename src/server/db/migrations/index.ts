@@ -3,11 +3,13 @@ import type { Migration } from 'kysely';
 import * as m20261128_0001 from './20261128_0001_foundation.ts';
 import * as m20261128_0002 from './20261128_0002_outreach.ts';
 import * as m20261128_0003 from './20261128_0003_reports.ts';
+import * as m20261128_0004 from './20261128_0004_publishing.ts';
 import * as m20261128_0005 from './20261128_0005_outreach_rollups_clustered.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
   '20261128_0002_outreach': m20261128_0002,
   '20261128_0003_reports': m20261128_0003,
+  '20261128_0004_publishing': m20261128_0004,
   '20261128_0005_outreach_rollups_clustered': m20261128_0005,
 };
