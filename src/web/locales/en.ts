@@ -446,6 +446,7 @@ export const en: Messages = {
       orgName: 'Unit name',
       values: 'Quantities',
       problems: 'Check',
+      content: 'Row and check',
       rowOk: 'OK',
       confirm: 'Import {{count}} records',
       disabledHint: 'Fix the errors and upload again to import',

@@ -443,6 +443,7 @@ export const zhCN = {
       orgName: '单位名称',
       values: '填报数量',
       problems: '检查结果',
+      content: '内容与检查结果',
       rowOk: '无误',
       confirm: '确认导入 {{count}} 条',
       disabledHint: '存在错误，改正后重新上传才能导入',

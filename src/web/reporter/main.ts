@@ -68,7 +68,15 @@ const formatValue = (v: number) => v.toLocaleString('zh-CN', { maximumFractionDi
 
 // ---- state ----------------------------------------------------------------------------------
 
-const KEYS = { indicators: 'fl.reporter.indicators', orgs: 'fl.reporter.orgs', lastSync: 'fl.reporter.lastSync', history: (u: string) => `fl.reporter.history.${u}` };
+const KEYS = {
+  indicators: 'fl.reporter.indicators',
+  orgs: 'fl.reporter.orgs',
+  lastSync: 'fl.reporter.lastSync',
+  /** The last unit and activity chosen: a reporter usually logs the same kind of work again. */
+  choice: 'fl.reporter.choice',
+  history: (u: string) => `fl.reporter.history.${u}`,
+};
+const lastChoice = store.get<{ orgId: string; indicator: string }>(KEYS.choice);
 
 const state = {
   indicators: store.get<Indicator[]>(KEYS.indicators) ?? [],
@@ -81,7 +89,7 @@ const state = {
   historyStale: false,
   historyAll: false,
   loginNotice: '',
-  draft: { orgId: '', indicator: '', date: localDate(), value: '', note: '' },
+  draft: { orgId: lastChoice?.orgId ?? '', indicator: lastChoice?.indicator ?? '', date: localDate(), value: '', note: '' },
   installPrompt: null as (Event & { prompt: () => Promise<void> }) | null,
 };
 
@@ -397,7 +405,7 @@ function renderQueue() {
       return h(
         'li',
         { class: r.error ? 'item item-error' : 'item', 'data-testid': 'rep-queue-item' },
-        h('div', { class: 'item-main' }, h('strong', null, `${ind.name} ${formatValue(r.value)} ${ind.unit}`), h('span', { class: r.error ? 'tag tag-error' : 'tag tag-wait' }, r.error ? t('failed', { n: 1 }) : t('queueTitle'))),
+        h('div', { class: 'item-main' }, h('strong', null, `${ind.name} ${formatValue(r.value)} ${ind.unit}`), h('span', { class: r.error ? 'tag tag-error' : 'tag tag-wait' }, r.error ? t('needsFix') : t('queueTitle'))),
         h('div', { class: 'item-sub' }, `${r.orgName} · ${r.date}${r.note ? ` · ${r.note}` : ''}`),
         r.error ? h('div', { class: 'item-reason', 'data-testid': 'rep-queue-error' }, r.error) : null,
         locked ? null : h('div', { class: 'item-actions' }, edit, remove),
@@ -519,6 +527,7 @@ async function submit(e: Event) {
   };
   // The outbox first: once this resolves the record survives a closed tab or a dead battery.
   await outbox.put(record);
+  store.set(KEYS.choice, { orgId: org.id, indicator: ind.code });
   d.value = '';
   d.note = '';
   refs.value.value = '';
@@ -636,6 +645,8 @@ async function logout() {
     // the local sign-out below is what matters on this phone
   }
   if (session) store.remove(KEYS.history(session.user.id));
+  store.remove(KEYS.choice);
+  Object.assign(state.draft, { orgId: '', indicator: '', value: '', note: '' });
   saveSession(null);
   state.history = null;
   state.loginNotice = '';

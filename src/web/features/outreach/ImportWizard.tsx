@@ -2,7 +2,7 @@
 // preview (row, column, reason), and confirm. Nothing is counted before confirmation, and the
 // confirm button stays off while any row has an error.
 import { CheckCircleOutlined, CloudUploadOutlined, DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Result, Spin, Statistic, Table, Tooltip, Typography, Upload, Row, Col, Steps, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Col, Flex, Grid, Result, Row, Spin, Statistic, Steps, Table, Tooltip, Typography, Upload, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -31,6 +31,7 @@ export function ImportWizard() {
   const indicators = useIndicators(true);
   const lookup = indicatorLookup(indicators.data);
   const preview = upload.data;
+  const compact = Grid.useBreakpoint().md === false;
 
   const getTemplate = async () => {
     setDownloading(true);
@@ -77,48 +78,59 @@ export function ImportWizard() {
   const uploadProblems: HeaderProblem[] =
     upload.error && isHttpError(upload.error, 400) && Array.isArray(upload.error.details) ? (upload.error.details as HeaderProblem[]) : [];
 
+  const valuesText = (values: ImportRow['values']) => {
+    const entries = Object.entries(values);
+    if (!entries.length) return <span className="muted">—</span>;
+    return (
+      <span className="import-values">
+        {entries.map(([code, v]) => (
+          <span key={code}>
+            {lookup(code).name} {formatNumber(v)}
+            {lookup(code).unit}
+          </span>
+        ))}
+      </span>
+    );
+  };
+  const errorsList = (errors: ImportRow['errors']) =>
+    errors.length ? (
+      <ul className="import-errors" data-testid="import-row-errors">
+        {errors.map((e, i) => (
+          <li key={i}>
+            <span className="import-error-where">{[e.cell, e.column].filter(Boolean).join(' ')}</span>
+            {e.reason}
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <Typography.Text type="success">{t('outreach.import.rowOk')}</Typography.Text>
+    );
+
+  // On a phone: the row number, then everything about the row in one column, reasons included.
+  const phoneColumns: TableColumnsType<ImportRow> = [
+    { key: 'row', title: t('outreach.import.row'), dataIndex: 'row', width: 56, align: 'center', render: (n: number) => <span className="mono">{n}</span> },
+    {
+      key: 'content',
+      title: t('outreach.import.content'),
+      render: (_, r) => (
+        <div className="record-cell">
+          <div>
+            <span className="mono">{r.orgCode || '—'}</span> {r.orgName} · {r.date || '—'}
+          </div>
+          <div>{valuesText(r.values)}</div>
+          {errorsList(r.errors)}
+        </div>
+      ),
+    },
+  ];
+
   const columns: TableColumnsType<ImportRow> = [
     { key: 'row', title: t('outreach.import.row'), dataIndex: 'row', width: 72, align: 'center', fixed: 'left', render: (n: number) => <span className="mono">{n}</span> },
     { key: 'orgCode', title: t('outreach.import.orgCode'), dataIndex: 'orgCode', render: (v: string) => <span className="mono">{v || '—'}</span> },
     { key: 'orgName', title: t('outreach.import.orgName'), dataIndex: 'orgName', render: (v: string) => v || '—' },
     { key: 'date', title: t('outreach.date'), dataIndex: 'date', width: 108, render: (v: string) => v || '—' },
-    {
-      key: 'values',
-      title: t('outreach.import.values'),
-      dataIndex: 'values',
-      render: (values: ImportRow['values']) => {
-        const entries = Object.entries(values);
-        if (!entries.length) return <span className="muted">—</span>;
-        return (
-          <span className="import-values">
-            {entries.map(([code, v]) => (
-              <span key={code}>
-                {lookup(code).name} {formatNumber(v)}
-                {lookup(code).unit}
-              </span>
-            ))}
-          </span>
-        );
-      },
-    },
-    {
-      key: 'errors',
-      title: t('outreach.import.problems'),
-      dataIndex: 'errors',
-      render: (errors: ImportRow['errors']) =>
-        errors.length ? (
-          <ul className="import-errors" data-testid="import-row-errors">
-            {errors.map((e, i) => (
-              <li key={i}>
-                <span className="import-error-where">{[e.cell, e.column].filter(Boolean).join(' ')}</span>
-                {e.reason}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <Typography.Text type="success">{t('outreach.import.rowOk')}</Typography.Text>
-        ),
-    },
+    { key: 'values', title: t('outreach.import.values'), dataIndex: 'values', render: valuesText },
+    { key: 'errors', title: t('outreach.import.problems'), dataIndex: 'errors', render: errorsList },
   ];
 
   return (
@@ -130,6 +142,7 @@ export function ImportWizard() {
             size="small"
             current={step}
             responsive={false}
+            titlePlacement={compact ? 'vertical' : 'horizontal'}
             className="import-steps"
             items={[
               { title: t('outreach.import.steps.template') },
@@ -250,7 +263,7 @@ export function ImportWizard() {
             <Table<ImportRow>
               rowKey="row"
               size="small"
-              columns={columns}
+              columns={compact ? phoneColumns : columns}
               dataSource={preview.rows}
               pagination={preview.rows.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
               scroll={{ x: 'max-content' }}
