@@ -172,7 +172,14 @@ export interface LoadResult {
  * Run `concurrency` workers, each issuing one request after another until `durationMs` passed or
  * `maxRequests` were started. `one` returns true when the answer was a success.
  */
-export async function loadLoop(opts: { concurrency: number; durationMs: number; maxRequests?: number; one: (i: number) => Promise<boolean> }): Promise<LoadResult> {
+export async function loadLoop(opts: {
+  concurrency: number;
+  durationMs: number;
+  maxRequests?: number;
+  /** Checked before each request: true ends the run early. */
+  stop?: () => boolean;
+  one: (i: number) => Promise<boolean>;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const errors: string[] = [];
   let started = 0;
@@ -182,7 +189,7 @@ export async function loadLoop(opts: { concurrency: number; durationMs: number; 
   const deadline = Date.now() + opts.durationMs;
   const max = opts.maxRequests ?? Number.MAX_SAFE_INTEGER;
   const worker = async () => {
-    while (Date.now() < deadline && started < max) {
+    while (Date.now() < deadline && started < max && !opts.stop?.()) {
       const i = started++;
       const t = process.hrtime.bigint();
       try {
