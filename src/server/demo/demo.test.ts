@@ -27,6 +27,9 @@ test('the demo district has ~12 townships, ~150 villages, a user per role and a 
     assert.ok(cov.silent >= 3 && cov.silent < 20, `silent ${cov.silent}`);
     const review = (await pub.get('/api/outreach/records?status=pending_review')).body.records;
     assert.equal(review.length, 2);
+    const news = (await ctx.anon.get('/api/public/content?limit=50')).body.items;
+    assert.ok(news.length >= 8);
+    assert.ok(news.some((i: any) => i.kind === 'notice' && /通告/.test(i.title)));
     // Demo names are roles and places, not people.
     const names = (await ctx.admin.get('/api/users')).body.users.map((u: any) => u.displayName);
     assert.ok(names.every((n: string) => /演示|管理员/.test(n)));

@@ -3,6 +3,7 @@
 import type { Kernel } from '../kernel/index.ts';
 import { seedFoundation } from './foundation.demo.ts';
 import { seedOutreach } from './outreach.demo.ts';
+import { seedPublishing } from './publishing.demo.ts';
 
 export const DEMO_PASSWORD = 'Demo-2026-frontline';
 
@@ -14,7 +15,7 @@ export interface DemoContext {
 }
 
 type Seeder = (ctx: DemoContext) => Promise<void>;
-const seeders: Seeder[] = [seedFoundation, seedOutreach];
+const seeders: Seeder[] = [seedFoundation, seedOutreach, seedPublishing];
 
 /** Returns the demo usernames when it seeded, null when the demo data was already there. */
 export async function seedDemo(kernel: Kernel): Promise<string[] | null> {
