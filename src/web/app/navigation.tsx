@@ -4,7 +4,11 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CheckSquareOutlined,
+  BarChartOutlined,
   DashboardOutlined,
+  EditOutlined,
+  FileTextOutlined,
+  ReadOutlined,
   FileExcelOutlined,
   HomeOutlined,
   NotificationOutlined,
@@ -20,7 +24,7 @@ import type { ReactNode } from 'react';
 import type { RoleCode } from '../lib/labels';
 import type { zhCN } from '../locales/zh-CN';
 
-export type NavGroupKey = 'outreach';
+export type NavGroupKey = 'outreach' | 'publishing';
 
 export type NavItem = {
   path: string;
@@ -36,6 +40,7 @@ export type NavItem = {
 
 export const NAV_GROUPS: Record<NavGroupKey, { labelKey: `nav.${keyof typeof zhCN.nav}`; icon: ReactNode }> = {
   outreach: { labelKey: 'nav.groupOutreach', icon: <NotificationOutlined /> },
+  publishing: { labelKey: 'nav.groupPublishing', icon: <ReadOutlined /> },
 };
 
 export const NAV_ITEMS: NavItem[] = [
@@ -46,6 +51,9 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/outreach/review', labelKey: 'nav.outreachReview', icon: <CheckSquareOutlined />, roles: ['publicity'], group: 'outreach', badge: 'pendingReview' },
   { path: '/outreach/import', labelKey: 'nav.outreachImport', icon: <FileExcelOutlined />, roles: ['publicity'], group: 'outreach' },
   { path: '/outreach/indicators', labelKey: 'nav.outreachIndicators', icon: <SlidersOutlined />, roles: ['admin'], group: 'outreach' },
+  { path: '/publishing', labelKey: 'nav.publishing', icon: <EditOutlined />, roles: ['editor', 'reviewer', 'publicity'], group: 'publishing' },
+  { path: '/publishing/stats', labelKey: 'nav.publishingStats', icon: <BarChartOutlined />, roles: ['editor', 'reviewer', 'publicity'], group: 'publishing' },
+  { path: '/reports', labelKey: 'nav.reports', icon: <FileTextOutlined />, roles: ['publicity'] },
   { path: '/orgs', labelKey: 'nav.orgs', icon: <ApartmentOutlined />, roles: ['admin'] },
   { path: '/users', labelKey: 'nav.users', icon: <TeamOutlined />, roles: ['admin'] },
   { path: '/security', labelKey: 'nav.security', icon: <SafetyCertificateOutlined />, roles: ['security_admin'] },

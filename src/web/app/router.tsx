@@ -20,6 +20,10 @@ const OutreachRecordsPage = lazy(() => import('../pages/OutreachRecordsPage'));
 const OutreachReviewPage = lazy(() => import('../pages/OutreachReviewPage'));
 const OutreachImportPage = lazy(() => import('../pages/OutreachImportPage'));
 const OutreachIndicatorsPage = lazy(() => import('../pages/OutreachIndicatorsPage'));
+const PublishingListPage = lazy(() => import('../pages/PublishingListPage'));
+const PublishingEditPage = lazy(() => import('../pages/PublishingEditPage'));
+const PublishingStatsPage = lazy(() => import('../pages/PublishingStatsPage'));
+const ReportsPage = lazy(() => import('../pages/ReportsPage'));
 
 const withRoles = (roles: RoleCode[], page: ReactNode) => <RequireRole roles={roles}>{page}</RequireRole>;
 
@@ -47,6 +51,11 @@ export const router = createBrowserRouter([
       { path: 'outreach/review', element: withRoles(['publicity'], <OutreachReviewPage />) },
       { path: 'outreach/import', element: withRoles(['publicity'], <OutreachImportPage />) },
       { path: 'outreach/indicators', element: withRoles(['admin'], <OutreachIndicatorsPage />) },
+      { path: 'publishing', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingListPage />) },
+      { path: 'publishing/stats', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingStatsPage />) },
+      { path: 'publishing/new', element: withRoles(['editor', 'publicity'], <PublishingEditPage />) },
+      { path: 'publishing/:id', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingEditPage />) },
+      { path: 'reports', element: withRoles(['publicity'], <ReportsPage />) },
       { path: 'orgs', element: withRoles(['admin'], <OrgsPage />) },
       { path: 'users', element: withRoles(['admin'], <UsersPage />) },
       { path: 'security', element: withRoles(['security_admin'], <SecurityPage />) },

@@ -183,3 +183,36 @@ export async function downloadFile(path: string, query: RequestOptions['query'],
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return { truncated: response.headers.get('x-export-truncated') === '1' };
 }
+
+/**
+ * POSTs JSON and returns the answer as a file (a generated report: HTML, Markdown, Word), with the
+ * name from Content-Disposition. Errors come back as HttpError.
+ */
+export async function postForBlob(path: string, body: unknown): Promise<{ blob: Blob; fileName: string | null; contentType: string }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path), { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  } catch {
+    throw new HttpError(0, 'network_error', '');
+  }
+  if (!response.ok) throw await failure(response);
+  return {
+    blob: await response.blob(),
+    fileName: dispositionName(response.headers.get('content-disposition')),
+    contentType: response.headers.get('content-type') ?? '',
+  };
+}
+
+/** Hands a blob to the browser as a download. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,5 +1,7 @@
 // English translation. Its shape is checked against the zh-CN source by the Messages type.
 import type { Messages } from './zh-CN';
+import { publishingEn } from '../features/publishing/messages';
+import { reportsEn } from '../features/reports/messages';
 
 export const en: Messages = {
   app: {
@@ -27,6 +29,10 @@ export const en: Messages = {
     outreachReview: 'To review',
     outreachImport: 'Excel import',
     outreachIndicators: 'Indicators',
+    groupPublishing: 'News & publicity',
+    publishing: 'Content',
+    publishingStats: 'Publishing statistics',
+    reports: 'Work reports',
   },
   header: {
     logout: 'Log out',
@@ -483,6 +489,8 @@ export const en: Messages = {
       resumed: 'Resumed indicator "{{name}}"',
     },
   },
+  publishing: publishingEn,
+  reports: reportsEn,
   notFound: {
     title: 'Page not found',
     subtitle: 'The page you asked for does not exist or has been removed.',

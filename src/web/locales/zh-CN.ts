@@ -1,6 +1,9 @@
 // Source locale. Every visible string in the web app lives here first; en.ts must mirror its shape.
 // Wording follows official, plain usage (组织机构, 用户管理, 安全策略 …).
 
+import { publishingZh } from '../features/publishing/messages';
+import { reportsZh } from '../features/reports/messages';
+
 export const zhCN = {
   app: {
     name: '一线',
@@ -27,6 +30,10 @@ export const zhCN = {
     outreachReview: '待核实',
     outreachImport: 'Excel 导入',
     outreachIndicators: '宣传指标',
+    groupPublishing: '新闻宣传',
+    publishing: '稿件管理',
+    publishingStats: '发布统计',
+    reports: '工作总结',
   },
   header: {
     logout: '退出登录',
@@ -480,6 +487,8 @@ export const zhCN = {
       resumed: '已启用指标“{{name}}”',
     },
   },
+  publishing: publishingZh,
+  reports: reportsZh,
   notFound: {
     title: '页面不存在',
     subtitle: '您访问的页面不存在或已被移除。',

@@ -1,0 +1,5 @@
+import { ContentList } from '../features/publishing/ContentList';
+
+export default function PublishingListPage() {
+  return <ContentList />;
+}

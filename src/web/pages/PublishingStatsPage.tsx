@@ -1,0 +1,5 @@
+import { PublishingStats } from '../features/publishing/PublishingStats';
+
+export default function PublishingStatsPage() {
+  return <PublishingStats />;
+}

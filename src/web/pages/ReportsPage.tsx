@@ -1,0 +1,5 @@
+import { ReportsView } from '../features/reports/ReportsView';
+
+export default function ReportsPage() {
+  return <ReportsView />;
+}
