@@ -121,11 +121,12 @@ export class RecordWriter {
         });
       }
     }
-    const created = await insertRecords(trx, rows);
+    const raw = this.kernel.engine === 'sqlite' ? this.kernel.database.sqlite : undefined;
+    const created = await insertRecords(trx, rows, raw);
     const existing = await idsByClientId(trx, rows.filter((r) => !created.has(r.client_id)).map((r) => r.client_id));
 
     const counted = rows.filter((r) => created.has(r.client_id) && r.status === 'counted');
-    await applyRollups(trx, await this.rollupDeltas(trx, counted.map((r) => ({ orgId: r.org_id, indicator: r.indicator, date: r.date, valueC: r.value_c }))));
+    await applyRollups(trx, await this.rollupDeltas(trx, counted.map((r) => ({ orgId: r.org_id, indicator: r.indicator, date: r.date, valueC: r.value_c }))), raw);
 
     const claimed = new Set<string>();
     const results = subs.map((s) =>
@@ -176,6 +177,7 @@ export class RecordWriter {
         } else merged.set(key, { org_id: org, indicator: it.indicator, date: it.date, total_c: sign * it.valueC, records: sign });
       }
     }
-    return [...merged.values()];
+    // A fixed key order: concurrent writers on PostgreSQL lock roll-up rows in the same order (no deadlock).
+    return [...merged.values()].sort((a, b) => (a.org_id < b.org_id ? -1 : a.org_id > b.org_id ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : 0));
   }
 }
