@@ -15,14 +15,20 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachDb, ADMIN_PASSWORD, USER_PASSWORD, Client, type Response, type TestContext } from '../../src/server/testing/harness.ts';
 import { localDate } from '../../src/server/kernel/time.ts';
+import { plainText } from '../../src/server/modules/publishing/publishing.sanitize.ts';
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type As = 'admin' | 'security_admin' | 'publicity' | 'anon' | 'throwaway';
-type Table = 'orgs' | 'users' | 'api_tokens' | 'outreach_records' | 'outreach_indicators';
-const TABLES: Table[] = ['orgs', 'users', 'api_tokens', 'outreach_records', 'outreach_indicators'];
+type As = 'admin' | 'security_admin' | 'publicity' | 'editor' | 'reviewer' | 'anon' | 'throwaway';
+const TABLES = [
+  'orgs', 'users', 'api_tokens', 'outreach_records', 'outreach_indicators', 'outreach_imports',
+  'pub_content', 'pub_comments', 'pub_live_entries', 'pub_deliveries', 'pub_events', 'pub_press_conferences', 'pub_coverage', 'pub_media',
+  'report_templates', 'report_archive',
+] as const;
+type Table = (typeof TABLES)[number];
 
 interface FieldSpec {
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'enum[]' | 'object[]';
+  /** object: a map (record) of free keys; string[]: a list of strings. */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'enum[]' | 'object[]' | 'object' | 'string[]';
   required?: boolean;
   nullable?: boolean;
   /** A string field without a minimum length: "" is valid. */
@@ -31,6 +37,8 @@ interface FieldSpec {
   /** object[]: the fields of each item (cases break the first item), and the most items allowed. */
   items?: Record<string, FieldSpec>;
   maxItems?: number;
+  /** object: a key the map accepts (the cases give it a value of the wrong type). */
+  key?: string;
   /**
    * Free text: SQL- or path-like strings are legitimate values here. If the request succeeds, this
    * checks that the value was stored verbatim.
@@ -52,6 +60,18 @@ interface WriteEndpoint {
   sample?: (fx: Fixture) => Record<string, unknown>;
   /** The table one success adds a row to. */
   creates?: Table;
+  /** The whole body is optional: no body (or an empty one) is valid input, so those cases are left out. */
+  bodyOptional?: boolean;
+  /** Statuses for a well-formed unknown path parameter (default 404/409; an enum parameter says 400). */
+  unknownIdExpect?: number[];
+  /** A query string the route needs (appended to every request). */
+  query?: (fx: Fixture) => string;
+  /**
+   * The body is a raw file, not JSON: the cases send wrong content types, empty and wrong bytes,
+   * a body over the limit. `types` are the accepted content types, `tooLarge` the size of a body
+   * over the route's limit (absent: too costly to send here).
+   */
+  raw?: { types: readonly string[]; tooLarge?: number; wrongBytesExpect: number[]; extra?: Case[] };
 }
 
 interface Fixture {
@@ -71,6 +91,12 @@ interface Fixture {
   sandboxIndicator: string;
   /** Yesterday in the district's time zone: a date any record may carry. */
   yesterday: string;
+  /** A media org with an editor and a reviewer (publishing); the editor's drafts. */
+  mediaOrg: string;
+  draft: string;
+  liveDraft: string;
+  /** Unconfirmed deliveries of a published item: a confirmation that succeeds moves on to the next. */
+  deliveries: string[];
 }
 
 const ROLE_NAMES = ['admin', 'security_admin', 'auditor', 'publicity', 'reporter', 'editor', 'reviewer', 'opinion_analyst', 'health_officer', 'supplies_officer'] as const;
@@ -79,8 +105,41 @@ const ORG_KINDS = ['district', 'township', 'village', 'community', 'department',
 let seq = 0;
 const uniqueName = (p: string) => `${p}${++seq}${Math.random().toString(36).slice(2, 6)}`;
 
+const REPORT_FORMATS = ['markdown', 'html', 'docx'] as const;
+const CONTENT_KINDS = ['notice', 'news', 'explainer', 'press_release', 'live'] as const;
+const CONTENT_THEMES = ['central_policy', 'local_arrangement', 'progress', 'frontline_units', 'science', 'opinion_response'] as const;
+const CHANNELS = ['tv', 'website', 'mobile_paper', 'wechat', 'weibo', 'app'] as const;
+const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+/** A content field as the client sees it: the body is sanitised HTML, compared as its text. */
+const shown = (field: string, v: unknown) => (field === 'body' && typeof v === 'string' ? plainText(v) : v);
+
+/** The fields of a content item (create: with the required ones; update: all optional). */
+function contentFields(create: boolean, check: (field: string, value: string, res: Response, fx: Fixture) => Promise<void>): Record<string, FieldSpec> {
+  const text = (field: string, emptyOk = false): FieldSpec => ({ type: 'string', required: create && ['title', 'body'].includes(field), emptyOk, verify: (v, res, fx) => check(field, v, res, fx) });
+  return {
+    kind: { type: 'enum', required: create, values: CONTENT_KINDS },
+    title: text('title'),
+    body: text('body', true),
+    theme: { type: 'enum', required: create, values: CONTENT_THEMES },
+    channels: { type: 'enum[]', required: create, values: CHANNELS },
+    summary: text('summary', true),
+    isRepost: { type: 'boolean' },
+    sourceName: text('sourceName', true),
+    sourceUrl: { type: 'string' },
+    eventId: { type: 'string' },
+  };
+}
+
 function endpoints(ctx: () => TestContext): WriteEndpoint[] {
   const client = (fx: Fixture, as: As) => fx.clients[as];
+  const db = () => ctx().kernel.db as any;
+  /** Free text stored in `column` of the row whose id the answer names. */
+  const stored = (table: string, column: string) => async (value: string, res: Response) => {
+    const row = await db().selectFrom(table).select(column).where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    assert.equal(row[column], value);
+  };
   return [
     {
       method: 'POST', path: '/api/auth/login', as: 'anon',
@@ -290,6 +349,178 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
       },
       sample: () => ({ decision: 'confirm' }),
     },
+    // ---- reports: malformed requests answer a JSON error, never a document ----
+    {
+      method: 'POST', path: '/api/reports/stage-summary', as: 'publicity',
+      fields: { orgId: { type: 'string', required: true }, from: { type: 'string', required: true }, to: { type: 'string', required: true }, format: { type: 'enum', required: true, values: REPORT_FORMATS } },
+      sample: (fx) => ({ orgId: fx.parent, from: fx.yesterday, to: fx.yesterday, format: 'markdown' }),
+    },
+    {
+      method: 'POST', path: '/api/reports/daily-brief', as: 'publicity',
+      fields: { orgId: { type: 'string', required: true }, date: { type: 'string' }, format: { type: 'enum', required: true, values: REPORT_FORMATS } },
+      sample: (fx) => ({ orgId: fx.parent, format: 'markdown' }),
+    },
+    {
+      method: 'PUT', path: '/api/reports/templates/:name', as: 'publicity', creates: 'report_templates',
+      id: () => 'stage-summary', unknownId: 'no-such-template', unknownIdExpect: [400],
+      fields: {
+        parts: { type: 'object', required: true },
+        note: {
+          type: 'string', emptyOk: true,
+          async verify(value, res, fx) {
+            const t = (await client(fx, 'publicity').get('/api/reports/templates/stage-summary')).body;
+            assert.equal(t.versions.find((v: any) => v.version === res.body.version)?.note, value);
+          },
+        },
+      },
+      sample: () => ({ parts: {} }),
+    },
+    {
+      method: 'POST', path: '/api/reports/templates/:name/preview', as: 'publicity',
+      id: () => 'stage-summary', unknownId: 'no-such-template', unknownIdExpect: [400],
+      fields: {
+        orgId: { type: 'string', required: true }, from: { type: 'string', required: true }, to: { type: 'string', required: true },
+        format: { type: 'enum', required: true, values: ['markdown', 'html'] },
+        parts: { type: 'object', required: true },
+      },
+      sample: (fx) => ({ orgId: fx.parent, from: fx.yesterday, to: fx.yesterday, format: 'markdown', parts: {} }),
+    },
+    // ---- outreach Excel import (raw .xlsx body) ----
+    {
+      method: 'POST', path: '/api/outreach/imports', as: 'publicity', creates: 'outreach_imports', query: (fx) => `orgId=${fx.parent}`,
+      raw: { types: [XLSX_MIME, 'application/octet-stream'], wrongBytesExpect: [400] },
+    },
+    // Nothing has been uploaded, so a well-formed id names nothing (like the job retry above).
+    { method: 'POST', path: '/api/outreach/imports/:id/confirm', as: 'publicity', id: () => 'no-such-import' },
+    // ---- publishing ----
+    {
+      method: 'POST', path: '/api/content', as: 'editor', creates: 'pub_content',
+      fields: contentFields(true, async (field, value, res, fx) => {
+        assert.equal(shown(field, res.body.content[field]), value);
+        const stored = (await client(fx, 'editor').get(`/api/content/${res.body.content.id}`)).body.content;
+        assert.equal(shown(field, stored[field]), value);
+        assert.equal(stored.status, 'draft');
+      }),
+      sample: () => ({ kind: 'news', title: '坏输入稿件', body: '<p>正文</p>', theme: 'progress', channels: ['website'] }),
+    },
+    {
+      method: 'PATCH', path: '/api/content/:id', as: 'editor', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID,
+      fields: contentFields(false, async (field, value, _res, fx) => {
+        const stored = (await client(fx, 'editor').get(`/api/content/${fx.draft}`)).body.content;
+        assert.equal(shown(field, stored[field]), value);
+        assert.equal(stored.status, 'draft');
+      }),
+      sample: () => ({ title: '坏输入草稿' }),
+    },
+    // The actions aim at a draft: whatever gets past validation is a conflict (409), never a change.
+    { method: 'POST', path: '/api/content/:id/submit', as: 'editor', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID },
+    { method: 'POST', path: '/api/content/:id/approve', as: 'reviewer', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID },
+    {
+      method: 'POST', path: '/api/content/:id/reject', as: 'reviewer', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID,
+      fields: { note: { type: 'string', required: true } },
+      sample: () => ({ note: '请修改' }),
+    },
+    {
+      method: 'POST', path: '/api/content/:id/publish', as: 'editor', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID, bodyOptional: true,
+      fields: { scheduledAt: { type: 'string' } },
+      sample: () => ({}),
+    },
+    { method: 'POST', path: '/api/content/:id/unschedule', as: 'editor', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID },
+    {
+      method: 'POST', path: '/api/content/:id/unpublish', as: 'reviewer', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID,
+      fields: { note: { type: 'string', required: true } },
+      sample: () => ({ note: '撤回' }),
+    },
+    {
+      method: 'POST', path: '/api/content/:id/correct', as: 'reviewer', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID,
+      fields: { body: { type: 'string', required: true, emptyOk: true }, title: { type: 'string' }, note: { type: 'string', required: true } },
+      sample: () => ({ body: '<p>更正后的正文</p>', note: '更正说明' }),
+    },
+    {
+      method: 'POST', path: '/api/content/:id/comments', as: 'editor', id: (fx) => fx.draft, unknownId: UNKNOWN_UUID, creates: 'pub_comments',
+      fields: {
+        body: {
+          type: 'string', required: true,
+          async verify(value, _res, fx) {
+            const comments = (await client(fx, 'editor').get(`/api/content/${fx.draft}`)).body.comments;
+            assert.ok(comments.some((c: any) => c.body === value), JSON.stringify(comments));
+          },
+        },
+      },
+      sample: () => ({ body: '审核意见' }),
+    },
+    {
+      method: 'POST', path: '/api/content/:id/live', as: 'editor', id: (fx) => fx.liveDraft, unknownId: UNKNOWN_UUID, creates: 'pub_live_entries',
+      fields: {
+        body: {
+          type: 'string', required: true,
+          async verify(value, res) {
+            const row = await db().selectFrom('pub_live_entries').select(['body_html', 'content_id']).where('id', '=', res.body.id).executeTakeFirstOrThrow();
+            assert.equal(plainText(row.body_html), value);
+          },
+        },
+        at: { type: 'string' },
+      },
+      sample: () => ({ body: '<p>直播条目</p>' }),
+    },
+    {
+      // A confirmation that succeeds confirms the delivery; later cases aim at the next one.
+      method: 'POST', path: '/api/publishing/deliveries/:id/confirm', as: 'editor', id: (fx) => fx.deliveries[0]!, unknownId: UNKNOWN_UUID, bodyOptional: true,
+      fields: {
+        externalId: {
+          type: 'string', emptyOk: true,
+          async verify(value, res, fx) {
+            assert.equal(res.status, 204);
+            const id = fx.deliveries.shift()!;
+            const row = await db().selectFrom('pub_deliveries').select(['status', 'external_id']).where('id', '=', id).executeTakeFirstOrThrow();
+            assert.deepEqual({ ...row }, { status: 'confirmed', external_id: value });
+          },
+        },
+      },
+      sample: () => ({}),
+    },
+    {
+      method: 'PUT', path: '/api/publishing/channels', as: 'admin',
+      fields: { webhooks: { type: 'object', required: true, key: 'website' } },
+      sample: () => ({ webhooks: {} }),
+    },
+    {
+      method: 'POST', path: '/api/publishing/events', as: 'editor', creates: 'pub_events',
+      fields: { title: { type: 'string', required: true, verify: stored('pub_events', 'title') }, occurredAt: { type: 'string', required: true }, orgId: { type: 'string' } },
+      sample: () => ({ title: '坏输入事件', occurredAt: new Date().toISOString() }),
+    },
+    {
+      method: 'POST', path: '/api/publishing/press-conferences', as: 'editor', creates: 'pub_press_conferences',
+      fields: {
+        title: { type: 'string', required: true, verify: stored('pub_press_conferences', 'title') },
+        heldAt: { type: 'string', required: true },
+        place: { type: 'string', required: true, verify: stored('pub_press_conferences', 'place') },
+        speakers: { type: 'string[]', required: true, maxItems: 20 },
+        topics: { type: 'string[]', required: true, maxItems: 20 },
+        liveContentId: { type: 'string' },
+        releaseContentId: { type: 'string' },
+      },
+      sample: () => ({ title: '坏输入发布会', heldAt: new Date().toISOString(), place: '区政府新闻发布厅', speakers: ['发言人'], topics: ['疫情防控'] }),
+    },
+    {
+      method: 'POST', path: '/api/publishing/coverage', as: 'editor', creates: 'pub_coverage',
+      fields: {
+        outlet: { type: 'string', required: true, verify: stored('pub_coverage', 'outlet') },
+        level: { type: 'enum', required: true, values: ['central', 'provincial', 'municipal', 'district'] },
+        title: { type: 'string', required: true, verify: stored('pub_coverage', 'title') },
+        url: { type: 'string' },
+        publishedOn: { type: 'string', required: true },
+        topic: { type: 'string', emptyOk: true, verify: stored('pub_coverage', 'topic') },
+      },
+      sample: (fx) => ({ outlet: '人民日报', level: 'central', title: '坏输入报道', publishedOn: fx.yesterday }),
+    },
+    {
+      method: 'POST', path: '/api/media', as: 'editor', creates: 'pub_media',
+      raw: {
+        types: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'], tooLarge: 6 * 1024 * 1024, wrongBytesExpect: [415],
+        extra: [{ name: 'PNG bytes declared as image/jpeg', payload: PNG_BYTES, contentType: 'image/jpeg', expect: [400], code: 'invalid_input' }],
+      },
+    },
   ];
 }
 
@@ -366,7 +597,7 @@ function fieldCases(sample: Record<string, unknown>, path: FieldPath, spec: Fiel
     cases.push({ name: `${f}: ${name}`, payload: withField(sample, path, raw), contentType: json, expect, ...extra });
   if (spec.required) cases.push({ name: `${f}: missing`, payload: without(sample, path), contentType: json, expect: [400], code: 'invalid_input' });
   put('10,000-level nested object', DEEP_OBJECT);
-  if (spec.type !== 'object[]' && spec.type !== 'enum[]') put('array', '[]');
+  if (!['object[]', 'enum[]', 'string[]'].includes(spec.type)) put('array', '[]');
   if (!spec.nullable) put('null', 'null');
   if (spec.type === 'string' || spec.type === 'enum') {
     put('number instead of string', '123', [400], { code: 'invalid_input' });
@@ -405,6 +636,24 @@ function fieldCases(sample: Record<string, unknown>, path: FieldPath, spec: Fiel
     put('string instead of boolean', '"true"', [400], { code: 'invalid_input' });
     put('number instead of boolean', '1');
   }
+  if (spec.type === 'object') {
+    put('string instead of an object', JSON.stringify(SQLISH));
+    put('number instead of an object', '42');
+    put('array of objects instead of an object', '[{}]');
+    put('number as a value in the map', JSON.stringify({ [spec.key ?? 'x']: 123 }));
+    put('nested object as a value in the map', JSON.stringify({ [spec.key ?? 'x']: { a: { b: 1 } }, [`${spec.key ?? 'x'}2`]: [] }));
+    put('SQL-looking key with a wrong value', JSON.stringify({ [SQLISH]: 1 }));
+  }
+  if (spec.type === 'string[]') {
+    put('object instead of an array', '{}');
+    put('string instead of an array', JSON.stringify(SQLISH));
+    put('array of numbers', '[1,2]');
+    put('array of nulls', '[null]');
+    put('array of arrays', '[[]]');
+    put('array of empty strings', '[""]');
+    put('array with a 1 MB string', JSON.stringify([MB_STRING]), [400, 413]);
+    if (spec.maxItems) put(`${spec.maxItems + 1} items`, JSON.stringify(Array.from({ length: spec.maxItems + 1 }, (_, i) => `第${i}项`)));
+  }
   if (spec.type === 'object[]') {
     put('object instead of an array', '{}');
     put('string instead of an array', JSON.stringify(SQLISH));
@@ -440,6 +689,28 @@ function bodyCases(ep: WriteEndpoint, sample: Record<string, unknown>): Case[] {
     { name: '10,000-level nested array as the body', payload: DEEP_ARRAY, contentType: json, expect: [400] },
   ];
   for (const [f, spec] of Object.entries(ep.fields!)) cases.push(...fieldCases(sample, [f], spec));
+  // Where the whole body is optional, no body is valid input: not a case here.
+  return ep.bodyOptional ? cases.filter((c) => !['empty body with application/json', 'no body and no content-type'].includes(c.name)) : cases;
+}
+
+/** Cases for a raw file body (an image, an .xlsx file): types, empty and wrong bytes, size. */
+function rawCases(ep: WriteEndpoint): Case[] {
+  const raw = ep.raw!;
+  const type = raw.types[0]!;
+  const cases: Case[] = [
+    { name: 'JSON instead of a file', payload: '{"file":"x"}', contentType: json, expect: [400, 415] },
+    { name: 'malformed JSON instead of a file', payload: '{bad', contentType: json, expect: [400, 415] },
+    { name: 'wrong content-type text/plain', payload: 'just text', contentType: 'text/plain', expect: [400, 415] },
+    { name: 'wrong content-type multipart/form-data', payload: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x', expect: [400, 415] },
+    { name: 'wrong content-type form-urlencoded', payload: 'a=b', contentType: 'application/x-www-form-urlencoded', expect: [400, 415] },
+    { name: 'no body and no content-type', expect: [400, 415] },
+    ...raw.types.map((t) => ({ name: `empty body as ${t}`, payload: Buffer.alloc(0), contentType: t, expect: [400, 415] })),
+    ...raw.types.map((t) => ({ name: `text bytes as ${t}`, payload: Buffer.from("x'; DROP TABLE users; --"), contentType: t, expect: raw.wrongBytesExpect })),
+    { name: `random bytes as ${type}`, payload: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), contentType: type, expect: raw.wrongBytesExpect },
+    { name: `zip signature only as ${type}`, payload: Buffer.from('504b0304', 'hex'), contentType: type, expect: raw.wrongBytesExpect },
+    ...(raw.extra ?? []),
+  ];
+  if (raw.tooLarge) cases.push({ name: `${raw.tooLarge / 1024 / 1024} MB body`, payload: Buffer.alloc(raw.tooLarge, 0x41), contentType: type, expect: [413], code: 'payload_too_large' });
   return cases;
 }
 
@@ -462,12 +733,13 @@ function idCases(ep: WriteEndpoint, sampleJson: string | undefined): Case[] {
     { name: `${param} 65 characters`, id: 'a'.repeat(65), expect: [400, 404] },
     { name: `${param} 300 characters`, id: 'a'.repeat(300), expect: [400, 404] },
     // Well-formed but unknown: not found (a job retry says conflict: only failed jobs can be retried).
-    { name: `${param} unknown`, id: ep.unknownId ?? 'unknown-id-0000', expect: [404, 409] },
+    { name: `${param} unknown`, id: ep.unknownId ?? 'unknown-id-0000', expect: ep.unknownIdExpect ?? [404, 409] },
   ]).map((c) => ({ ...body, ...c }));
 }
 
 function casesFor(ep: WriteEndpoint, sample: Record<string, unknown> | undefined): Case[] {
   const s = sample ? JSON.stringify(sample) : '{}';
+  if (ep.raw) return rawCases(ep);
   return [...transportCases(s), ...(ep.fields ? bodyCases(ep, sample!) : []), ...(ep.id ? idCases(ep, sample ? s : undefined) : [])];
 }
 
@@ -489,6 +761,7 @@ async function snapshot(ctx: TestContext, fx: Fixture) {
   const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'org_id', 'disabled', 'locked_until', 'password_hash']).orderBy('id').execute();
   const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).orderBy('user_id').orderBy('role').execute();
   const policy = await db.selectFrom('settings').select('value').where('key', '=', 'password_policy').executeTakeFirst();
+  const drafts = await db.selectFrom('pub_content').select(['id', 'status']).where('id', 'in', [fx.draft, fx.liveDraft]).orderBy('id').execute();
   const doomedRecord = await db.selectFrom('outreach_records').select(['status', 'value_c', 'note']).where('id', '=', Number(fx.doomedRecord) as any).executeTakeFirst();
   return {
     // The sandboxes may legitimately be renamed / get a new password by free-text cases.
@@ -496,6 +769,7 @@ async function snapshot(ctx: TestContext, fx: Fixture) {
     users: users.map((u) => (u.id === fx.sandboxUser ? { ...u, display_name: '(sandbox)', password_hash: '(sandbox)' } : u)),
     roles,
     policy: policy?.value ?? null,
+    drafts,
     doomedRecord: doomedRecord ? { ...doomedRecord, value_c: Number(doomedRecord.value_c) } : null,
   };
 }
@@ -510,6 +784,7 @@ function describeSchema(s: any): unknown {
   if (s.enum) return { kind: 'enum', values: s.enum };
   if (s.type === 'array' && s.items?.enum) return { kind: 'enum[]', values: s.items.enum };
   if (s.type === 'array' && s.items?.type === 'object') return { kind: 'object[]', items: describeObject(s.items) };
+  if (s.type === 'array' && s.items?.type === 'string') return { kind: 'string[]' };
   return { kind: s.type };
 }
 function describeObject(schema: any) {
@@ -548,6 +823,7 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     fx.parent = await c.org(c.rootOrgId, 'township', '坏输入镇');
     fx.sandboxOrg = await c.org(fx.parent, 'village', '沙箱村');
     fx.doomedOrg = await c.org(fx.parent, 'village', '不可删村');
+    fx.mediaOrg = await c.org(c.rootOrgId, 'media', '坏输入融媒体中心');
     const sandbox = await c.admin.post('/api/users', { username: 'sandbox_user', password: USER_PASSWORD, displayName: '沙箱用户', orgId: fx.parent, roles: ['reporter'] });
     assert.equal(sandbox.status, 201);
     fx.sandboxUser = sandbox.body.user.id;
@@ -558,6 +834,8 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
       admin: c.admin,
       security_admin: await c.user(c.rootOrgId, ['security_admin'], 'bad_secadm'),
       publicity: await c.user(c.rootOrgId, ['publicity'], 'bad_publicity'),
+      editor: await c.user(fx.mediaOrg, ['editor'], 'bad_editor'),
+      reviewer: await c.user(fx.mediaOrg, ['reviewer'], 'bad_reviewer'),
       anon: c.anon,
       throwaway: await c.login('admin', ADMIN_PASSWORD),
     };
@@ -572,6 +850,22 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     assert.equal(records.status, 200, JSON.stringify(records.body));
     fx.sandboxRecord = String(records.body.results[0].id);
     fx.doomedRecord = String(records.body.results[1].id);
+    // Publishing: two drafts (one a live blog) that stay drafts, and a published item with deliveries.
+    const { editor, reviewer } = fx.clients;
+    const draft = async (kind: string, channels = ['website']) => {
+      const res = await editor.post('/api/content', { kind, title: `坏输入${kind}`, body: '<p>正文</p>', theme: 'progress', channels });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.content.id as string;
+    };
+    fx.draft = await draft('news');
+    fx.liveDraft = await draft('live');
+    const published = await draft('news', ['website', 'wechat', 'weibo', 'tv']);
+    assert.equal((await editor.post(`/api/content/${published}/submit`)).status, 200);
+    assert.equal((await reviewer.post(`/api/content/${published}/approve`)).status, 200);
+    const pub = await editor.post(`/api/content/${published}/publish`, {});
+    assert.equal(pub.status, 200, JSON.stringify(pub.body));
+    fx.deliveries = (await editor.get(`/api/content/${published}`)).body.deliveries.map((d: any) => d.id);
+    assert.equal(fx.deliveries.length, 4);
     start = await counts(c);
     startSnapshot = await snapshot(c, fx);
   });
@@ -619,7 +913,8 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
         const cs = probeCase.freeText ? casesFor(ep, ep.sample?.(fx))[i]! : (built ??= casesFor(ep, ep.sample?.(fx)))[i]!;
         assert.equal(cs.name, probeCase.name);
         const id = cs.id ?? ep.id?.(fx);
-        const url = cs.rawPath ?? (id !== undefined ? ep.path.replace(/:\w+/, id) : ep.path);
+        const path = cs.rawPath ?? (id !== undefined ? ep.path.replace(/:\w+/, id) : ep.path);
+        const url = ep.query ? `${path}?${ep.query(fx)}` : path;
         const before = await counts(c);
         const res = await fx.clients[ep.as].request(ep.method, url, cs.payload, {
           headers: cs.contentType ? { 'content-type': cs.contentType } : {},
@@ -659,7 +954,11 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     const now = await counts(c);
     assert.deepEqual(now, Object.fromEntries(TABLES.map((t) => [t, start[t] + created[t]])));
     // SQL- and path-looking names, notes and display names are ordinary text: they were accepted.
-    assert.deepEqual(created, { orgs: 2, users: 3, api_tokens: 2, outreach_records: 4, outreach_indicators: 2 });
+    assert.deepEqual(created, {
+      orgs: 2, users: 3, api_tokens: 2, outreach_records: 4, outreach_indicators: 2, outreach_imports: 0,
+      pub_content: 8, pub_comments: 2, pub_live_entries: 2, pub_deliveries: 0, pub_events: 2, pub_press_conferences: 4, pub_coverage: 6, pub_media: 0,
+      report_templates: 2, report_archive: 0,
+    });
     const snap = await snapshot(c, fx);
     assert.deepEqual(
       { ...snap, orgs: snap.orgs.filter((o) => !newIds.orgs.has(o.id)), users: snap.users.filter((u) => !newIds.users.has(u.id)), roles: snap.roles.filter((r) => !newIds.users.has(r.user_id)) },
