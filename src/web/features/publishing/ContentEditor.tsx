@@ -93,7 +93,7 @@ export function ContentEditor({ id }: { id?: string }) {
 
   const status = content?.status;
   const has = (...rs: string[]) => rs.some((r) => roles.includes(r));
-  const editable = !status || status === 'draft' || status === 'published';
+  const editable = !status || status === 'draft' || (status === 'published' && has('reviewer', 'publicity'));
   const busy = action.isPending;
 
   const buttons = (
@@ -134,7 +134,7 @@ export function ContentEditor({ id }: { id?: string }) {
           {t('publishing.actions.unschedule')}
         </Button>
       ) : null}
-      {status === 'published' ? (
+      {status === 'published' && has('reviewer', 'publicity') ? (
         <>
           <Button danger onClick={() => setNoteAction('unpublish')} data-testid="content-unpublish">
             {t('publishing.actions.unpublish')}
@@ -142,6 +142,10 @@ export function ContentEditor({ id }: { id?: string }) {
           <Button onClick={() => setNoteAction('correct')} data-testid="content-correct">
             {t('publishing.actions.correct')}
           </Button>
+        </>
+      ) : null}
+      {status === 'published' ? (
+        <>
           <Typography.Link href={`/news/${content?.id}`} target="_blank" data-testid="content-preview-link">
             {t('publishing.actions.preview')}
           </Typography.Link>
@@ -164,7 +168,7 @@ export function ContentEditor({ id }: { id?: string }) {
         >
           <Flex vertical gap={12}>
             {error ? <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} data-testid="action-error" /> : null}
-            {status === 'published' ? <Alert type="info" title={t('publishing.correctHint')} showIcon /> : null}
+            {status === 'published' && has('reviewer', 'publicity') ? <Alert type="info" title={t('publishing.correctHint')} showIcon /> : null}
             <Form<FormValues> form={form} layout="vertical" initialValues={DEFAULTS} disabled={!editable}>
               <Form.Item name="title" label={t('publishing.title')} rules={[{ required: true, max: 120 }]}>
                 <Input data-testid="content-title" maxLength={120} />
