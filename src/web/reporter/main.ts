@@ -726,4 +726,7 @@ function registerServiceWorker() {
   });
 }
 
-void start();
+// Served at /reporter (no slash) the page would sit outside its service worker's scope (/reporter/)
+// and could not open offline next time: move into the scope first.
+if (location.pathname === '/reporter') location.replace(`/reporter/index.html${location.search}${location.hash}`);
+else void start();
