@@ -5,12 +5,14 @@
 // route or field without cases here fails the first two tests. From that list each endpoint gets
 // malformed JSON, arrays and scalars instead of objects, wrong types, missing required and unknown
 // fields, unknown enum values, a 1 MB string, a 3 MB body, 10,000-level nesting, SQL- and path-like
-// strings in fields and in :id, invalid UTF-8, wrong content types and empty bodies.
+// strings in fields and in :id, invalid UTF-8, wrong content types and empty bodies. Routes whose body
+// is a raw file (image uploads, .xlsx imports) get wrong content types, empty, wrong and too many bytes.
 //
 // Every answer must be a 4xx `{ error: { code, message } }` with a Chinese message, never 2xx/5xx,
 // except SQL/path-like strings in free-text fields (names, passwords), which are valid input: those
-// may succeed, and then must be stored verbatim. Row counts (orgs, users, tokens, outreach records and
-// indicators) move only by such successes.
+// may succeed, and then must be stored verbatim. Row counts (orgs, users, tokens, outreach, content,
+// comments, live entries, deliveries, events, press conferences, coverage, media, report templates and
+// archive) move only by such successes. Reports answer documents: malformed requests still get JSON errors.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachDb, ADMIN_PASSWORD, USER_PASSWORD, Client, type Response, type TestContext } from '../../src/server/testing/harness.ts';
@@ -864,8 +866,10 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     assert.equal((await reviewer.post(`/api/content/${published}/approve`)).status, 200);
     const pub = await editor.post(`/api/content/${published}/publish`, {});
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
-    fx.deliveries = (await editor.get(`/api/content/${published}`)).body.deliveries.map((d: any) => d.id);
-    assert.equal(fx.deliveries.length, 4);
+    // The website delivery is confirmed at once (a second confirmation changes nothing): the others wait.
+    const deliveries = (await editor.get(`/api/content/${published}`)).body.deliveries;
+    fx.deliveries = deliveries.filter((d: any) => d.status !== 'confirmed').map((d: any) => d.id);
+    assert.equal(fx.deliveries.length, 3, JSON.stringify(deliveries));
     start = await counts(c);
     startSnapshot = await snapshot(c, fx);
   });
