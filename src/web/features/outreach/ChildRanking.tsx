@@ -58,7 +58,8 @@ export function ChildRanking({
         </span>
       ),
     },
-    ...indicators.map((ind) => ({
+    // The indicator ranked by comes first, next to the name, so a phone shows it without scrolling.
+    ...[...indicators].sort((a, b) => Number(b.code === effective?.key) - Number(a.code === effective?.key)).map((ind) => ({
       key: ind.code,
       title: `${ind.name}（${ind.unit}）`,
       align: 'right' as const,
