@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Kernel } from '../../kernel/index.ts';
+import { AppError } from '../../kernel/errors.ts';
 import {
   CHANNELS,
   commentBody,
@@ -120,7 +121,11 @@ export const publishingRoutes: FastifyPluginAsync = async (fastify) => {
     }
     media.withTypeProvider<ZodTypeProvider>().post('/media', { schema: { tags, summary: '上传图片（PNG/JPEG/GIF/WebP，≤5 MB）' } }, async (req, reply) => {
       const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-      return reply.status(201).send(await uploadMedia(k, req.actor, req.body as Buffer, type));
+      // Only the image parsers above yield bytes; any other body (text, JSON, none) is the wrong kind.
+      if (!Buffer.isBuffer(req.body) || !(MEDIA_TYPES as readonly string[]).includes(type)) {
+        throw new AppError('unsupported_media_type', '只接受 PNG、JPEG、GIF、WebP 图片（请求体为图片文件本身）');
+      }
+      return reply.status(201).send(await uploadMedia(k, req.actor, req.body, type));
     });
   });
 };
