@@ -237,6 +237,13 @@ describe('publishing in the browser', () => {
     await reviewer.getByText('分发').click();
     await shot(reviewer, 'p02-reviewer-published');
 
+    // 发布统计 counts it (cards and the bar by channel).
+    await reviewer.getByTestId('nav-publishing-stats').click();
+    await reviewer.waitForURL((u) => u.pathname === '/publishing/stats');
+    await reviewer.getByTestId('channel-chart').locator('canvas').waitFor();
+    await reviewer.locator('.ant-statistic').filter({ hasText: '发布稿件' }).getByText('1').waitFor();
+    await shot(reviewer, 'p025-stats');
+
     // The public site: the list and the article.
     await reviewer.goto('/news');
     await reviewer.getByText(title).first().waitFor();

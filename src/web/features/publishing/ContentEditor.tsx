@@ -79,6 +79,15 @@ export function ContentEditor({ id }: { id?: string }) {
     else await run('update', clean(values), t('common.saved'));
   };
 
+  /** 送审 saves unsaved edits first, so what goes to review is what is on the screen. */
+  const submit = async () => {
+    if (form.isFieldsTouched()) {
+      const values = await form.validateFields();
+      if (!(await run('update', clean(values), t('common.saved')))) return;
+    }
+    await run('submit');
+  };
+
   const submitNote = async () => {
     if (!noteAction) return;
     const body = noteAction === 'correct' ? { note, body: form.getFieldValue('body') ?? '', title: form.getFieldValue('title') } : { note };
@@ -104,7 +113,7 @@ export function ContentEditor({ id }: { id?: string }) {
         </Button>
       ) : null}
       {status === 'draft' ? (
-        <Button type="primary" onClick={() => run('submit')} loading={busy} data-testid="content-submit">
+        <Button type="primary" onClick={submit} loading={busy} data-testid="content-submit">
           {t('publishing.actions.submit')}
         </Button>
       ) : null}
