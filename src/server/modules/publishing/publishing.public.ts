@@ -3,6 +3,7 @@
 // process and revalidated against a version that every publish/unpublish/correction changes, so
 // any instance serves fresh pages with ETag/Last-Modified and answers 304 when nothing changed.
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kernel } from '../../kernel/index.ts';
 import { searchTerms } from '../../../text/segment.ts';
@@ -14,7 +15,9 @@ import { onPublicChange, PUBLIC_VERSION_KEY } from './publishing.version.ts';
 
 interface Entry {
   etag: string;
-  body: string;
+  /** Encoded once; a gzipped copy is made on the first request that accepts it. */
+  body: Buffer;
+  gzip?: Buffer;
   type: string;
   status: number;
 }
@@ -55,12 +58,16 @@ export class PublicSite {
     let entry = this.cache.get(key);
     if (!entry) {
       const r = await render();
-      entry = { body: r.body, type: r.type ?? 'text/html; charset=utf-8', status: r.status ?? 200, etag: `"${crypto.createHash('sha1').update(`${this.version}\0${key}`).digest('base64url')}"` };
+      entry = { body: Buffer.from(r.body, 'utf8'), type: r.type ?? 'text/html; charset=utf-8', status: r.status ?? 200, etag: `"${crypto.createHash('sha1').update(`${this.version}\0${key}`).digest('base64url')}"` };
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
       this.cache.set(key, entry);
     }
     reply.header('etag', entry.etag).header('last-modified', this.lastModified).header('cache-control', 'public, max-age=0, must-revalidate').header('vary', 'accept-encoding');
     if (entry.status === 200 && req.headers['if-none-match'] === entry.etag) return reply.status(304).send();
+    if (entry.body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      entry.gzip ??= zlib.gzipSync(entry.body, { level: 6 });
+      return reply.status(entry.status).type(entry.type).header('content-encoding', 'gzip').send(entry.gzip);
+    }
     return reply.status(entry.status).type(entry.type).send(entry.body);
   }
 }
