@@ -8,6 +8,7 @@
 //   npm run bench                 all benches
 //   npm run bench -- outreach     only bench/outreach.ts (an exact name), else files containing it
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { machineInfo, ROOT, type BenchModule, type BenchResult } from './lib.ts';
@@ -34,6 +35,12 @@ if (files.length === 0) {
 
 const machine = machineInfo();
 console.log(`Frontline benchmarks — ${machine.date}\nnode ${machine.node} · ${machine.cpu} · ${machine.memoryGiB} GiB · commit ${machine.commit} · load ${machine.loadavg.join(' ')}\n`);
+const cores = os.cpus().length;
+const busyWarning = (load: number) =>
+  load > cores
+    ? `!!! The machine is busy: load average ${load.toFixed(1)} on ${cores} cores. Other processes compete for the CPU, so timings are inflated and throughput understated. !!!`
+    : '';
+if (busyWarning(machine.loadavg[0]!)) console.log(`${busyWarning(machine.loadavg[0]!)}\n`);
 
 interface Section {
   bench: string;
@@ -62,9 +69,11 @@ for (const file of files) {
     console.error(`\n!!! ${bench} failed: ${error}\n`);
   }
   const seconds = (Date.now() - t0) / 1000;
+  const loadAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   sections.push({ bench, results, seconds, error });
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, `${bench}.json`), JSON.stringify({ bench, ...machine, seconds, error, results }, null, 2) + '\n');
+  fs.writeFileSync(path.join(RESULTS_DIR, `${bench}.json`), JSON.stringify({ bench, ...machine, loadAfter, seconds, error, results }, null, 2) + '\n');
+  if (busyWarning(loadAfter[0]!)) console.log(busyWarning(loadAfter[0]!));
   console.log(`=== ${bench} done in ${seconds.toFixed(0)} s ===\n`);
 }
 
@@ -93,7 +102,7 @@ const saved = fs
   .readdirSync(RESULTS_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((f) => JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, f), 'utf8')) as Section & ReturnType<typeof machineInfo>);
+  .map((f) => JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, f), 'utf8')) as Section & ReturnType<typeof machineInfo> & { loadAfter?: number[] });
 const mdRows = saved.flatMap((s) =>
   s.error ? [[s.bench, 'FAILED', '', '', '✗']] : s.results.map((r) => [r.name, fmt(r.value), r.unit, r.target ?? '', mark(r)]),
 );
@@ -109,7 +118,7 @@ const md = [
   ``,
   ...saved.map(
     (s) =>
-      `- \`${s.bench}\`: ${s.date} · ${s.seconds.toFixed(0)} s · node ${s.node} · ${s.cpu} · ${s.memoryGiB} GiB · ${s.platform} · commit ${s.commit} · load average at start ${s.loadavg.join(' ')}` +
+      `- \`${s.bench}\`: ${s.date} · ${s.seconds.toFixed(0)} s · node ${s.node} · ${s.cpu} · ${s.memoryGiB} GiB · ${s.platform} · commit ${s.commit} · load average at start ${s.loadavg.join(' ')}${s.loadAfter ? `, at end ${s.loadAfter.join(' ')}` : ''}` +
       (s.error ? ` — FAILED: ${s.error.split('\n')[0]}` : ''),
   ),
   ...(mdMissed.length ? ['', `**Missed targets:** ${mdMissed.join('; ')}`] : []),
