@@ -11,168 +11,28 @@
 //   node --import tsx --test test/e2e/outreach.e2e.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD, E2E, USER_PASSWORD, apiLogin, apiPost, loginInBrowser, today, watchConsole } from './support.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = path.join(ROOT, 'dist/web');
-const CHROMIUM = process.env.FRONTLINE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.FRONTLINE_SHOTS_DIR ?? '/tmp/shots-outreach';
-const ADMIN_PASSWORD = 'Admin#2026pass';
-const USER_PASSWORD = 'Village#2026ok';
 const PHONE = { width: 390, height: 844 };
 
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
+let e2e: E2E;
 
 /** What the admin set up through the API for both tests. */
 const world = { districtId: '', townshipId: '', villageId: '', reporter: 'dfc_xinxi', publicity: 'qu_xuanchuan' };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`server exited with code ${server.exitCode} before it was healthy:\n${serverLog}`);
-    }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return;
-      lastError = new Error(`health answered ${response.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms (${String(lastError)}):\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  // Let antd's motion finish so the picture shows the settled UI.
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
-
-async function newContext(viewport = { width: 1366, height: 860 }, phone = false): Promise<BrowserContext> {
-  assert.ok(browser, 'browser not started');
-  const context = await browser.newContext({
-    baseURL: baseUrl,
-    viewport,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
-  });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-/** The district's calendar date (FRONTLINE_TZ defaults to Asia/Shanghai). */
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-
-/** Logs a request context in through the API; returns the CSRF token for its writes. */
-async function apiLogin(request: APIRequestContext, username: string, password: string): Promise<{ csrf: string; orgId: string }> {
-  const res = await request.post('/api/auth/login', { data: { username, password } });
-  assert.equal(res.status(), 200, `login ${username}: ${await res.text()}`);
-  const body = (await res.json()) as { csrfToken: string; user: { orgId: string } };
-  return { csrf: body.csrfToken, orgId: body.user.orgId };
-}
-
-async function apiPost<T>(request: APIRequestContext, csrf: string, url: string, data: unknown): Promise<T> {
-  const res = await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  assert.ok(res.ok(), `POST ${url} → ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function loginInBrowser(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(USER_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('welcome-card').waitFor();
-}
-
-/** Browser console errors, minus the ones a test provokes on purpose. */
-function watchConsole(page: Page, expected: RegExp[] = []): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    // The session probe answers 401 before login; offline fetches fail by design.
-    if (/status of 401|ERR_INTERNET_DISCONNECTED|ERR_FAILED|ERR_NETWORK_CHANGED/.test(text)) return;
-    if (expected.some((re) => re.test(text))) return;
-    errors.push(text);
-  });
-  page.on('pageerror', (error) => errors.push(String(error)));
-  return errors;
-}
-
 before(async () => {
-  for (const file of ['index.html', 'reporter/index.html', 'reporter/sw.js']) {
-    if (!fs.existsSync(path.join(WEB_DIR, file))) {
-      throw new Error(`dist/web/${file} is missing: build the web app first (npx vite build) — looked in ${WEB_DIR}`);
-    }
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-outreach-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FRONTLINE_DATA_DIR: dataDir,
-    FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    FRONTLINE_WEB_DIR: WEB_DIR,
-    FRONTLINE_LOG_LEVEL: 'warn',
-  };
-  delete env.DATABASE_URL; // this test runs on its own SQLite file
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitForHealth(baseUrl, 30_000);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+  e2e = await E2E.start({
+    name: 'outreach',
+    shotsDir: '/tmp/shots-outreach',
+    webFiles: ['index.html', 'reporter/index.html', 'reporter/sw.js'],
+    healthTimeoutMs: 30_000,
+    contextTimeoutMs: 10_000,
   });
 
   // The admin builds township → village and appoints a village reporter and a district publicity officer.
-  const context = await newContext();
+  const context = await e2e.newContext();
   const admin = await apiLogin(context.request, 'admin', ADMIN_PASSWORD);
   world.districtId = admin.orgId;
   const township = await apiPost<{ org: { id: string } }>(context.request, admin.csrf, '/api/orgs', { parentId: world.districtId, name: '城关镇', kind: 'township', code: 'CGZ' });
@@ -185,20 +45,12 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server?.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 /** Whether the server answers /reporter/ with the reporter page itself (its directory index). */
 async function reporterServedAtDirectory(): Promise<boolean> {
-  const res = await fetch(`${baseUrl}/reporter/`);
+  const res = await fetch(`${e2e.baseUrl}/reporter/`);
   return res.ok && /一线·村社填报/.test(await res.text());
 }
 
@@ -212,7 +64,7 @@ describe('outreach ledger in the browser', () => {
   );
 
   test('a reporter on a phone logs 标语横幅 12 条 offline; it waits in the outbox, uploads once online and shows in the district totals and on the dashboard card', async (t) => {
-    const context = await newContext(PHONE, true);
+    const context = await e2e.newContext(PHONE, true);
     const page = await context.newPage();
     const consoleErrors = watchConsole(page);
 
@@ -223,7 +75,7 @@ describe('outreach ledger in the browser', () => {
     await page.waitForURL((url) => url.pathname === '/reporter/' || url.pathname === '/reporter/index.html');
     await page.getByTestId('login-username').waitFor();
     assert.equal(await page.title(), '一线·村社填报');
-    await shot(page, 'a01-reporter-login');
+    await e2e.shot(page, 'a01-reporter-login');
 
     await page.getByTestId('login-username').fill(world.reporter);
     await page.getByTestId('login-password').fill(USER_PASSWORD);
@@ -233,7 +85,7 @@ describe('outreach ledger in the browser', () => {
     assert.match(await page.getByTestId('rep-org').innerText(), /东风村/);
     // The service worker controls the page once installed: from then on the page opens offline.
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, undefined, { timeout: 15_000 });
-    await shot(page, 'a02-reporter-form', false);
+    await e2e.shot(page, 'a02-reporter-form', false);
 
     // Offline: the record goes into the outbox and waits.
     await context.setOffline(true);
@@ -247,7 +99,7 @@ describe('outreach ledger in the browser', () => {
     const queued = page.getByTestId('rep-queue-item');
     await queued.waitFor();
     assert.match(await queued.innerText(), /标语横幅 12 条/);
-    await shot(page, 'a03-reporter-queued-offline', false);
+    await e2e.shot(page, 'a03-reporter-queued-offline', false);
 
     // Still offline, the page opens again from the service worker and the outbox is still there.
     await page.reload();
@@ -260,13 +112,13 @@ describe('outreach ledger in the browser', () => {
     await page.getByTestId('rep-sync-status').filter({ hasText: '已同步' }).waitFor({ timeout: 20_000 });
     assert.equal(await page.getByTestId('rep-queue-item').count(), 0);
     await page.getByTestId('rep-history-item').filter({ hasText: '标语横幅 12 条' }).waitFor();
-    await shot(page, 'a04-reporter-synced', false);
-    await shot(page, 'a05-reporter-synced-full');
+    await e2e.shot(page, 'a04-reporter-synced', false);
+    await e2e.shot(page, 'a05-reporter-synced-full');
     assert.deepEqual(consoleErrors, [], `browser console errors:\n${consoleErrors.join('\n')}`);
     await context.close();
 
     // The district total, as the publicity officer asks for it.
-    const desk = await newContext();
+    const desk = await e2e.newContext();
     await apiLogin(desk.request, world.publicity, USER_PASSWORD);
     const day = today();
     const totals = (await (await desk.request.get(`/api/outreach/totals?orgId=${world.districtId}&from=${day}&to=${day}`)).json()) as {
@@ -276,7 +128,7 @@ describe('outreach ledger in the browser', () => {
     await desk.close();
 
     // …and on the dashboard's 标语横幅 card.
-    const office = await newContext();
+    const office = await e2e.newContext();
     const dash = await office.newPage();
     const dashErrors = watchConsole(dash);
     await loginInBrowser(dash, world.publicity);
@@ -289,7 +141,7 @@ describe('outreach ledger in the browser', () => {
     // The trend opens on the first indicator with anything in the period: 标语横幅 here.
     assert.equal(await card.getAttribute('aria-pressed'), 'true');
     await dash.locator('[data-testid="trend-chart"] canvas').waitFor();
-    await shot(dash, 'a06-dashboard');
+    await e2e.shot(dash, 'a06-dashboard');
 
     // Drill down: district → 城关镇 → 东风村 → its records.
     await dash.getByTestId('ranking-table').locator('tbody tr.ant-table-row', { hasText: '城关镇' }).click();
@@ -299,17 +151,17 @@ describe('outreach ledger in the browser', () => {
     const record = dash.getByTestId('records-table').locator('tbody tr.ant-table-row', { hasText: '标语横幅' });
     await record.waitFor();
     assert.match(await record.innerText(), /东风村[\s\S]*12 条/);
-    await shot(dash, 'a07-records');
+    await e2e.shot(dash, 'a07-records');
 
     // The coverage page counts 东风村 as reporting.
     await dash.getByTestId('nav-outreach-coverage').click();
     await dash.getByTestId('coverage-table').locator('tbody tr.ant-table-row', { hasText: '东风村' }).filter({ hasText: '正常' }).waitFor();
-    await shot(dash, 'a08-coverage');
+    await e2e.shot(dash, 'a08-coverage');
     assert.deepEqual(dashErrors, [], `browser console errors:\n${dashErrors.join('\n')}`);
     await office.close();
 
     // The same dashboard on a phone.
-    const phone = await newContext(PHONE, true);
+    const phone = await e2e.newContext(PHONE, true);
     const small = await phone.newPage();
     await loginInBrowser(small, world.publicity);
     await small.goto('/outreach');
@@ -317,12 +169,12 @@ describe('outreach ledger in the browser', () => {
     await small.locator('[data-testid="trend-chart"] canvas').waitFor();
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `dashboard overflows the phone width by ${overflow}px`);
-    await shot(small, 'a09-dashboard-phone');
+    await e2e.shot(small, 'a09-dashboard-phone');
     await phone.close();
   });
 
   test('a publicity officer uploads an Excel file with a bad row and sees its row number and reason in Chinese; confirming stays off', async () => {
-    const context = await newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
     const consoleErrors = watchConsole(page);
     await loginInBrowser(page, world.publicity);
@@ -350,13 +202,13 @@ describe('outreach ledger in the browser', () => {
     bad.getCell(col('单位名称')).value = '东风村';
     bad.getCell(col('日期')).value = day;
     bad.getCell(col('宣传单')).value = -50;
-    const file = path.join(dataDir, '东风村台账.xlsx');
+    const file = path.join(e2e.dataDir, '东风村台账.xlsx');
     await wb.xlsx.writeFile(file);
 
     await page.getByTestId('nav-outreach-import').click();
     await page.waitForURL((url) => url.pathname === '/outreach/import');
     await page.getByTestId('import-dragger').waitFor();
-    await shot(page, 'b01-import');
+    await e2e.shot(page, 'b01-import');
     await page.getByTestId('import-dragger').locator('input[type="file"]').setInputFiles(file);
     await page.getByTestId('import-preview').waitFor({ timeout: 20_000 });
 
@@ -370,7 +222,7 @@ describe('outreach ledger in the browser', () => {
     // The good row is shown as fine.
     const goodRow = page.getByTestId('import-table').locator('tbody tr.ant-table-row:not(.row-error)').first();
     assert.match(await goodRow.innerText(), /标语横幅 3条[\s\S]*宣传单 200张[\s\S]*无误/);
-    await shot(page, 'b02-import-preview-error');
+    await e2e.shot(page, 'b02-import-preview-error');
 
     // Nothing was counted by the preview.
     const totals = (await (await page.request.get(`/api/outreach/totals?orgId=${world.districtId}&from=${day}&to=${day}`)).json()) as {
@@ -381,14 +233,14 @@ describe('outreach ledger in the browser', () => {
     await context.close();
 
     // The preview on a phone.
-    const phone = await newContext(PHONE, true);
+    const phone = await e2e.newContext(PHONE, true);
     const small = await phone.newPage();
     await loginInBrowser(small, world.publicity);
     await small.goto('/outreach/import');
     await small.getByTestId('import-dragger').locator('input[type="file"]').setInputFiles(file);
     await small.getByTestId('import-preview').waitFor({ timeout: 20_000 });
     await small.getByTestId('import-table').locator('tbody tr.row-error').waitFor();
-    await shot(small, 'b03-import-preview-phone');
+    await e2e.shot(small, 'b03-import-preview-phone');
     await phone.close();
   });
 });

@@ -9,166 +9,23 @@
 //   node --import tsx --test test/e2e/publishing.e2e.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, E2E, USER_PASSWORD, apiLogin, apiPost, loginInBrowser, watchConsole } from './support.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = path.join(ROOT, 'dist/web');
-const CHROMIUM = process.env.FRONTLINE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.FRONTLINE_SHOTS_DIR ?? '/tmp/shots-pub';
-const ADMIN_PASSWORD = 'Admin#2026pass';
-const USER_PASSWORD = 'Village#2026ok';
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
-
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`server exited with code ${server.exitCode} before it was healthy:\n${serverLog}`);
-    }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return;
-      lastError = new Error(`health answered ${response.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms (${String(lastError)}):\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  // Let antd's motion finish so the picture shows the settled UI.
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
-
-async function newContext(viewport = { width: 1366, height: 860 }, phone = false): Promise<BrowserContext> {
-  assert.ok(browser, 'browser not started');
-  const context = await browser.newContext({
-    baseURL: baseUrl,
-    viewport,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
-  });
-  context.setDefaultTimeout(30_000); // the machine is shared and often loaded
-  return context;
-}
-
-/** The district's calendar date (FRONTLINE_TZ defaults to Asia/Shanghai). */
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-
-/** Logs a request context in through the API; returns the CSRF token for its writes. */
-async function apiLogin(request: APIRequestContext, username: string, password: string): Promise<{ csrf: string; orgId: string }> {
-  const res = await request.post('/api/auth/login', { data: { username, password } });
-  assert.equal(res.status(), 200, `login ${username}: ${await res.text()}`);
-  const body = (await res.json()) as { csrfToken: string; user: { orgId: string } };
-  return { csrf: body.csrfToken, orgId: body.user.orgId };
-}
-
-async function apiPost<T>(request: APIRequestContext, csrf: string, url: string, data: unknown): Promise<T> {
-  const res = await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  assert.ok(res.ok(), `POST ${url} → ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function loginInBrowser(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(USER_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('welcome-card').waitFor();
-}
-
-/** Browser console errors, minus the ones a test provokes on purpose. */
-function watchConsole(page: Page, expected: RegExp[] = []): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    // The session probe answers 401 before login; offline fetches fail by design.
-    if (/status of 401|ERR_INTERNET_DISCONNECTED|ERR_FAILED|ERR_NETWORK_CHANGED/.test(text)) return;
-    if (expected.some((re) => re.test(text))) return;
-    errors.push(text);
-  });
-  page.on('pageerror', (error) => errors.push(String(error)));
-  return errors;
-}
+let e2e: E2E;
 
 const world = { mediaId: '', editor: 'xw_bianji', reviewer: 'xw_shenhe' };
 
 before(async () => {
-  for (const file of ['index.html']) {
-    if (!fs.existsSync(path.join(WEB_DIR, file))) {
-      throw new Error(`dist/web/${file} is missing: build the web app first (npx vite build) — looked in ${WEB_DIR}`);
-    }
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-publishing-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FRONTLINE_DATA_DIR: dataDir,
-    FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    FRONTLINE_WEB_DIR: WEB_DIR,
-    FRONTLINE_LOG_LEVEL: 'warn',
-  };
-  delete env.DATABASE_URL; // this test runs on its own SQLite file
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitForHealth(baseUrl, 90_000); // generous: the build machine is shared
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+  e2e = await E2E.start({
+    name: 'publishing',
+    shotsDir: '/tmp/shots-pub',
+    healthTimeoutMs: 90_000, // generous: the build machine is shared
+    contextTimeoutMs: 30_000, // the machine is shared and often loaded
   });
 
   // The admin sets up a media unit under the district with an editor and a reviewer.
-  const context = await newContext();
+  const context = await e2e.newContext();
   const admin = await apiLogin(context.request, 'admin', ADMIN_PASSWORD);
   const media = await apiPost<{ org: { id: string } }>(context.request, admin.csrf, '/api/orgs', { parentId: admin.orgId, name: '区融媒体中心', kind: 'media', code: 'RMT' });
   world.mediaId = media.org.id;
@@ -178,15 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server?.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 async function statusIs(page: Page, text: string): Promise<void> {
@@ -196,7 +45,7 @@ async function statusIs(page: Page, text: string): Promise<void> {
 describe('publishing in the browser', () => {
   test('editor writes and sends for review; reviewer approves and publishes; /news shows it; withdrawn, /news/:id is gone', async () => {
     const title = `城关镇核酸检测点调整公告 ${Date.now().toString(36)}`;
-    const editorCtx = await newContext();
+    const editorCtx = await e2e.newContext();
     const editor = await editorCtx.newPage();
     const editorErrors = watchConsole(editor, [/status of 4\d\d/]);
     await loginInBrowser(editor, world.editor);
@@ -215,14 +64,14 @@ describe('publishing in the browser', () => {
     const id = new URL(editor.url()).pathname.split('/').pop()!;
     await statusIs(editor, '草稿');
     await editor.getByTestId('content-preview').getByText('城关镇核酸检测点调整为').waitFor();
-    await shot(editor, 'p01-editor-draft');
+    await e2e.shot(editor, 'p01-editor-draft');
 
     await editor.getByTestId('content-submit').click();
     await statusIs(editor, '待审');
     assert.equal(await editor.getByTestId('content-approve').count(), 0, 'an editor has no 审核通过 button');
 
     // The reviewer, in a browser of their own.
-    const reviewerCtx = await newContext();
+    const reviewerCtx = await e2e.newContext();
     const reviewer = await reviewerCtx.newPage();
     const reviewerErrors = watchConsole(reviewer, [/status of 4\d\d/]);
     await loginInBrowser(reviewer, world.reviewer);
@@ -235,23 +84,23 @@ describe('publishing in the browser', () => {
     await reviewer.getByTestId('content-publish').click();
     await statusIs(reviewer, '已发布');
     await reviewer.getByText('分发').click();
-    await shot(reviewer, 'p02-reviewer-published');
+    await e2e.shot(reviewer, 'p02-reviewer-published');
 
     // 发布统计 counts it (cards and the bar by channel).
     await reviewer.getByTestId('nav-publishing-stats').click();
     await reviewer.waitForURL((u) => u.pathname === '/publishing/stats');
     await reviewer.getByTestId('channel-chart').locator('canvas').waitFor();
     await reviewer.locator('.ant-statistic').filter({ hasText: '发布稿件' }).getByText('1').waitFor();
-    await shot(reviewer, 'p025-stats');
+    await e2e.shot(reviewer, 'p025-stats');
 
     // The public site: the list and the article.
     await reviewer.goto('/news');
     await reviewer.getByText(title).first().waitFor();
-    await shot(reviewer, 'p03-public-news');
+    await e2e.shot(reviewer, 'p03-public-news');
     await reviewer.goto(`/news/${id}`);
     await reviewer.getByText(title).first().waitFor();
     await reviewer.getByText('城关镇核酸检测点调整为').first().waitFor();
-    await shot(reviewer, 'p04-public-article');
+    await e2e.shot(reviewer, 'p04-public-article');
 
     // The editor sees it published but may not withdraw it (撤回 is for reviewers); the reviewer withdraws it with a note.
     await editor.goto(`/publishing/${id}`);
@@ -263,7 +112,7 @@ describe('publishing in the browser', () => {
     await reviewer.getByTestId('note-input').fill('检测点安排有变，另行发布');
     await reviewer.getByTestId('note-ok').click();
     await statusIs(reviewer, '已撤回');
-    await shot(reviewer, 'p05-withdrawn');
+    await e2e.shot(reviewer, 'p05-withdrawn');
 
     const gone = await reviewer.goto(`/news/${id}`);
     assert.equal(gone?.status(), 404, 'a withdrawn item is no longer public');

@@ -6,77 +6,13 @@
 //   node --import tsx --test test/e2e/shell.e2e.ts
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, E2E, loginInBrowser } from './support.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = path.join(ROOT, 'dist/web');
-const CHROMIUM = process.env.FRONTLINE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.FRONTLINE_SHOTS_DIR ?? '/tmp/shots';
-const ADMIN_PASSWORD = 'Admin#2026pass';
+let e2e: E2E;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`server exited with code ${server.exitCode} before it was healthy:\n${serverLog}`);
-    }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return;
-      lastError = new Error(`health answered ${response.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms (${String(lastError)}):\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  // Let antd's motion (drawer, menu highlight, table fade) finish so the picture shows the settled UI.
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function newContext(viewport = { width: 1366, height: 860 }): Promise<BrowserContext> {
-  assert.ok(browser, 'browser not started');
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function loginAsAdmin(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => url.pathname === '/');
-  await page.getByTestId('welcome-card').waitFor();
-}
+const loginAsAdmin = (page: Page) => loginInBrowser(page, 'admin', ADMIN_PASSWORD);
 
 /** Picks an option in an antd Select / TreeSelect whose trigger carries the test id. */
 async function pickOption(page: Page, testId: string, search: string, optionText: string): Promise<void> {
@@ -87,63 +23,16 @@ async function pickOption(page: Page, testId: string, search: string, optionText
 }
 
 before(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
-    throw new Error(`dist/web/index.html is missing: build the web app first (npx vite build) — looked in ${WEB_DIR}`);
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-e2e-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FRONTLINE_DATA_DIR: dataDir,
-    FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    FRONTLINE_WEB_DIR: WEB_DIR,
-    FRONTLINE_LOG_LEVEL: 'warn',
-  };
-  delete env.DATABASE_URL; // this test runs on its own SQLite file
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitForHealth(baseUrl, 30_000);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  e2e = await E2E.start({ shotsDir: '/tmp/shots', healthTimeoutMs: 30_000, contextTimeoutMs: 10_000 });
 });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server?.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.stop();
 });
 
 describe('admin web shell', () => {
   test('admin builds township → village in the org tree and creates a village reporter who shows in the users table', async () => {
-    const context = await newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (msg) => {
@@ -155,7 +44,7 @@ describe('admin web shell', () => {
     await page.goto('/users');
     await page.waitForURL((url) => url.pathname === '/login');
     await page.getByTestId('login-username').waitFor();
-    await shot(page, '01-login');
+    await e2e.shot(page, '01-login');
 
     // Wrong password: the server's own message is shown inline.
     await page.getByTestId('login-username').fill('admin');
@@ -172,7 +61,7 @@ describe('admin web shell', () => {
     await page.getByTestId('welcome-card').waitFor();
     await page.getByTestId('welcome-org').waitFor();
     await page.getByTestId('stat-users').locator('.ant-statistic-content-value').waitFor();
-    await shot(page, '02-home');
+    await e2e.shot(page, '02-home');
     assert.match(await page.getByTestId('user-display-name').innerText(), /\S/);
 
     // Orgs: the admin's district is selected; add a township under it, then a village under that.
@@ -184,7 +73,7 @@ describe('admin web shell', () => {
     await page.getByTestId('org-form-name').fill('城关镇');
     await page.getByTestId('org-form-code').fill('CGZ');
     assert.match(await page.getByTestId('org-form-kind').innerText(), /乡镇\/街道/);
-    await shot(page, '03-org-form');
+    await e2e.shot(page, '03-org-form');
     await page.getByTestId('org-form-submit').click();
     await page.getByTestId('org-detail-title').filter({ hasText: '城关镇' }).waitFor();
 
@@ -200,7 +89,7 @@ describe('admin web shell', () => {
     // The search box filters the tree down to the match and its ancestors.
     await page.getByTestId('org-search').locator('input').fill('东风');
     await page.waitForFunction(() => document.querySelectorAll('.org-tree [data-testid="org-node"]').length === 3);
-    await shot(page, '04-orgs');
+    await e2e.shot(page, '04-orgs');
     await page.getByTestId('org-search').locator('input').fill('');
 
     // Users: create a reporter in the new village.
@@ -214,7 +103,7 @@ describe('admin web shell', () => {
     await pickOption(page, 'user-form-roles', '信息员', '村（社区）信息员');
     await page.keyboard.press('Escape');
     await page.getByTestId('user-form-password').fill('Village#2026ok');
-    await shot(page, '05-user-form');
+    await e2e.shot(page, '05-user-form');
     await page.getByTestId('user-form-submit').click();
 
     const row = page.getByTestId('users-table').locator('tbody tr.ant-table-row', { hasText: 'dfc_li' });
@@ -225,7 +114,7 @@ describe('admin web shell', () => {
     assert.match(rowText, /村（社区）信息员/);
     assert.match(rowText, /正常/);
     await page.locator('.ant-modal-wrap').first().waitFor({ state: 'hidden' });
-    await shot(page, '06-users');
+    await e2e.shot(page, '06-users');
 
     // The server agrees (same cookie, through the page's request context).
     const users = (await (await page.request.get('/api/users')).json()) as {
@@ -242,7 +131,7 @@ describe('admin web shell', () => {
   });
 
   test('an auditor page verifies the audit hash chain and the other admin pages render', async () => {
-    const context = await newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
     await loginAsAdmin(page);
 
@@ -251,7 +140,7 @@ describe('admin web shell', () => {
     await page.getByTestId('audit-verify').click();
     await page.getByTestId('audit-verify-ok').waitFor();
     assert.match(await page.getByTestId('audit-verify-ok').innerText(), /哈希链完整，共 \d+ 条/);
-    await shot(page, '07-audit');
+    await e2e.shot(page, '07-audit');
 
     // The action filter is a prefix match on the server: "org." keeps only org events.
     await page.getByTestId('audit-filter-action').fill('org.');
@@ -264,11 +153,11 @@ describe('admin web shell', () => {
     await page.getByTestId('nav-security').click();
     await page.getByTestId('policy-save').waitFor();
     await page.getByTestId('security-users-table').locator('tbody tr.ant-table-row').first().waitFor();
-    await shot(page, '08-security');
+    await e2e.shot(page, '08-security');
 
     await page.getByTestId('nav-jobs').click();
     await page.getByTestId('jobs-table').waitFor();
-    await shot(page, '09-jobs');
+    await e2e.shot(page, '09-jobs');
 
     await page.getByTestId('nav-account').click();
     await page.getByTestId('token-name').fill('舆情采集程序');
@@ -276,13 +165,13 @@ describe('admin web shell', () => {
     await page.getByTestId('token-secret').waitFor();
     assert.ok((await page.getByTestId('token-secret').innerText()).trim().length >= 16, 'token shown once');
     await page.getByTestId('tokens-table').locator('tbody tr.ant-table-row', { hasText: '舆情采集程序' }).waitFor();
-    await shot(page, '10-account');
+    await e2e.shot(page, '10-account');
 
     // English, then back.
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-en').click();
     await page.getByTestId('nav-users').filter({ hasText: 'Users' }).waitFor();
-    await shot(page, '11-account-en');
+    await e2e.shot(page, '11-account-en');
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-zh-CN').click();
     await page.getByTestId('nav-users').filter({ hasText: '用户管理' }).waitFor();
@@ -290,23 +179,23 @@ describe('admin web shell', () => {
   });
 
   test('on a 390×844 phone the menu opens from the header and navigates', async () => {
-    const context = await newContext({ width: 390, height: 844 });
+    const context = await e2e.newContext({ width: 390, height: 844 });
     const page = await context.newPage();
     await page.goto('/login');
     await page.getByTestId('login-username').waitFor();
-    await shot(page, '12-phone-login');
+    await e2e.shot(page, '12-phone-login');
     await loginAsAdmin(page);
 
     assert.equal(await page.locator('.app-sider').count(), 0, 'no fixed sider on a phone');
-    await shot(page, '13-phone-home');
+    await e2e.shot(page, '13-phone-home');
     await page.getByTestId('nav-toggle').click();
     await page.getByTestId('nav-users').waitFor({ state: 'visible' });
-    await shot(page, '14-phone-menu');
+    await e2e.shot(page, '14-phone-menu');
     await page.getByTestId('nav-users').click();
     await page.waitForURL((url) => url.pathname === '/users');
     await page.getByTestId('users-table').locator('tbody tr.ant-table-row').first().waitFor();
     await page.locator('.nav-drawer .ant-drawer-content').waitFor({ state: 'hidden' });
-    await shot(page, '15-phone-users');
+    await e2e.shot(page, '15-phone-users');
 
     // Nothing is wider than the screen.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -315,14 +204,14 @@ describe('admin web shell', () => {
     await page.getByTestId('nav-toggle').click();
     await page.getByTestId('nav-orgs').click();
     await page.getByTestId('org-detail-title').waitFor();
-    await shot(page, '16-phone-orgs');
+    await e2e.shot(page, '16-phone-orgs');
     await context.close();
   });
 
   test('after someone edits an audit event in the database file, the check shows the first broken event in red', async () => {
     // Simulates an intruder with file access: drop the append-only trigger and alter event 2.
     const { default: Database } = await import('better-sqlite3');
-    const db = new Database(path.join(dataDir, 'frontline.db'));
+    const db = new Database(path.join(e2e.dataDir, 'frontline.db'));
     try {
       db.exec('DROP TRIGGER IF EXISTS audit_events_no_update');
       db.prepare("UPDATE audit_events SET target = 'tampered' WHERE seq = 2").run();
@@ -330,14 +219,14 @@ describe('admin web shell', () => {
       db.close();
     }
 
-    const context = await newContext();
+    const context = await e2e.newContext();
     const page = await context.newPage();
     await loginAsAdmin(page);
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-verify').click();
     await page.getByTestId('audit-verify-broken').waitFor();
     assert.match(await page.getByTestId('audit-verify-broken').innerText(), /第 2 条/);
-    await shot(page, '17-audit-broken');
+    await e2e.shot(page, '17-audit-broken');
     await context.close();
   });
 });
