@@ -205,6 +205,12 @@ async function registerWeb(app: FastifyInstance, webDir: string) {
   if (hasWeb) {
     // wildcard: files built after start (a rebuild while running) are served too.
     await app.register(fastifyStatic, { root: webDir, wildcard: true, index: false, maxAge: '1h', immutable: false });
+    // Directory URLs: the static handler refuses them (index: false), so the two apps' entry pages are named here.
+    const page = (file: string) => async (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile(file);
+    app.get('/', { schema: { hide: true } }, page('index.html'));
+    if (fs.existsSync(path.join(webDir, 'reporter', 'index.html'))) {
+      app.get('/reporter/', { schema: { hide: true } }, page('reporter/index.html'));
+    }
   }
   app.setNotFoundHandler((request, reply) => {
     // A missing asset is a 404, never the app shell (which would load as a blank page).

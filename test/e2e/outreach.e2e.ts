@@ -57,7 +57,6 @@ async function reporterServedAtDirectory(): Promise<boolean> {
 describe('outreach ledger in the browser', () => {
   test(
     'GET /reporter/ serves the reporter page (needs the server to map the directory to reporter/index.html)',
-    { todo: 'until src/server/app.ts maps /reporter/ to dist/web/reporter/index.html' },
     async () => {
       assert.ok(await reporterServedAtDirectory(), '/reporter/ did not answer with the reporter page');
     },
@@ -69,9 +68,7 @@ describe('outreach ledger in the browser', () => {
     const consoleErrors = watchConsole(page);
 
     // The reporter page: /reporter/ when the server serves the directory; else /reporter, which moves on to /reporter/index.html.
-    const entry = (await reporterServedAtDirectory()) ? '/reporter/' : '/reporter';
-    if (entry !== '/reporter/') t.diagnostic('/reporter/ is not served by the server yet: opened /reporter, which moves into the worker scope at /reporter/index.html');
-    await page.goto(entry);
+    await page.goto('/reporter/');
     await page.waitForURL((url) => url.pathname === '/reporter/' || url.pathname === '/reporter/index.html');
     await page.getByTestId('login-username').waitFor();
     assert.equal(await page.title(), '一线·村社填报');
