@@ -14,6 +14,7 @@ import { outreachReportProvider } from './outreach/outreach.report.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { registerReportJobs } from './reports/reports.service.ts';
 import { publishingRoutes, registerPublishingJobs } from './publishing/publishing.routes.ts';
+import { publishingReportProvider } from './publishing/publishing.report.ts';
 import { outreachExcelRoutes } from './outreach/outreach.imports.routes.ts';
 
 export const modules: Module[] = [
@@ -27,5 +28,5 @@ export const modules: Module[] = [
   { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators, reportProviders: [outreachReportProvider] },
   { name: 'outreach-excel', routes: outreachExcelRoutes },
   { name: 'reports', routes: reportsRoutes, jobs: registerReportJobs },
-  { name: 'publishing', routes: publishingRoutes, jobs: registerPublishingJobs },
+  { name: 'publishing', routes: publishingRoutes, jobs: registerPublishingJobs, reportProviders: [publishingReportProvider] },
 ];

@@ -127,9 +127,15 @@ export async function addCoverage(
 
 export async function coverageReport(kernel: Kernel, actor: Actor | null, q: { from: string; to: string; orgId?: string }) {
   const a = await kernel.authz.require(actor, 'publishing.records', { orgId: q.orgId ?? null });
+  return coverageFor(kernel, q.orgId ?? a.orgId, q.from, q.to);
+}
+
+/** Outside coverage of an org's subtree in a period (no authorisation: callers check). */
+export async function coverageFor(kernel: Kernel, orgId: string, from: string, to: string) {
+  const q = { from, to };
   const rows = await kernel.db
     .selectFrom('pub_coverage as v')
-    .innerJoin('org_closure as oc', (j) => j.onRef('oc.descendant_id', '=', 'v.org_id').on('oc.ancestor_id', '=', q.orgId ?? a.orgId))
+    .innerJoin('org_closure as oc', (j) => j.onRef('oc.descendant_id', '=', 'v.org_id').on('oc.ancestor_id', '=', orgId))
     .selectAll('v')
     .where('v.published_on', '>=', q.from)
     .where('v.published_on', '<=', q.to)
@@ -147,6 +153,13 @@ export async function coverageReport(kernel: Kernel, actor: Actor | null, q: { f
 /** Items published in a period (by original publication time), counted several ways. */
 export async function publishingCounts(kernel: Kernel, actor: Actor | null, q: { from: string; to: string; orgId?: string }) {
   const a = await kernel.authz.require(actor, 'content.read', { orgId: q.orgId ?? null });
+  return countsFor(kernel, q.orgId ?? a.orgId, q.from, q.to);
+}
+
+/** Publishing counts of an org's subtree in a period (no authorisation: callers check). */
+export async function countsFor(kernel: Kernel, orgId: string, from: string, to: string) {
+  const q = { from, to, orgId };
+  const a = { orgId };
   const { start, end } = bounds(kernel, q.from, q.to);
   const items = await kernel.db
     .selectFrom('pub_content as c')

@@ -154,6 +154,27 @@ describeEachDb('reports', (ctx) => {
     assert.match(text, /未报送单位：双河村（白石镇）/);
   });
 
+  test('once news has been published, 二是实抓新闻宣传 follows 一是 with channels, reposts, press conferences and coverage', async () => {
+    const c = ctx();
+    const media = await c.org(c.rootOrgId, 'media', '区融媒体中心');
+    const editor = await c.user(media, ['editor'], 'rep_editor');
+    const reviewer = await c.user(media, ['reviewer'], 'rep_reviewer');
+    for (const [title, channels, isRepost] of [['通告一', ['website', 'wechat'], false], ['转发通知', ['website'], true]] as const) {
+      const created = await editor.post('/api/content', { kind: 'notice', title, body: '<p>正文</p>', theme: 'progress', channels, ...(isRepost ? { isRepost: true, sourceName: '新华社' } : {}) });
+      const id = created.body.content.id;
+      await editor.post(`/api/content/${id}/submit`);
+      await reviewer.post(`/api/content/${id}/approve`);
+      assert.equal((await editor.post(`/api/content/${id}/publish`)).body.content.status, 'published');
+    }
+    assert.equal((await editor.post('/api/publishing/press-conferences', { title: '新闻发布会', heldAt: new Date().toISOString(), place: '区政府', speakers: [], topics: [] })).status, 201);
+    for (const outlet of ['某日报', '华龙网']) await editor.post('/api/publishing/coverage', { outlet, level: 'municipal', title: `${outlet}报道`, publishedOn: day(1) });
+    const text = await md(ctx().rootOrgId);
+    const a = text.indexOf('一是强抓社会宣传');
+    const b = text.indexOf('二是实抓新闻宣传，全面权威报道疫情防控工作');
+    assert.ok(a > 0 && b > a, text);
+    assert.match(text, /在网站、微信等平台累计刊发转发相关信息3条次，其中转发1条。召开新闻发布会1场，权威发声、回应关切。对接(某日报、华龙网|华龙网、某日报)等媒体报道2条（市级2条）。/);
+  });
+
   test('only publicity staff in scope generate reports', async () => {
     const reporter = await ctx().user(v1, ['reporter']);
     assert.equal((await reporter.post('/api/reports/stage-summary', { orgId: v1, from, to, format: 'markdown' })).status, 403);
