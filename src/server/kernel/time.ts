@@ -19,3 +19,9 @@ export function localDate(d: Date, timeZone: string): string {
   }
   return f.format(d);
 }
+
+/** Whether a YYYY-MM-DD string names a real calendar day (2026-02-30 does not). */
+export function isCalendarDate(d: string): boolean {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+}

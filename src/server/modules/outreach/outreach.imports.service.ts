@@ -9,7 +9,7 @@ import { createHash, hash } from 'node:crypto';
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
-import { iso, localDate } from '../../kernel/time.ts';
+import { isCalendarDate, iso, localDate } from '../../kernel/time.ts';
 import type { OutreachIndicatorsTable } from '../../db/types.ts';
 import { listRecords as queryRecords } from './outreach.queries.ts';
 import { indicatorMap, prepareRecords, totals, writerOf } from './outreach.service.ts';
@@ -131,11 +131,6 @@ const textOf = (c: Cell | undefined): string => {
   if (c === null || c === undefined) return '';
   if (c instanceof Date) return Number.isNaN(c.getTime()) ? '' : c.toISOString().slice(0, 10);
   return String(c).trim();
-};
-
-const isCalendarDate = (d: string) => {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
 };
 
 const DATE_TEXT = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;

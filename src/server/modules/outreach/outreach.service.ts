@@ -4,7 +4,7 @@ import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { rolesGrant } from '../../kernel/roles.ts';
 import { newId } from '../../kernel/crypto.ts';
-import { addMs, iso, localDate, MINUTE } from '../../kernel/time.ts';
+import { addMs, isCalendarDate, iso, localDate, MINUTE } from '../../kernel/time.ts';
 import type { Selectable } from 'kysely';
 import type { OutreachIndicatorsTable, OutreachRecordsTable as RecordsTable } from '../../db/types.ts';
 
@@ -141,11 +141,6 @@ export interface RecordProblem {
   field: string;
   message: string;
 }
-
-const isCalendarDate = (d: string) => {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
-};
 
 /** How far above a unit's own typical value a record must be before someone looks at it. */
 const HISTORY_FACTOR = 10;

@@ -12,6 +12,7 @@ import { getSetting, putSetting } from '../security/security.queries.ts';
 import { findContent, type ContentRow } from './publishing.queries.ts';
 import { plainText } from './publishing.sanitize.ts';
 import { CHANNEL_NAMES, KIND_NAMES } from './publishing.schema.ts';
+import { escapeHtml as esc } from '../../../text/escape.ts';
 
 const WEBHOOKS_KEY = 'publishing_webhooks';
 export type Webhooks = Partial<Record<string, { url: string; secret?: string }>>;
@@ -86,7 +87,6 @@ const WECHAT_STYLES: Record<string, string> = {
 /** Inline styles on a sanitised body: WeChat's editor drops <style> blocks and classes. */
 export function wechatHtml(title: string, bodyHtml: string, source: string | null) {
   const styled = bodyHtml.replace(/<(p|h2|h3|h4|blockquote|img|figcaption|table|th|td|li)(\s|>|\/)/g, (_m, tag: string, next: string) => `<${tag} style="${WECHAT_STYLES[tag]}"${next}`);
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   return `<section style="font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;padding:0 4px;"><h1 style="font-size:22px;line-height:1.4;margin:0 0 0.8em;color:#222;">${esc(title)}</h1>${source ? `<p style="font-size:13px;color:#888;margin:0 0 1em;">来源：${esc(source)}</p>` : ''}${styled}</section>`;
 }
 

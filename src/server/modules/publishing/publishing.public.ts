@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kernel } from '../../kernel/index.ts';
 import { searchTerms } from '../../../text/segment.ts';
+import { escapeHtml as esc, escapeXml as xml } from '../../../text/escape.ts';
 import { getSetting } from '../security/security.queries.ts';
 import { listPublished } from './publishing.queries.ts';
 import { plainText } from './publishing.sanitize.ts';
@@ -72,7 +73,6 @@ export class PublicSite {
   }
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const PAGE_SIZE = 20;
 
 function layout(kernel: Kernel, o: { title: string; description: string; path: string; body: string }) {
@@ -143,7 +143,6 @@ ${c.body_html}</article><p><a href="/news">返回列表</a></p>`;
   return { status: 200, body: layout(kernel, { title: c.title, description, path: `/news/${id}`, body }) };
 }
 
-const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Atom 1.0 (RFC 4287). HTML content is escaped text of the sanitised body. */
 export async function renderFeed(kernel: Kernel) {

@@ -2,12 +2,12 @@
 // drill-down list of the records it sums.
 import type { Figure } from '../../kernel/reports.ts';
 import { styleQuantity } from '../../../text/number-style.ts';
+import { escapeHtml } from '../../../text/escape.ts';
 import { isFigure, splitFigures, type DocModel } from './reports.document.ts';
 import { chartSvg } from './reports.charts.ts';
 
 export const formatFigure = (f: Figure) => styleQuantity(f.value, f.unit, { decimals: f.decimals });
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function inline(text: string, figures: Figure[], fmt: (f: Figure) => string, esc: (s: string) => string) {
   return splitFigures(text)

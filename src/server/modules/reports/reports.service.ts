@@ -5,7 +5,7 @@ import type { Actor, Kernel } from '../../kernel/index.ts';
 import type { ReportScope } from '../../kernel/reports.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId, sha256OfBytes } from '../../kernel/crypto.ts';
-import { iso, localDate } from '../../kernel/time.ts';
+import { isCalendarDate, iso, localDate } from '../../kernel/time.ts';
 import { pointNumber, sectionNumber } from '../../../text/number-style.ts';
 import { findOrg } from '../orgs/orgs.queries.ts';
 import { tokenizeView, type Block, type DocModel } from './reports.document.ts';
@@ -29,11 +29,7 @@ export const dateText = (d: string) => {
 };
 
 function checkPeriod(from: string, to: string) {
-  const ok = (d: string) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
-  };
-  if (!ok(from) || !ok(to)) throw new AppError('invalid_input', '日期无效');
+  if (!isCalendarDate(from) || !isCalendarDate(to)) throw new AppError('invalid_input', '日期无效');
   if (from > to) throw new AppError('invalid_input', '起始日期不能晚于结束日期');
   if (Date.parse(to) - Date.parse(from) > 3660 * 86_400_000) throw new AppError('invalid_input', '报告期不能超过十年');
 }
