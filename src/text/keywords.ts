@@ -1,0 +1,594 @@
+// Keyword groups for opinion monitoring: an Aho–Corasick automaton over every term of every group (one
+// pass over a post finds all of them), and the rule language analysts write groups in:
+//
+//   (疫情|肺炎|新冠) AND (涨价|哄抬) NOT (股价)
+//
+// Grammar (whitespace-insensitive; full-width symbols such as （）｜＆！ are accepted):
+//   rule    := or
+//   or      := and  ( ("|" | "||" | OR | 或) and )*
+//   and     := unary ( ("&" | "&&" | AND | 且)? unary            -- juxtaposition is AND
+//                    | (NOT | 非 | "!") unary )*                  -- "A NOT B" is A AND NOT B
+//   unary   := (NOT | 非 | "!") unary | primary
+//   primary := term | '"' phrase '"' | '“' phrase '”' | "(" rule ")"
+// Precedence NOT > AND > OR. AND/OR/NOT are operators in any letter case when they stand alone; the
+// Chinese 且/或/非 only when they stand alone between spaces or brackets (so 非法, 或者, 并且 stay terms).
+// A term is a run of anything else: 疫情, covid-19, 口罩. Terms are normalised like posts (normalizePost:
+// traditional → simplified, lower case, full-width → half-width), so they match normalised text. A term
+// that starts or ends with a Latin letter or a digit matches only where the text changes class there
+// ("sars" not inside "sarsaparilla", but "covid" in "covid19").
+// A rule must need at least one term to be present: a rule that is true for a post with none of its terms
+// (e.g. `NOT 股价`) is refused, since it would match almost every post.
+import { normalizePost } from './normalize.ts';
+
+// ---- a trie over UTF-16 code units, transitions in one open-addressing hash table ------------------
+
+/**
+ * A character trie whose transitions live in typed arrays (no per-node objects): the root's 65,536
+ * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit). Used by
+ * the keyword automaton and by the dictionary segmenter (segment.ts).
+ */
+export class CharTrie {
+  size = 1; // nodes; the root is 0
+  private readonly root = new Int32Array(65536).fill(-1);
+  private cap: number;
+  private mask: number;
+  private keyNode: Int32Array; // node + 1 (0 = empty slot)
+  private keyChar: Uint16Array;
+  private value: Int32Array;
+  private used = 0;
+
+  constructor(expectedNodes = 1024) {
+    let cap = 1024;
+    while (cap < expectedNodes * 2) cap *= 2;
+    this.cap = cap;
+    this.mask = cap - 1;
+    this.keyNode = new Int32Array(cap);
+    this.keyChar = new Uint16Array(cap);
+    this.value = new Int32Array(cap);
+  }
+
+  /** The child of `node` by code unit `c`, or -1. */
+  child(node: number, c: number): number {
+    if (node === 0) return this.root[c]!;
+    const kn = node + 1;
+    let h = slot(node, c) & this.mask;
+    for (;;) {
+      const k = this.keyNode[h]!;
+      if (k === 0) return -1;
+      if (k === kn && this.keyChar[h] === c) return this.value[h]!;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  /** The child of `node` by `c`, created if missing. */
+  add(node: number, c: number): number {
+    const existing = this.child(node, c);
+    if (existing >= 0) return existing;
+    const id = this.size++;
+    if (node === 0) {
+      this.root[c] = id;
+      return id;
+    }
+    if ((this.used + 1) * 2 > this.cap) this.grow();
+    this.put(node, c, id);
+    return id;
+  }
+
+  /** Bytes held by the transition tables (for reports). */
+  get bytes(): number {
+    return this.root.byteLength + this.keyNode.byteLength + this.keyChar.byteLength + this.value.byteLength;
+  }
+
+  private put(node: number, c: number, id: number) {
+    let h = slot(node, c) & this.mask;
+    while (this.keyNode[h] !== 0) h = (h + 1) & this.mask;
+    this.keyNode[h] = node + 1;
+    this.keyChar[h] = c;
+    this.value[h] = id;
+    this.used++;
+  }
+
+  private grow() {
+    const { keyNode, keyChar, value, cap } = this;
+    this.cap = cap * 2;
+    this.mask = this.cap - 1;
+    this.keyNode = new Int32Array(this.cap);
+    this.keyChar = new Uint16Array(this.cap);
+    this.value = new Int32Array(this.cap);
+    this.used = 0;
+    for (let i = 0; i < cap; i++) if (keyNode[i] !== 0) this.put(keyNode[i]! - 1, keyChar[i]!, value[i]!);
+  }
+}
+
+function slot(node: number, c: number): number {
+  let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(c + 0x7f4a7c15, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 12);
+}
+
+// ---- Aho–Corasick -------------------------------------------------------------------------------
+
+const cls = (c: number) => (c >= 0x30 && c <= 0x39 ? 1 : (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? 2 : 0);
+
+/**
+ * All of many terms in one pass over a text. Terms are normalised with normalizePost (so match on
+ * normalised text); ids are indexes into the constructor's array. Terms that are empty after
+ * normalisation never match.
+ */
+export class KeywordAutomaton {
+  readonly size: number;
+  private readonly trie: CharTrie;
+  private readonly fail: Int32Array;
+  /** First term ending at a node (-1), further ones through `sameNext`. */
+  private readonly termAt: Int32Array;
+  private readonly sameNext: Int32Array;
+  /** Nearest proper suffix node at which some term ends (-1). */
+  private readonly outLink: Int32Array;
+  private readonly termLen: Int32Array;
+  /** Class (1 digit, 2 letter, 0 other) of a term's first and last code unit, for boundary checks. */
+  private readonly headCls: Uint8Array;
+  private readonly tailCls: Uint8Array;
+  private stamp: Int32Array;
+  private gen = 0;
+
+  constructor(terms: readonly string[]) {
+    this.size = terms.length;
+    const norm = terms.map((t) => normalizePost(t));
+    const total = norm.reduce((a, t) => a + t.length, 0);
+    const trie = new CharTrie(total + 16);
+    const ends: number[] = [];
+    const children: number[][] = [[]];
+    for (const t of norm) {
+      let s = 0;
+      for (let i = 0; i < t.length; i++) {
+        const before = trie.size;
+        const next = trie.add(s, t.charCodeAt(i));
+        if (trie.size > before) {
+          children[s]!.push(next);
+          children.push([]);
+        }
+        s = next;
+      }
+      ends.push(t.length ? s : -1);
+    }
+    const n = trie.size;
+    this.trie = trie;
+    this.termAt = new Int32Array(n).fill(-1);
+    this.sameNext = new Int32Array(Math.max(1, terms.length)).fill(-1);
+    this.termLen = new Int32Array(Math.max(1, terms.length));
+    this.headCls = new Uint8Array(Math.max(1, terms.length));
+    this.tailCls = new Uint8Array(Math.max(1, terms.length));
+    for (let id = terms.length - 1; id >= 0; id--) {
+      const node = ends[id]!;
+      const t = norm[id]!;
+      this.termLen[id] = t.length;
+      if (node < 0) continue;
+      this.headCls[id] = cls(t.charCodeAt(0));
+      this.tailCls[id] = cls(t.charCodeAt(t.length - 1));
+      this.sameNext[id] = this.termAt[node]!;
+      this.termAt[node] = id;
+    }
+    // Failure and output links, breadth first. The character of each edge is needed: recover it from
+    // the node by remembering it while walking.
+    this.fail = new Int32Array(n);
+    this.outLink = new Int32Array(n).fill(-1);
+    const edgeChar = new Uint16Array(n);
+    for (const t of norm) {
+      let s = 0;
+      for (let i = 0; i < t.length; i++) {
+        s = trie.child(s, t.charCodeAt(i));
+        edgeChar[s] = t.charCodeAt(i);
+      }
+    }
+    const queue = new Int32Array(n);
+    let head = 0;
+    let tail = 0;
+    for (const c of children[0]!) {
+      this.fail[c] = 0;
+      queue[tail++] = c;
+    }
+    while (head < tail) {
+      const s = queue[head++]!;
+      for (const u of children[s]!) {
+        const c = edgeChar[u]!;
+        let f = this.fail[s]!;
+        let g = trie.child(f, c);
+        while (g < 0 && f !== 0) {
+          f = this.fail[f]!;
+          g = trie.child(f, c);
+        }
+        const fu = g >= 0 && g !== u ? g : 0;
+        this.fail[u] = fu;
+        this.outLink[u] = this.termAt[fu]! >= 0 ? fu : this.outLink[fu]!;
+        queue[tail++] = u;
+      }
+    }
+    this.stamp = new Int32Array(Math.max(1, terms.length));
+  }
+
+  /** Ids of the terms found in `text` (each once, in order of first occurrence). */
+  matchIds(text: string): number[] {
+    const out: number[] = [];
+    this.scan(text, (id) => {
+      out.push(id);
+    });
+    return out;
+  }
+
+  /**
+   * Calls `found(id)` once per distinct term present in `text`. (The hot path of compileGroups: no
+   * allocation per post besides what the callback does.)
+   */
+  scan(text: string, found: (id: number) => void): void {
+    if (++this.gen === 0x7fffffff) {
+      this.stamp.fill(0);
+      this.gen = 1;
+    }
+    const gen = this.gen;
+    const { trie, fail, termAt, outLink, stamp } = this;
+    const n = text.length;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      let g = trie.child(s, c);
+      while (g < 0 && s !== 0) {
+        s = fail[s]!;
+        g = trie.child(s, c);
+      }
+      s = g < 0 ? 0 : g;
+      let o = termAt[s]! >= 0 ? s : outLink[s]!;
+      while (o >= 0) {
+        for (let id = termAt[o]!; id >= 0; id = this.sameNext[id]!) {
+          if (stamp[id] === gen) continue;
+          if (this.boundaryOk(text, i, id)) {
+            stamp[id] = gen;
+            found(id);
+          }
+        }
+        o = outLink[o]!;
+      }
+    }
+  }
+
+  private boundaryOk(text: string, end: number, id: number): boolean {
+    const h = this.headCls[id]!;
+    const t = this.tailCls[id]!;
+    if (h !== 0) {
+      const start = end - this.termLen[id]! + 1;
+      if (start > 0 && cls(text.charCodeAt(start - 1)) === h) return false;
+    }
+    if (t !== 0 && end + 1 < text.length && cls(text.charCodeAt(end + 1)) === t) return false;
+    return true;
+  }
+}
+
+// ---- rules --------------------------------------------------------------------------------------
+
+export type RuleNode =
+  | { type: 'term'; term: string; position: number }
+  | { type: 'and'; children: RuleNode[] }
+  | { type: 'or'; children: RuleNode[] }
+  | { type: 'not'; child: RuleNode };
+
+/** A rule that does not parse. `position` is the 0-based offset in the rule; the message (zh-CN) gives it 1-based. */
+export class RuleSyntaxError extends Error {
+  readonly position: number;
+  constructor(message: string, position: number) {
+    super(message);
+    this.name = 'RuleSyntaxError';
+    this.position = position;
+  }
+}
+
+type Tok = { kind: 'term' | 'and' | 'or' | 'not' | 'lp' | 'rp' | 'end'; text: string; pos: number };
+
+export const MAX_TERM_LENGTH = 64;
+const OPS: Record<string, Tok['kind']> = { and: 'and', or: 'or', not: 'not', 且: 'and', 或: 'or', 非: 'not' };
+const at = (pos: number) => `第 ${pos + 1} 个字符处`;
+
+function lex(expr: string): Tok[] {
+  const toks: Tok[] = [];
+  // Full-width → half-width keeps offsets (one code unit for one), so positions refer to the original.
+  const s = expr.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(') {
+      toks.push({ kind: 'lp', text: c, pos: i++ });
+    } else if (c === ')') {
+      toks.push({ kind: 'rp', text: c, pos: i++ });
+    } else if (c === '|' || c === '&') {
+      const two = s[i + 1] === c;
+      toks.push({ kind: c === '|' ? 'or' : 'and', text: two ? c + c : c, pos: i });
+      i += two ? 2 : 1;
+    } else if (c === '!') {
+      toks.push({ kind: 'not', text: c, pos: i++ });
+    } else if (c === '"' || c === '“') {
+      const close = c === '"' ? '"' : '”';
+      const j = s.indexOf(close, i + 1);
+      if (j < 0) throw new RuleSyntaxError(`${at(i)}的引号没有闭合`, i);
+      const phrase = s.slice(i + 1, j);
+      if (!phrase.trim()) throw new RuleSyntaxError(`${at(i)}的引号中没有内容`, i);
+      toks.push({ kind: 'term', text: phrase, pos: i });
+      i = j + 1;
+    } else if (c === '”') {
+      throw new RuleSyntaxError(`${at(i)}多了一个右引号“””`, i);
+    } else {
+      let j = i;
+      while (j < s.length && !/[\s()|&!"“”]/.test(s[j]!)) j++;
+      const word = s.slice(i, j);
+      const op = OPS[word.toLowerCase()];
+      toks.push(op ? { kind: op, text: word, pos: i } : { kind: 'term', text: word, pos: i });
+      i = j;
+    }
+  }
+  toks.push({ kind: 'end', text: '', pos: s.length });
+  return toks;
+}
+
+/** Parses a rule into its syntax tree; throws RuleSyntaxError (message in Chinese, with the position). */
+export function parseRule(expr: string): RuleNode {
+  if (!expr.trim()) throw new RuleSyntaxError('规则为空：请至少写一个关键词', 0);
+  const toks = lex(expr);
+  let k = 0;
+  const peek = () => toks[k]!;
+  const opName = (t: Tok) => `“${t.text}”`;
+
+  const primary = (after?: Tok): RuleNode => {
+    const t = peek();
+    if (t.kind === 'term') {
+      k++;
+      const norm = normalizePost(t.text);
+      if (!norm) throw new RuleSyntaxError(`${at(t.pos)}的关键词“${t.text}”只含符号或表情，规范化后为空`, t.pos);
+      if (norm.length > MAX_TERM_LENGTH) throw new RuleSyntaxError(`${at(t.pos)}的关键词过长（超过 ${MAX_TERM_LENGTH} 个字）`, t.pos);
+      return { type: 'term', term: norm, position: t.pos };
+    }
+    if (t.kind === 'lp') {
+      k++;
+      if (peek().kind === 'rp') throw new RuleSyntaxError(`${at(t.pos)}的括号中没有内容`, t.pos);
+      const inner = or();
+      if (peek().kind !== 'rp') {
+        const u = peek();
+        if (u.kind === 'end') throw new RuleSyntaxError(`${at(t.pos)}的左括号“(”没有对应的右括号`, t.pos);
+        throw new RuleSyntaxError(`${at(u.pos)}出现了意外的${opName(u)}`, u.pos);
+      }
+      k++;
+      return inner;
+    }
+    if (t.kind === 'rp') {
+      if (after) throw new RuleSyntaxError(`${at(after.pos)}的${opName(after)}后面缺少关键词或括号`, after.pos);
+      throw new RuleSyntaxError(`${at(t.pos)}多了一个右括号“)”`, t.pos);
+    }
+    if (t.kind === 'end') {
+      if (after) throw new RuleSyntaxError(`${at(after.pos)}的${opName(after)}后面缺少关键词或括号`, after.pos);
+      throw new RuleSyntaxError('规则为空：请至少写一个关键词', t.pos);
+    }
+    // and / or at a place where an operand is expected
+    if (after) throw new RuleSyntaxError(`${at(after.pos)}的${opName(after)}后面缺少关键词或括号`, after.pos);
+    throw new RuleSyntaxError(`${at(t.pos)}的${opName(t)}前面缺少关键词或括号`, t.pos);
+  };
+
+  const unary = (after?: Tok): RuleNode => {
+    const t = peek();
+    if (t.kind === 'not') {
+      k++;
+      return { type: 'not', child: unary(t) };
+    }
+    return primary(after);
+  };
+
+  const and = (after?: Tok): RuleNode => {
+    const items = [unary(after)];
+    for (;;) {
+      const t = peek();
+      if (t.kind === 'and') {
+        k++;
+        items.push(unary(t));
+      } else if (t.kind === 'not') {
+        k++;
+        items.push({ type: 'not', child: unary(t) });
+      } else if (t.kind === 'term' || t.kind === 'lp') {
+        items.push(unary());
+      } else break;
+    }
+    return items.length === 1 ? items[0]! : { type: 'and', children: items };
+  };
+
+  const or = (): RuleNode => {
+    const items = [and()];
+    while (peek().kind === 'or') {
+      const t = toks[k++]!;
+      items.push(and(t));
+    }
+    return items.length === 1 ? items[0]! : { type: 'or', children: items };
+  };
+
+  const tree = or();
+  const rest = peek();
+  if (rest.kind === 'rp') throw new RuleSyntaxError(`${at(rest.pos)}多了一个右括号“)”`, rest.pos);
+  if (rest.kind !== 'end') throw new RuleSyntaxError(`${at(rest.pos)}出现了意外的${opName(rest)}`, rest.pos);
+  if (evaluateRule(tree, () => false)) {
+    throw new RuleSyntaxError('规则不能只有排除条件（NOT/非）：至少要有一个必须出现的关键词', 0);
+  }
+  return tree;
+}
+
+/** Evaluates a rule given which terms (normalised) are present. */
+export function evaluateRule(node: RuleNode, has: (term: string) => boolean): boolean {
+  switch (node.type) {
+    case 'term':
+      return has(node.term);
+    case 'and':
+      return node.children.every((c) => evaluateRule(c, has));
+    case 'or':
+      return node.children.some((c) => evaluateRule(c, has));
+    case 'not':
+      return !evaluateRule(node.child, has);
+  }
+}
+
+/** Every term of a rule (normalised), once each. */
+export function ruleTerms(node: RuleNode, into: Set<string> = new Set()): Set<string> {
+  if (node.type === 'term') into.add(node.term);
+  else if (node.type === 'not') ruleTerms(node.child, into);
+  else for (const c of node.children) ruleTerms(c, into);
+  return into;
+}
+
+/** The rule written back in canonical form (for display and round-trip tests). */
+export function formatRule(node: RuleNode): string {
+  const term = (t: string) => (/^[^\s()|&!"“”]+$/.test(t) && !OPS[t.toLowerCase()] ? t : `"${t}"`);
+  const wrap = (n: RuleNode) => (n.type === 'term' || n.type === 'not' ? formatRule(n) : `(${formatRule(n)})`);
+  switch (node.type) {
+    case 'term':
+      return term(node.term);
+    case 'not':
+      return `NOT ${wrap(node.child)}`;
+    case 'and':
+      return node.children.map((c) => (c.type === 'or' ? `(${formatRule(c)})` : formatRule(c))).join(' AND ');
+    case 'or':
+      return node.children.map((c) => formatRule(c)).join(' OR ');
+  }
+}
+
+// ---- compiled groups ---------------------------------------------------------------------------
+
+export interface KeywordGroupDef {
+  id: string;
+  name: string;
+  rule: string;
+}
+
+export interface CompiledGroups {
+  /** Ids of the groups whose rule holds for a normalised text, in definition order. */
+  match(normalizedText: string): string[];
+  /** Like match, with the terms of each matching group that were found (for highlighting and "why"). */
+  explain(normalizedText: string): Array<{ id: string; terms: string[] }>;
+  /** Number of distinct terms in the automaton. */
+  readonly terms: number;
+  readonly groups: readonly KeywordGroupDef[];
+}
+
+type Eval = (found: Int32Array, gen: number) => boolean;
+
+function compileEval(node: RuleNode, idOf: Map<string, number>): Eval {
+  switch (node.type) {
+    case 'term': {
+      const id = idOf.get(node.term)!;
+      return (f, g) => f[id] === g;
+    }
+    case 'not': {
+      const c = compileEval(node.child, idOf);
+      return (f, g) => !c(f, g);
+    }
+    case 'and': {
+      const cs = node.children.map((c) => compileEval(c, idOf));
+      return (f, g) => {
+        for (const c of cs) if (!c(f, g)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const cs = node.children.map((c) => compileEval(c, idOf));
+      return (f, g) => {
+        for (const c of cs) if (c(f, g)) return true;
+        return false;
+      };
+    }
+  }
+}
+
+/** A group whose rule does not parse: names the group, keeps the position. */
+export class GroupRuleError extends RuleSyntaxError {
+  readonly groupId: string;
+  constructor(groupId: string, name: string, cause: RuleSyntaxError) {
+    super(`关键词组“${name}”的规则有误：${cause.message}`, cause.position);
+    this.groupId = groupId;
+  }
+}
+
+/**
+ * One automaton over the terms of all groups; a post is scanned once and each group whose terms
+ * occur is evaluated on the set of found terms. Throws GroupRuleError for a rule that does not parse.
+ */
+export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroups {
+  const idOf = new Map<string, number>();
+  const termList: string[] = [];
+  const trees: RuleNode[] = [];
+  for (const g of groups) {
+    let tree: RuleNode;
+    try {
+      tree = parseRule(g.rule);
+    } catch (err) {
+      if (err instanceof RuleSyntaxError) throw new GroupRuleError(g.id, g.name, err);
+      throw err;
+    }
+    trees.push(tree);
+    for (const t of ruleTerms(tree)) {
+      if (!idOf.has(t)) {
+        idOf.set(t, termList.length);
+        termList.push(t);
+      }
+    }
+  }
+  const automaton = new KeywordAutomaton(termList);
+  const evals = trees.map((t) => compileEval(t, idOf));
+  // Groups to evaluate when a term is found (a rule false without any of its terms is false whenever
+  // none of them occurs, so only groups with a found term need evaluating).
+  const groupsOfTerm: number[][] = termList.map(() => []);
+  trees.forEach((t, gi) => {
+    for (const term of ruleTerms(t)) groupsOfTerm[idOf.get(term)!]!.push(gi);
+  });
+  const found = new Int32Array(Math.max(1, termList.length));
+  const candidate = new Int32Array(Math.max(1, groups.length));
+  let gen = 0;
+  const cands: number[] = [];
+  const foundIds: number[] = [];
+
+  const run = (text: string) => {
+    if (++gen === 0x7fffffff) {
+      found.fill(0);
+      candidate.fill(0);
+      gen = 1;
+    }
+    const g = gen;
+    cands.length = 0;
+    foundIds.length = 0;
+    automaton.scan(text, (id) => {
+      found[id] = g;
+      foundIds.push(id);
+      for (const gi of groupsOfTerm[id]!) {
+        if (candidate[gi] !== g) {
+          candidate[gi] = g;
+          cands.push(gi);
+        }
+      }
+    });
+    cands.sort((a, b) => a - b);
+    return g;
+  };
+
+  return {
+    terms: termList.length,
+    groups,
+    match(text) {
+      const g = run(text);
+      const out: string[] = [];
+      for (const gi of cands) if (evals[gi]!(found, g)) out.push(groups[gi]!.id);
+      return out;
+    },
+    explain(text) {
+      const g = run(text);
+      const out: Array<{ id: string; terms: string[] }> = [];
+      for (const gi of cands) {
+        if (!evals[gi]!(found, g)) continue;
+        const mine = ruleTerms(trees[gi]!);
+        out.push({ id: groups[gi]!.id, terms: foundIds.map((id) => termList[id]!).filter((t) => mine.has(t)) });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The opinion text pipeline: one call turns a raw post into everything the opinion module stores and
+// decides on — normalised text, words, keyword groups, URLs, near-duplicate hashes and candidate keys,
+// and the hashed feature vector the classifier reads. Pure; the jieba dictionary and the default
+// lexicon are loaded once per process on first use.
+import { compileGroups, type CompiledGroups } from './keywords.ts';
+import { DEFAULT_GROUPS } from './lexicon.ts';
+import { extractUrls, normalizePost } from './normalize.ts';
+import { newSpans, segmentSpans } from './segment.ts';
+import { signature } from './simhash.ts';
+
+export interface Analysed {
+  /** normalizePost(text). */
+  normalized: string;
+  /** Words (jieba's dictionary, no punctuation). */
+  tokens: string[];
+  /** Ids of the keyword groups that match (the groups passed to analyse, else DEFAULT_GROUPS). */
+  groups: string[];
+  /** Normalised URLs of the raw text. */
+  urls: string[];
+  /** 64-bit SimHash, 16 hex characters. */
+  simhash: string;
+  /**
+   * Candidate keys to store and look up for clustering: "t:<textHash>", SimHash bands "b0:…"–"b3:…"
+   * and MinHash bands "m0:…"–"m7:…" (13 keys). A superset of bandKeys(simhash).
+   */
+  bandKeys: string[];
+  /** 64-bit hash (16 hex) of the dedup form: exact repeats. */
+  textHash: string;
+  /** Ids of DEFAULT_GROUPS that match (the classifier's rule features; equal to `groups` by default). */
+  ruleGroups: string[];
+  /** Hashed feature indices in [0, FEATURE_DIM), with repeats (counts). */
+  features: Int32Array;
+}
+
+/** Size of the hashed feature space. */
+export const FEATURE_DIM = 1 << 18;
+const MASK = FEATURE_DIM - 1;
+
+let defaults: CompiledGroups | undefined;
+/** The default lexicon, compiled once. */
+export function defaultGroups(): CompiledGroups {
+  defaults ??= compileGroups(DEFAULT_GROUPS);
+  return defaults;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function strFeature(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix(h) & MASK;
+}
+
+const SEED_TOKEN = 0x811c9dc5;
+const SEED_BIGRAM = 0x3c6ef372;
+const SEED_TOKEN_PAIR = 0x1b873593;
+const groupFeature = new Map<string, number>();
+const gf = (id: string) => {
+  let f = groupFeature.get(id);
+  if (f === undefined) groupFeature.set(id, (f = strFeature(`g:${id}`, 0x27d4eb2f)));
+  return f;
+};
+const F_URL = strFeature('has:url', 0x165667b1);
+const F_PUNCT = new Map<number, number>();
+
+const WORD = new Uint8Array(65536);
+(function () {
+  for (let c = 0x30; c <= 0x39; c++) WORD[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) WORD[c] = 1;
+  for (let c = 0x3400; c <= 0x4dbf; c++) WORD[c] = 1;
+  for (let c = 0x4e00; c <= 0x9fff; c++) WORD[c] = 1;
+  for (let c = 0xf900; c <= 0xfaff; c++) WORD[c] = 1;
+})();
+
+const spans = newSpans();
+let feat = new Int32Array(1024);
+
+/**
+ * Analyses one raw post. `groups` are the office's keyword groups (defaults to the built-in lexicon);
+ * the classifier's rule features always come from the built-in lexicon.
+ */
+export function analyse(text: string, groups?: CompiledGroups): Analysed {
+  const normalized = normalizePost(text);
+  const sp = segmentSpans(normalized, spans);
+  const n = sp.n;
+  const cap = n * 2 + normalized.length + 64;
+  if (feat.length < cap) feat = new Int32Array(cap * 2);
+  const f = feat;
+  let k = 0;
+  const tokens = new Array<string>(n);
+  let prevTok = 0;
+  for (let w = 0; w < n; w++) {
+    const s = sp.start[w]!;
+    const e = sp.end[w]!;
+    tokens[w] = normalized.slice(s, e);
+    let h = SEED_TOKEN;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ normalized.charCodeAt(i), 0x01000193);
+    h = fmix(h);
+    f[k++] = h & MASK;
+    if (w > 0) f[k++] = fmix(Math.imul(prevTok, 31) ^ h ^ SEED_TOKEN_PAIR) & MASK;
+    prevTok = h;
+  }
+  // Character bigrams within runs of word characters; punctuation as features of its own.
+  let prev = -1;
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i);
+    if (WORD[c]) {
+      if (prev >= 0) f[k++] = fmix(Math.imul(prev, 0x10001) ^ c ^ SEED_BIGRAM) & MASK;
+      prev = c;
+    } else {
+      prev = -1;
+      if (c !== 0x20) {
+        let p = F_PUNCT.get(c);
+        if (p === undefined) F_PUNCT.set(c, (p = strFeature(`p:${String.fromCharCode(c)}`, 0x61c88647)));
+        f[k++] = p;
+      }
+    }
+  }
+  const dflt = defaultGroups();
+  const ruleGroups = dflt.match(normalized);
+  const matched = groups && groups !== dflt ? groups.match(normalized) : ruleGroups;
+  for (const g of ruleGroups) {
+    const x = gf(g);
+    f[k++] = x;
+    f[k++] = x;
+  }
+  const urls = text.indexOf('http') >= 0 || text.indexOf('www.') >= 0 || text.indexOf('t.cn/') >= 0 ? extractUrls(text) : [];
+  if (urls.length) f[k++] = F_URL;
+  const sig = signature(normalized);
+  return {
+    normalized,
+    tokens,
+    groups: matched,
+    urls,
+    simhash: sig.simhash,
+    bandKeys: sig.keys,
+    textHash: sig.textHash,
+    ruleGroups,
+    features: f.slice(0, k),
+  };
+}
