@@ -12,7 +12,7 @@
 // except SQL/path-like strings in free-text fields (names, passwords), which are valid input: those
 // may succeed, and then must be stored verbatim. Row counts (orgs, users, tokens, outreach, content,
 // comments, live entries, deliveries, events, press conferences, coverage, media, report templates and
-// archive) move only by such successes. Reports answer documents: malformed requests still get JSON errors.
+// archive) move only by such successes; the webhook endpoint the cases aim at is left as it was. Reports answer documents: malformed requests still get JSON errors.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachDb, ADMIN_PASSWORD, USER_PASSWORD, Client, type Response, type TestContext } from '../../src/server/testing/harness.ts';
@@ -99,6 +99,10 @@ interface Fixture {
   liveDraft: string;
   /** Unconfirmed deliveries of a published item: a confirmation that succeeds moves on to the next. */
   deliveries: string[];
+  /** The same item's website delivery (confirmed at publication). */
+  confirmedDelivery: string;
+  /** A webhook endpoint that must survive (only broken requests are sent to it). */
+  webhook: string;
 }
 
 const ROLE_NAMES = ['admin', 'security_admin', 'auditor', 'publicity', 'reporter', 'editor', 'reviewer', 'opinion_analyst', 'health_officer', 'supplies_officer'] as const;
@@ -481,6 +485,37 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
       },
       sample: () => ({}),
     },
+    // Previews store nothing: free text that gets through is echoed in the Weibo text.
+    {
+      method: 'POST', path: '/api/content/preview', as: 'editor',
+      fields: {
+        channel: { type: 'enum', required: true, values: CHANNELS },
+        kind: { type: 'enum', required: true, values: CONTENT_KINDS },
+        title: { type: 'string', required: true, verify: async (v, res) => assert.ok(res.body.body.includes(v), res.body.body) },
+        body: { type: 'string', required: true, emptyOk: true, verify: async (v, res) => assert.ok(res.body.body.includes(v), res.body.body) },
+        theme: { type: 'enum', values: CONTENT_THEMES },
+        // Not part of the Weibo text: the answer is simply a preview (nothing is stored).
+        summary: { type: 'string', emptyOk: true, verify: async (_v, res) => assert.equal(res.body.format, 'text') },
+        isRepost: { type: 'boolean' },
+        sourceName: { type: 'string', emptyOk: true, verify: async (_v, res) => assert.equal(res.body.format, 'text') },
+        id: { type: 'string' },
+      },
+      sample: () => ({ channel: 'weibo', kind: 'news', title: '坏输入预览', body: '<p>正文</p>' }),
+    },
+    // A retry aims at the website delivery (always confirmed): whatever gets through is a 409.
+    { method: 'POST', path: '/api/publishing/deliveries/:id/retry', as: 'editor', id: (fx) => fx.confirmedDelivery, unknownId: UNKNOWN_UUID },
+    // Webhook endpoints: nothing valid is ever sent, so none is created, changed or deleted.
+    {
+      method: 'POST', path: '/api/publishing/webhooks', as: 'admin',
+      fields: { url: { type: 'string', required: true }, channels: { type: 'enum[]', required: true, values: CHANNELS } },
+      sample: () => ({ url: 'https://hooks.example.org/frontline', channels: ['app'] }),
+    },
+    {
+      method: 'PATCH', path: '/api/publishing/webhooks/:id', as: 'admin', id: (fx) => fx.webhook, unknownId: UNKNOWN_UUID,
+      fields: { url: { type: 'string' }, channels: { type: 'enum[]', values: CHANNELS }, paused: { type: 'boolean' } },
+      sample: () => ({ paused: false }),
+    },
+    { method: 'DELETE', path: '/api/publishing/webhooks/:id', as: 'admin', id: (fx) => fx.webhook, unknownId: UNKNOWN_UUID },
     {
       method: 'PUT', path: '/api/publishing/channels', as: 'admin',
       fields: { webhooks: { type: 'object', required: true, key: 'website' } },
@@ -869,6 +904,10 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     // The website delivery is confirmed at once (a second confirmation changes nothing): the others wait.
     const deliveries = (await editor.get(`/api/content/${published}`)).body.deliveries;
     fx.deliveries = deliveries.filter((d: any) => d.status !== 'confirmed').map((d: any) => d.id);
+    fx.confirmedDelivery = deliveries.find((d: any) => d.channel === 'website').id;
+    const hook = await c.admin.post('/api/publishing/webhooks', { url: 'https://hooks.example.org/bad-input', channels: ['mobile_paper'] });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    fx.webhook = hook.body.webhook.id;
     assert.equal(fx.deliveries.length, 3, JSON.stringify(deliveries));
     start = await counts(c);
     startSnapshot = await snapshot(c, fx);
@@ -974,6 +1013,8 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     assert.equal((await c.admin.get(`/api/orgs/${fx.doomedOrg}`)).status, 200);
     assert.equal((await fx.clients.publicity.get(`/api/outreach/records/${fx.doomedRecord}`)).body.record.status, 'counted');
     assert.ok((await c.admin.get('/api/auth/tokens')).body.tokens.some((t: any) => t.id === fx.tokenId));
+    const hooks = (await c.admin.get('/api/publishing/webhooks')).body.webhooks;
+    assert.deepEqual(hooks.map((w: any) => [w.id, w.url, w.channels, w.paused]), [[fx.webhook, 'https://hooks.example.org/bad-input', ['mobile_paper'], false]], 'the webhook endpoint is untouched');
     const auditor = await c.login('bad_auditor');
     const verify = await auditor.get('/api/audit/verify');
     assert.equal(verify.body.ok, true);

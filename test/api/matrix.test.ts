@@ -27,6 +27,14 @@ interface Fixture {
   targetA1: string;
   targetB1: string;
   policy: Record<string, number>;
+  /** Publishing: a live blog with one entry and a published item (pending deliveries) in A and in B. */
+  liveA: string;
+  liveB: string;
+  publishedA: string;
+  publishedB: string;
+  deliveryA: string;
+  deliveryB: string;
+  webhook: string;
   /** Org ids in A's subtree right now (read from the closure table). */
   subtreeOfA(): Promise<Set<string>>;
 }
@@ -190,6 +198,72 @@ function endpoints(ctx: () => TestContext): Endpoint[] {
       url: () => '/api/auth/tokens',
       check: (res) => assert.ok(res.body.tokens.length >= 1),
     },
+    // ---- publishing: the endpoints of the editor's preview, live blog, deliveries and webhooks ----
+    {
+      method: 'POST', path: '/api/content/preview', perm: 'content.read', ok: 200,
+      url: () => '/api/content/preview',
+      body: () => ({ channel: 'weibo', kind: 'news', title: '矩阵预览', body: '<p>正文</p>' }),
+      check: (res) => assert.match(res.body.body, /^【矩阵预览】/),
+    },
+    {
+      method: 'POST', path: '/api/content/preview (saved item)', perm: 'content.read', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: () => '/api/content/preview',
+      body: (fx, s) => ({ channel: 'website', kind: 'live', title: '矩阵直播', body: '<p>导语</p>', id: s === 'outside' ? fx.liveB : fx.liveA }),
+      check: (res) => assert.match(res.body.body, /矩阵直播条目/),
+    },
+    {
+      method: 'GET', path: '/api/content/:id/live', perm: 'content.read', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: (fx, s) => `/api/content/${s === 'outside' ? fx.liveB : fx.liveA}/live`,
+      check: (res) => assert.equal(res.body.entries[0].body, '<p>矩阵直播条目</p>'),
+    },
+    {
+      method: 'GET', path: '/api/publishing/deliveries', perm: 'content.read', ok: 200,
+      url: () => '/api/publishing/deliveries?limit=200',
+      check(res, fx) {
+        const ids = new Set(res.body.items.map((d: any) => d.contentId));
+        assert.ok(ids.has(fx.publishedA), "lists A's deliveries");
+        assert.ok(!ids.has(fx.publishedB), "never B's");
+      },
+    },
+    {
+      // Pending deliveries may be retried again and again (one job per attempt count).
+      method: 'POST', path: '/api/publishing/deliveries/:id/retry', perm: 'content.publish', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: (fx, s) => `/api/publishing/deliveries/${s === 'outside' ? fx.deliveryB : fx.deliveryA}/retry`,
+      check: (res) => assert.equal(res.body.delivery.status, 'pending'),
+    },
+    {
+      method: 'GET', path: '/api/publishing/webhooks', perm: 'publishing.channels.manage', ok: 200,
+      url: () => '/api/publishing/webhooks',
+      check: (res) => assert.ok(Array.isArray(res.body.webhooks)),
+    },
+    {
+      // The allowed case adds an endpoint for 客户端 and pauses it (one active endpoint per channel).
+      method: 'POST', path: '/api/publishing/webhooks', perm: 'publishing.channels.manage', ok: 201,
+      url: () => '/api/publishing/webhooks',
+      body: () => ({ url: `https://hooks.example.org/${unique('m')}`, channels: ['app'] }),
+      async check(res) {
+        assert.match(res.body.secret, /^whsec_/);
+        // Paused at once, so the next allowed case may take the same channel.
+        const paused = await ctx().admin.patch(`/api/publishing/webhooks/${res.body.webhook.id}`, { paused: true });
+        assert.equal(paused.status, 200);
+      },
+    },
+    {
+      method: 'PATCH', path: '/api/publishing/webhooks/:id', perm: 'publishing.channels.manage', ok: 200,
+      url: (fx) => `/api/publishing/webhooks/${fx.webhook}`,
+      body: () => ({ paused: true }),
+      check: (res) => assert.equal(res.body.webhook.paused, true),
+    },
+    {
+      method: 'DELETE', path: '/api/publishing/webhooks/:id', perm: 'publishing.channels.manage', ok: 204,
+      // A fresh paused endpoint for each case, so an allowed delete has something to delete.
+      async url() {
+        const made = await ctx().admin.post('/api/publishing/webhooks', { url: `https://hooks.example.org/${unique('d')}`, channels: ['tv'] });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        await ctx().admin.patch(`/api/publishing/webhooks/${made.body.webhook.id}`, { paused: true });
+        return `/api/publishing/webhooks/${made.body.webhook.id}`;
+      },
+    },
     {
       method: 'GET', path: '/api/auth/me', perm: null, ok: 200,
       url: () => '/api/auth/me',
@@ -256,6 +330,27 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
     const policy = await c.admin.get('/api/security/policy');
     assert.equal(policy.status, 200);
     fx.policy = policy.body.policy;
+    // Publishing in A (by A's editor and reviewer) and in B (by a B editor and reviewer).
+    const inOrg = async (org: string, tag: string) => {
+      const editor = await c.user(org, ['editor'], `m_pub_ed_${tag}`);
+      const reviewer = await c.user(org, ['reviewer'], `m_pub_rv_${tag}`);
+      const live = await editor.post('/api/content', { kind: 'live', title: `矩阵直播${tag}`, body: '<p>导语</p>', theme: 'progress', channels: ['website'] });
+      assert.equal(live.status, 201, JSON.stringify(live.body));
+      assert.equal((await editor.post(`/api/content/${live.body.content.id}/live`, { body: '<p>矩阵直播条目</p>' })).status, 201);
+      const item = await editor.post('/api/content', { kind: 'news', title: `矩阵稿件${tag}`, body: '<p>正文</p>', theme: 'progress', channels: ['website', 'weibo'] });
+      const id = item.body.content.id;
+      assert.equal((await editor.post(`/api/content/${id}/submit`)).status, 200);
+      assert.equal((await reviewer.post(`/api/content/${id}/approve`)).status, 200);
+      assert.equal((await editor.post(`/api/content/${id}/publish`, {})).status, 200);
+      const weibo = (await editor.get(`/api/content/${id}`)).body.deliveries.find((d: any) => d.channel === 'weibo');
+      return { live: live.body.content.id as string, published: id as string, delivery: weibo.id as string };
+    };
+    const a = await inOrg(fx.A, 'A');
+    const b = await inOrg(fx.B, 'B');
+    Object.assign(fx, { liveA: a.live, liveB: b.live, publishedA: a.published, publishedB: b.published, deliveryA: a.delivery, deliveryB: b.delivery });
+    const hook = await c.admin.post('/api/publishing/webhooks', { url: 'https://hooks.example.org/matrix', channels: ['mobile_paper'] });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    fx.webhook = hook.body.webhook.id;
     fx.subtreeOfA = async () =>
       new Set(
         (await c.kernel.db.selectFrom('org_closure').select('descendant_id').where('ancestor_id', '=', fx.A).execute()).map((r) => r.descendant_id),
@@ -266,7 +361,7 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
     // A change to roles.ts must be a deliberate one: it changes the expectations below.
     assert.deepEqual(
       Object.fromEntries(
-        (['org.read', 'org.manage', 'user.read', 'user.manage', 'user.lock', 'user.reset_password', 'policy.read', 'policy.manage', 'audit.read', 'job.read', 'job.manage', 'token.own'] as const).map(
+        (['org.read', 'org.manage', 'user.read', 'user.manage', 'user.lock', 'user.reset_password', 'policy.read', 'policy.manage', 'audit.read', 'job.read', 'job.manage', 'token.own', 'content.read', 'content.publish', 'publishing.channels.manage'] as const).map(
           (p) => [p, [...PERMISSIONS[p]].sort()],
         ),
       ),
@@ -283,6 +378,9 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
         'job.read': ['admin'],
         'job.manage': ['admin'],
         'token.own': [...ROLES].sort(),
+        'content.read': ['editor', 'publicity', 'reviewer'],
+        'content.publish': ['editor', 'publicity', 'reviewer'],
+        'publishing.channels.manage': ['admin'],
       },
     );
   });

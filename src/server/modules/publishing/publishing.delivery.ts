@@ -8,28 +8,11 @@ import type { Trx } from '../../db/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
-import { getSetting, putSetting } from '../security/security.queries.ts';
 import { findContent, type ContentRow } from './publishing.queries.ts';
+import { activeWebhookFor } from './publishing.webhooks.ts';
 import { plainText } from './publishing.sanitize.ts';
-import { CHANNEL_NAMES, KIND_NAMES } from './publishing.schema.ts';
+import { CHANNEL_NAMES, KIND_NAMES, WEIBO_LIMIT } from './publishing.schema.ts';
 import { escapeHtml as esc } from '../../../text/escape.ts';
-
-const WEBHOOKS_KEY = 'publishing_webhooks';
-export type Webhooks = Partial<Record<string, { url: string; secret?: string }>>;
-
-export async function getWebhooks(kernel: Kernel): Promise<Webhooks> {
-  const v = await getSetting(kernel.db, WEBHOOKS_KEY);
-  return v ? JSON.parse(v) : {};
-}
-
-export async function setWebhooks(kernel: Kernel, actor: Actor | null, webhooks: Webhooks) {
-  const a = await kernel.authz.require(actor, 'publishing.channels.manage');
-  await kernel.db.transaction().execute(async (trx) => {
-    await putSetting(trx, WEBHOOKS_KEY, JSON.stringify(webhooks), iso(kernel.clock()));
-    await kernel.audit.record({ actor: a, action: 'publishing.channels.update', detail: { channels: Object.keys(webhooks) } }, trx);
-  });
-  return webhooks;
-}
 
 export async function scheduleDeliveries(kernel: Kernel, trx: Trx, contentId: string, version: number, channels: string[]) {
   const now = iso(kernel.clock());
@@ -56,10 +39,12 @@ export function exportFor(channel: string, c: Pick<ContentRow, 'title' | 'body_h
     case 'wechat':
       return { format: 'html', body: wechatHtml(c.title, c.body_html, c.is_repost ? c.source_name : null) };
     case 'weibo': {
+      // Counted in characters (code points); a link counts as its full length (no t.cn shortening).
       const head = `【${c.title}】`;
       const tail = ` 详情：${publicUrl}`;
-      const room = 2000 - head.length - tail.length;
-      return { format: 'text', body: `${head}${text.length > room ? `${text.slice(0, room - 1)}…` : text}${tail}` };
+      const chars = [...text];
+      const room = WEIBO_LIMIT - [...head].length - [...tail].length;
+      return { format: 'text', body: `${head}${chars.length > room ? `${chars.slice(0, Math.max(0, room - 1)).join('')}…` : text}${tail}` };
     }
     case 'tv': {
       const minutes = Math.max(1, Math.round(text.length / 240)); // about four characters a second read aloud
@@ -96,7 +81,7 @@ export async function deliver(kernel: Kernel, payload: { contentId: string; chan
   if (!delivery || delivery.version !== payload.version || delivery.status === 'confirmed' || delivery.status === 'sent') return;
   const content = await findContent(kernel.db, payload.contentId);
   if (!content || content.status !== 'published') return;
-  const hook = (await getWebhooks(kernel))[payload.channel];
+  const hook = await activeWebhookFor(kernel, payload.channel);
   if (!hook) return; // no integration: stays pending until staff post the export and confirm
   const body = JSON.stringify({
     deliveryId: delivery.id,
@@ -104,7 +89,7 @@ export async function deliver(kernel: Kernel, payload: { contentId: string; chan
     channelName: CHANNEL_NAMES[payload.channel as keyof typeof CHANNEL_NAMES],
     version: payload.version,
     content: { id: content.id, kind: content.kind, theme: content.theme, title: content.title, publishedAt: content.published_at },
-    export: exportFor(payload.channel, content, `/news/${content.id}`),
+    export: exportFor(payload.channel, content, publicUrlOf(kernel, content.id)),
   });
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-frontline-delivery': delivery.id };
   if (hook.secret) headers['x-frontline-signature'] = `sha256=${crypto.createHmac('sha256', hook.secret).update(body).digest('hex')}`;
@@ -137,7 +122,7 @@ export async function deliver(kernel: Kernel, payload: { contentId: string; chan
 }
 
 export async function confirmDelivery(kernel: Kernel, actor: Actor | null, deliveryId: string, externalId?: string) {
-  const d = await kernel.db.selectFrom('pub_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+  const d = await findDelivery(kernel, deliveryId);
   const content = d ? await findContent(kernel.db, d.content_id) : undefined;
   const a = await kernel.authz.require(actor, 'content.publish', { orgId: content?.org_id ?? null, hideOutOfScope: true, target: deliveryId });
   if (!d) throw notFound('分发记录');
@@ -158,5 +143,64 @@ export async function exportContent(kernel: Kernel, actor: Actor | null, id: str
   await kernel.authz.require(actor, 'content.read', { orgId: row?.org_id ?? null, hideOutOfScope: true });
   if (!row) throw notFound('稿件');
   if (!(channel in CHANNEL_NAMES)) throw new AppError('invalid_input', '未知渠道');
-  return exportFor(channel, row, `/news/${row.id}`);
+  return exportFor(channel, row, publicUrlOf(kernel, row.id));
+}
+
+/** The address of an item on the public site, as channels should link to it. */
+export const publicUrlOf = (kernel: Kernel, id: string) => `${kernel.config.publicUrl}/news/${id}`;
+
+export type DeliveryRow = Awaited<ReturnType<typeof findDelivery>>;
+const findDelivery = (kernel: Kernel, id: string) => kernel.db.selectFrom('pub_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const presentDelivery = (d: NonNullable<DeliveryRow>) => ({
+  id: d.id,
+  channel: d.channel,
+  version: d.version,
+  status: d.status as 'pending' | 'sent' | 'failed' | 'confirmed',
+  attempts: d.attempts,
+  lastError: d.last_error,
+  externalId: d.external_id,
+  sentAt: d.sent_at,
+  confirmedAt: d.confirmed_at,
+  updatedAt: d.updated_at,
+});
+
+/**
+ * Send a delivery again now: a failed one (its retries used up or not yet due), or a pending one
+ * (e.g. after an endpoint was fixed). Sent and confirmed ones need nothing.
+ */
+export async function retryDelivery(kernel: Kernel, actor: Actor | null, deliveryId: string) {
+  const d = await findDelivery(kernel, deliveryId);
+  const content = d ? await findContent(kernel.db, d.content_id) : undefined;
+  const a = await kernel.authz.require(actor, 'content.publish', { orgId: content?.org_id ?? null, hideOutOfScope: true, target: deliveryId });
+  if (!d || !content) throw notFound('分发记录');
+  if (d.status === 'sent' || d.status === 'confirmed') throw new AppError('conflict', '该渠道已发送或已确认，无需重试');
+  if (content.status !== 'published') throw new AppError('conflict', '稿件已不在发布状态，不能重试分发');
+  await kernel.db.transaction().execute(async (trx) => {
+    const now = iso(kernel.clock());
+    await trx.updateTable('pub_deliveries').set({ status: 'pending', last_error: null, updated_at: now }).where('id', '=', deliveryId).where('status', '=', d.status).execute();
+    // One job per (delivery, attempts so far): pressing 重试 twice before it ran sends once.
+    await kernel.jobs.enqueue(trx, 'publishing.deliver', { contentId: d.content_id, channel: d.channel, version: d.version }, { uniqueKey: `deliver:${d.content_id}:${d.channel}:v${d.version}:retry:a${d.attempts}` });
+    await kernel.audit.record({ actor: a, action: 'publishing.delivery.retry', target: deliveryId, detail: { channel: d.channel, from: d.status } }, trx);
+  });
+  return { delivery: presentDelivery((await findDelivery(kernel, deliveryId))!), hasEndpoint: !!(await activeWebhookFor(kernel, d.channel)) };
+}
+
+/** Deliveries of the caller's subtree, newest change first, with their item's title. */
+export async function listDeliveries(kernel: Kernel, actor: Actor | null, q: { status?: string; channel?: string; limit: number; offset: number }) {
+  const a = await kernel.authz.require(actor, 'content.read');
+  let query = kernel.db
+    .selectFrom('pub_deliveries as d')
+    .innerJoin('pub_content as c', 'c.id', 'd.content_id')
+    .innerJoin('org_closure as oc', (j) => j.onRef('oc.descendant_id', '=', 'c.org_id').on('oc.ancestor_id', '=', a.orgId))
+    .selectAll('d')
+    .select(['c.title as content_title', 'c.status as content_status'])
+    .orderBy('d.updated_at', 'desc')
+    .orderBy('d.id')
+    .limit(q.limit)
+    .offset(q.offset);
+  if (q.status) query = query.where('d.status', '=', q.status);
+  if (q.channel) query = query.where('d.channel', '=', q.channel);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...presentDelivery(r), contentId: r.content_id, contentTitle: r.content_title, contentStatus: r.content_status }));
 }

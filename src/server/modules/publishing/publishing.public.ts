@@ -133,16 +133,25 @@ export async function renderList(kernel: Kernel, q: { theme?: string; kind?: str
 export async function renderItem(kernel: Kernel, id: string): Promise<{ body: string; status: number }> {
   const c = await kernel.db.selectFrom('pub_content').selectAll().where('id', '=', id).where('status', '=', 'published').executeTakeFirst();
   if (!c) return { status: 404, body: layout(kernel, { title: '未找到', description: '内容不存在或已撤回', path: `/news/${id}`, body: '<p>内容不存在或已撤回。</p><p><a href="/news">返回首页</a></p>' }) };
-  const live = c.kind === 'live' ? await kernel.db.selectFrom('pub_live_entries').selectAll().where('content_id', '=', id).orderBy('at', 'desc').execute() : [];
+  const live = c.kind === 'live' ? await liveEntriesOf(kernel, id) : [];
+  return { status: 200, body: renderArticle(kernel, c, live) };
+}
+
+export const liveEntriesOf = (kernel: Kernel, id: string) => kernel.db.selectFrom('pub_live_entries').select(['at', 'body_html']).where('content_id', '=', id).orderBy('at', 'desc').execute();
+
+type ArticleFields = { id: string; kind: string; theme: string; title: string; summary: string | null; body_html: string; is_repost: number; source_name: string | null; published_at: string | null; correction_note: string | null };
+
+/** The public page of one item (also what the editor's 网站 preview shows, with a banner). */
+export function renderArticle(kernel: Kernel, c: ArticleFields, live: Array<{ at: string; body_html: string }>, banner = '') {
   const description = (c.summary ?? plainText(c.body_html)).slice(0, 120);
-  const body = `<article><div class="meta"><span class="tag">${esc(KIND_NAMES[c.kind as keyof typeof KIND_NAMES] ?? c.kind)}</span>${c.is_repost ? '<span class="tag">转发</span>' : ''}${esc(THEME_NAMES[c.theme as keyof typeof THEME_NAMES] ?? '')}</div>
+  // Live blogs: newest entry first, as readers follow them; the body (the blog's introduction) below.
+  const body = `${banner}<article><div class="meta"><span class="tag">${esc(KIND_NAMES[c.kind as keyof typeof KIND_NAMES] ?? c.kind)}</span>${c.is_repost ? '<span class="tag">转发</span>' : ''}${esc(THEME_NAMES[c.theme as keyof typeof THEME_NAMES] ?? '')}</div>
 <h1>${esc(c.title)}</h1><div class="meta">${esc(time(c.published_at, kernel.config.timeZone))}${c.source_name ? ` · 来源：${esc(c.source_name)}` : ''}</div>
 ${c.correction_note ? `<div class="correction">${esc(c.correction_note)}</div>` : ''}
 ${live.map((e) => `<section class="live"><time datetime="${esc(e.at)}">${esc(time(e.at, kernel.config.timeZone))}</time>${e.body_html}</section>`).join('')}
 ${c.body_html}</article><p><a href="/news">返回列表</a></p>`;
-  return { status: 200, body: layout(kernel, { title: c.title, description, path: `/news/${id}`, body }) };
+  return layout(kernel, { title: c.title, description, path: `/news/${c.id}`, body });
 }
-
 
 /** Atom 1.0 (RFC 4287). HTML content is escaped text of the sanitised body. */
 export async function renderFeed(kernel: Kernel) {

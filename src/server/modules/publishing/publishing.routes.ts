@@ -13,8 +13,15 @@ import {
   deliverySchema,
   eventBody,
   listContentQuery,
+  createWebhookBody,
+  listDeliveriesQuery,
   liveEntryBody,
+  liveEntrySchema,
   noteBody,
+  previewBody,
+  previewSchema,
+  updateWebhookBody,
+  webhookSchema,
   periodQuery,
   pressBody,
   publishBody,
@@ -31,6 +38,7 @@ import {
   diffVersions,
   getContent,
   listContents,
+  listLiveEntries,
   publishContent,
   publishScheduled,
   rejectContent,
@@ -39,7 +47,9 @@ import {
   updateContent,
   versions,
 } from './publishing.service.ts';
-import { confirmDelivery, deliver, exportContent, getWebhooks, setWebhooks } from './publishing.delivery.ts';
+import { confirmDelivery, deliver, exportContent, listDeliveries, retryDelivery } from './publishing.delivery.ts';
+import { createWebhook, deleteWebhook, listWebhooks, setWebhooksByChannel, updateWebhook, webhooksByChannel } from './publishing.webhooks.ts';
+import { previewContent } from './publishing.preview.ts';
 import { addCoverage, coverageReport, createEvent, createPressConference, firstRelease, listPressConferences, publishingCounts } from './publishing.records.ts';
 import { MAX_MEDIA_BYTES, MEDIA_TYPES, uploadMedia } from './publishing.media.ts';
 
@@ -83,8 +93,14 @@ export const publishingRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/content/:id/diff', {
     schema: { tags, summary: '两个版本的差异（统一格式）', params: idParam, querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }).strict() },
   }, async (req) => ({ diff: await diffVersions(k, req.actor, req.params.id, req.query.from, req.query.to) }));
-  app.post('/content/:id/live', { schema: { tags, summary: '图文直播追加条目', params: idParam, body: liveEntryBody } }, async (req, reply) =>
+  app.post('/content/:id/live', { schema: { tags, summary: '图文直播追加条目', params: idParam, body: liveEntryBody, response: { 201: z.object({ id: z.string(), at: z.string() }) } } }, async (req, reply) =>
     reply.status(201).send(await addLiveEntry(k, req.actor, req.params.id, req.body)),
+  );
+  app.get('/content/:id/live', { schema: { tags, summary: '图文直播条目（新的在前）', params: idParam, response: { 200: z.object({ entries: z.array(liveEntrySchema) }) } } }, async (req) => ({
+    entries: await listLiveEntries(k, req.actor, req.params.id),
+  }));
+  app.post('/content/preview', { schema: { tags, summary: '按渠道预览（网站页面、微信 HTML、微博文本及字数、电视口播稿）；不保存', body: previewBody, response: { 200: previewSchema } } }, async (req) =>
+    previewContent(k, req.actor, req.body),
   );
   app.get('/content/:id/export/:channel', {
     schema: { tags, summary: '渠道导出稿（微信 HTML、微博文本、电视口播稿…）', params: z.object({ id: z.string().uuid(), channel: z.enum(CHANNELS) }).strict() },
@@ -96,14 +112,39 @@ export const publishingRoutes: FastifyPluginAsync = async (fastify) => {
     await confirmDelivery(k, req.actor, req.params.id, req.body?.externalId);
     return reply.status(204).send();
   });
-  const webhooks = z.partialRecord(z.enum(CHANNELS), z.object({ url: z.string().url().refine((u) => /^https?:\/\//.test(u), { message: '只接受 http(s)' }), secret: z.string().min(16).max(200).optional() }).strict());
-  app.get('/publishing/channels', { schema: { tags, summary: '渠道对接（出站 Webhook）' } }, async (req) => {
-    await k.authz.require(req.actor, 'publishing.channels.manage');
-    const hooks = await getWebhooks(k);
-    return { webhooks: Object.fromEntries(Object.entries(hooks).map(([c, h]) => [c, { url: h!.url, hasSecret: !!h!.secret }])) };
+  app.post('/publishing/deliveries/:id/retry', {
+    schema: { tags, summary: '重试分发（失败或待发送的渠道）', params: idParam, response: { 200: z.object({ delivery: deliverySchema.extend({ updatedAt: z.string() }), hasEndpoint: z.boolean() }) } },
+  }, async (req) => retryDelivery(k, req.actor, req.params.id));
+  app.get('/publishing/deliveries', {
+    schema: {
+      tags,
+      summary: '分发记录（本单位及下级的稿件，按更新时间倒序）',
+      querystring: listDeliveriesQuery,
+      response: { 200: z.object({ items: z.array(deliverySchema.extend({ updatedAt: z.string(), contentId: z.string(), contentTitle: z.string(), contentStatus: z.string() })) }) },
+    },
+  }, async (req) => ({ items: await listDeliveries(k, req.actor, req.query) }));
+
+  // Outbound webhook endpoints (系统管理员). The secret is generated here and shown once.
+  const webhookIdParam = z.object({ id: z.string().uuid({ message: '无效的编号' }) }).strict();
+  app.get('/publishing/webhooks', { schema: { tags, summary: '渠道对接地址（出站 Webhook）', response: { 200: z.object({ webhooks: z.array(webhookSchema) }) } } }, async (req) => ({
+    webhooks: await listWebhooks(k, req.actor),
+  }));
+  app.post('/publishing/webhooks', {
+    schema: { tags, summary: '新增对接地址（返回的签名密钥只显示这一次）', body: createWebhookBody, response: { 201: z.object({ webhook: webhookSchema, secret: z.string() }) } },
+  }, async (req, reply) => reply.status(201).send(await createWebhook(k, req.actor, req.body)));
+  app.patch('/publishing/webhooks/:id', {
+    schema: { tags, summary: '修改、暂停或恢复对接地址', params: webhookIdParam, body: updateWebhookBody, response: { 200: z.object({ webhook: webhookSchema }) } },
+  }, async (req) => ({ webhook: await updateWebhook(k, req.actor, req.params.id, req.body) }));
+  app.delete('/publishing/webhooks/:id', { schema: { tags, summary: '删除对接地址', params: webhookIdParam } }, async (req, reply) => {
+    await deleteWebhook(k, req.actor, req.params.id);
+    return reply.status(204).send();
   });
-  app.put('/publishing/channels', { schema: { tags, summary: '设置渠道对接', body: z.object({ webhooks }).strict() } }, async (req) => {
-    await setWebhooks(k, req.actor, req.body.webhooks);
+
+  // The first, per-channel form of the same settings (kept for existing integrations).
+  const webhooks = z.partialRecord(z.enum(CHANNELS), z.object({ url: z.string().url().refine((u) => /^https?:\/\//.test(u), { message: '只接受 http(s)' }), secret: z.string().min(16).max(200).optional() }).strict());
+  app.get('/publishing/channels', { schema: { tags, summary: '渠道对接（每个渠道一个出站 Webhook）' } }, async (req) => ({ webhooks: await webhooksByChannel(k, req.actor) }));
+  app.put('/publishing/channels', { schema: { tags, summary: '设置渠道对接（替换全部对接地址）', body: z.object({ webhooks }).strict() } }, async (req) => {
+    await setWebhooksByChannel(k, req.actor, req.body.webhooks);
     return { ok: true };
   });
 

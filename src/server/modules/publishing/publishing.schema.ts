@@ -122,3 +122,63 @@ export const coverageBody = z
 export const periodQuery = z
   .object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), orgId: z.string().min(1).max(64).optional() })
   .strict();
+
+/** What the editor has on screen (saved or not), to be shown as one channel would receive it. */
+export const previewBody = z
+  .object({
+    channel: z.enum(CHANNELS),
+    kind: z.enum(KINDS),
+    title,
+    body,
+    theme: z.enum(THEMES).optional(),
+    summary: z.string().max(300).optional(),
+    isRepost: z.boolean().optional(),
+    sourceName: z.string().max(60).optional(),
+    /** A saved item: its public address and (live blogs) its entries are used. */
+    id: z.string().uuid().optional(),
+  })
+  .strict();
+export type PreviewInput = z.infer<typeof previewBody>;
+
+export const WEIBO_LIMIT = 2000;
+/** Weibo shows this many characters in the timeline before 展开全文. */
+export const WEIBO_FOLD = 140;
+
+export const previewSchema = z.object({
+  channel: z.enum(CHANNELS),
+  format: z.enum(['html', 'text']),
+  body: z.string(),
+  /** Characters (code points) of a text export; for HTML, of its readable text. */
+  length: z.number(),
+  /** The channel's length limit (Weibo), else null. */
+  limit: z.number().nullable(),
+  /** Whether the text was cut to fit the limit. */
+  truncated: z.boolean(),
+  /** TV: estimated minutes read aloud. */
+  minutes: z.number().nullable(),
+});
+
+export const liveEntrySchema = z.object({ id: z.string(), at: z.string(), body: z.string(), authorName: z.string().nullable() });
+
+export const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  channels: z.array(z.string()),
+  paused: z.boolean(),
+  hasSecret: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const webhookUrl = z.string().url().max(500).refine((u) => /^https?:\/\//i.test(u), { message: '只接受 http(s) 链接' });
+export const createWebhookBody = z.object({ url: webhookUrl, channels: z.array(z.enum(CHANNELS)).min(1).max(CHANNELS.length) }).strict();
+export const updateWebhookBody = z.object({ url: webhookUrl.optional(), channels: z.array(z.enum(CHANNELS)).min(1).max(CHANNELS.length).optional(), paused: z.boolean().optional() }).strict();
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'confirmed'] as const;
+export const listDeliveriesQuery = z
+  .object({
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();

@@ -313,9 +313,26 @@ export async function addLiveEntry(kernel: Kernel, actor: Actor | null, id: stri
   // Entries of a live blog that is already published go out at once (the blog itself was reviewed).
   return tx(kernel, async (trx) => {
     const entryId = newId();
-    await trx.insertInto('pub_live_entries').values({ id: entryId, content_id: id, at: input.at ?? iso(kernel.clock()), body_html: sanitizeBody(input.body), author_id: a.userId }).execute();
+    const at = input.at ? iso(new Date(input.at)) : iso(kernel.clock());
+    const body = sanitizeBody(input.body);
+    if (!plainText(body).trim() && !/<img\b/i.test(body)) throw new AppError('invalid_input', '直播条目内容为空（或只含不允许的内容）', [{ path: 'body.body', message: '内容为空' }]);
+    await trx.insertInto('pub_live_entries').values({ id: entryId, content_id: id, at, body_html: body, author_id: a.userId }).execute();
     if (row.status === 'published') await bumpPublicVersion(kernel, trx);
     await kernel.audit.record({ actor: a, action: 'content.live.add', target: id, detail: { entryId } }, trx);
-    return { id: entryId };
+    return { id: entryId, at };
   });
+}
+
+/** The entries of a live blog, newest first (as on the public page). */
+export async function listLiveEntries(kernel: Kernel, actor: Actor | null, id: string) {
+  await load(kernel, actor, id, 'content.read');
+  const rows = await kernel.db
+    .selectFrom('pub_live_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_id')
+    .select(['e.id', 'e.at', 'e.body_html', 'u.display_name'])
+    .where('e.content_id', '=', id)
+    .orderBy('e.at', 'desc')
+    .orderBy('e.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, at: r.at, body: r.body_html, authorName: r.display_name ?? null }));
 }

@@ -318,4 +318,160 @@ describeEachDb('publishing', (ctx) => {
     const big = await editor.request('POST', '/api/media', undefined, { payload: Buffer.concat([png, Buffer.alloc(6 * 1024 * 1024)]), headers: { 'content-type': 'image/png' } });
     assert.equal(big.status, 413);
   });
+
+  test('a live blog: timestamped entries, listed newest first, on the public page once published and at once after', async () => {
+    const c = await editor.post('/api/content', draft({ kind: 'live', title: '新闻发布会图文直播', body: '<p>区疫情防控新闻发布会现场。</p>', channels: ['website'] }));
+    const id = c.body.content.id;
+    const t0 = Date.now() - 3600_000;
+    const first = await editor.post(`/api/content/${id}/live`, { body: '<p>发布会开始，主持人介绍出席嘉宾。</p>', at: new Date(t0).toISOString() });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal((await editor.post(`/api/content/${id}/live`, { body: '<p>区卫健委负责人通报<strong>最新情况</strong>。</p>', at: new Date(t0 + 600_000).toISOString() })).status, 201);
+    assert.equal((await editor.post(`/api/content/${id}/live`, { body: '<script>alert(1)</script>' })).status, 400, 'an entry with nothing left after sanitising');
+    assert.equal((await reviewer.post(`/api/content/${id}/live`, { body: '<p>审核员不能写</p>' })).status, 403);
+    const notLive = await editor.post('/api/content', draft({ title: '不是直播' }));
+    assert.equal((await editor.post(`/api/content/${notLive.body.content.id}/live`, { body: '<p>条目</p>' })).status, 400);
+    const list = await reviewer.get(`/api/content/${id}/live`);
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.entries.map((e: any) => e.body.replace(/<[^>]+>/g, '')), ['区卫健委负责人通报最新情况。', '发布会开始，主持人介绍出席嘉宾。']);
+    assert.equal(list.body.entries[0].authorName, 'ed1');
+    assert.equal((await reporter.get(`/api/content/${id}/live`)).status, 403);
+    assert.equal((await ctx().anon.get(`/news/${id}`)).status, 404, 'a draft live blog is not public');
+    await editor.post(`/api/content/${id}/submit`);
+    await reviewer.post(`/api/content/${id}/approve`);
+    await editor.post(`/api/content/${id}/publish`);
+    let page = (await ctx().anon.get(`/news/${id}`)).body as string;
+    assert.ok(page.indexOf('最新情况') < page.indexOf('发布会开始'), 'newest entry first');
+    const etag = (await ctx().anon.get(`/news/${id}`)).headers.etag;
+    assert.equal((await editor.post(`/api/content/${id}/live`, { body: '<p>记者提问：春节期间如何保障物资供应？</p>' })).status, 201);
+    const after = await ctx().anon.request('GET', `/news/${id}`, undefined, { headers: { 'if-none-match': String(etag) } });
+    assert.equal(after.status, 200, 'a new entry changes the page at once');
+    page = after.body;
+    assert.ok(page.indexOf('记者提问') < page.indexOf('最新情况'));
+    assert.equal((await reviewer.get(`/api/content/${id}/live`)).body.entries.length, 3);
+  });
+
+  test('per-channel preview of unsaved text: the public page, WeChat inline styles, Weibo length against 2,000, a TV script', async () => {
+    const input = { kind: 'notice', title: '预览测试', body: `<h2>一、要求</h2><p>请居民<strong>减少外出</strong>。</p>${XSS_PAYLOADS.join('')}`, theme: 'progress' };
+    const web = await editor.post('/api/content/preview', { ...input, channel: 'website' });
+    assert.equal(web.status, 200, JSON.stringify(web.body));
+    assert.equal(web.body.format, 'html');
+    assert.match(web.body.body, /<h1>预览测试<\/h1>/);
+    assert.match(web.body.body, /预览：以下为发布后网站页面的样子/);
+    assertInert(/<article>[\s\S]*<\/article>/.exec(web.body.body)![0], 'website preview');
+    const wx = await editor.post('/api/content/preview', { ...input, channel: 'wechat' });
+    assert.match(wx.body.body, /<h2 style="[^"]+">一、要求<\/h2>/);
+    assertInert(wx.body.body, 'wechat preview');
+    const wb = await editor.post('/api/content/preview', { ...input, channel: 'weibo' });
+    assert.equal(wb.body.format, 'text');
+    assert.equal(wb.body.limit, 2000);
+    assert.equal(wb.body.truncated, false);
+    assert.equal(wb.body.length, [...wb.body.body].length);
+    assert.match(wb.body.body, new RegExp(`详情：${ctx().config.publicUrl}/news/[0-9a-f-]{36}$`), 'links to the public site, as the real export does');
+    const long = await editor.post('/api/content/preview', { ...input, channel: 'weibo', body: `<p>${'居家防护'.repeat(700)}</p>` });
+    assert.equal(long.body.truncated, true);
+    assert.equal(long.body.length, 2000);
+    const tv = await editor.post('/api/content/preview', { ...input, channel: 'tv', body: `<p>${'居家防护'.repeat(240)}</p>` });
+    assert.match(tv.body.body, /^【电视口播稿】预览测试/);
+    assert.equal(tv.body.minutes, 4);
+    assert.equal((await reporter.post('/api/content/preview', { ...input, channel: 'website' })).status, 403);
+    assert.equal((await editor.post('/api/content/preview', { ...input, channel: 'website', id: '00000000-0000-4000-8000-000000000000' })).status, 404);
+    // A saved live blog previews with its entries.
+    const live = await editor.post('/api/content', draft({ kind: 'live', title: '直播预览' }));
+    await editor.post(`/api/content/${live.body.content.id}/live`, { body: '<p>直播第一条</p>' });
+    const lp = await editor.post('/api/content/preview', { channel: 'website', kind: 'live', title: '直播预览', body: '<p>导语</p>', id: live.body.content.id });
+    assert.match(lp.body.body, /class="live"[\s\S]*直播第一条/);
+  });
+
+  test('what the rich-text editor produces survives the allow-list: headings, lists, bold/italic, links, images, blockquote', async () => {
+    const html =
+      '<h2>一、总体要求</h2><h3>（一）防控重点</h3><p>请<strong>减少外出</strong>，<em>科学</em>佩戴口罩，<s>旧措施</s><u>新措施</u>。<br>第二行</p>' +
+      '<ul><li><p>勤洗手</p></li><li><p>常通风</p></li></ul><ol><li><p>第一步</p></li></ol>' +
+      '<blockquote><p>引自区疫情防控指挥部</p></blockquote><p><a href="https://www.example.gov.cn/notice">通告原文</a></p>' +
+      '<img src="/media/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" alt="宣传海报"><hr>';
+    const c = await editor.post('/api/content', draft({ title: '编辑器输出', body: html }));
+    const stored = c.body.content.body as string;
+    for (const part of ['<h2>一、总体要求</h2>', '<h3>（一）防控重点</h3>', '<strong>减少外出</strong>', '<em>科学</em>', '<s>旧措施</s>', '<u>新措施</u>', '<br />', '<ul><li><p>勤洗手</p></li>', '<ol><li><p>第一步</p></li></ol>', '<blockquote><p>引自区疫情防控指挥部</p></blockquote>', '<img src="/media/aaaaaaaa', 'alt="宣传海报"', '<hr />']) {
+      assert.ok(stored.includes(part), `${part} in ${stored}`);
+    }
+    assert.match(stored, /<a href="https:\/\/www\.example\.gov\.cn\/notice" rel="noopener noreferrer nofollow">通告原文<\/a>/);
+  });
+
+  test('webhook endpoints: the secret is shown once, one active endpoint per channel, paused keeps deliveries pending, resume and retry send them', async () => {
+    const got: Array<{ id: string; signature: string; raw: string }> = [];
+    let down = true;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        got.push({ id: JSON.parse(body).content.id, signature: String(req.headers['x-frontline-signature']), raw: body });
+        if (down) return res.writeHead(502, { connection: 'close' }).end();
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"id":"app-1"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const admin = ctx().admin;
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      assert.equal((await editor.post('/api/publishing/webhooks', { url, channels: ['app'] })).status, 403);
+      assert.equal((await editor.get('/api/publishing/webhooks')).status, 403);
+      const made = await admin.post('/api/publishing/webhooks', { url, channels: ['app', 'mobile_paper'] });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const secret = made.body.secret as string;
+      assert.match(secret, /^whsec_/);
+      const hookId = made.body.webhook.id;
+      const listed = await admin.get('/api/publishing/webhooks');
+      assert.deepEqual(listed.body.webhooks.map((w: any) => ({ ...w, createdAt: 0, updatedAt: 0 })), [{ id: hookId, url, channels: ['app', 'mobile_paper'], paused: false, hasSecret: true, createdAt: 0, updatedAt: 0 }]);
+      assert.ok(!JSON.stringify(listed.body).includes(secret), 'the secret is never shown again');
+      const clash = await admin.post('/api/publishing/webhooks', { url: `${url}2`, channels: ['app'] });
+      assert.equal(clash.status, 409);
+      assert.match(clash.body.error.message, /客户端/);
+
+      // Paused: the item's app delivery stays pending.
+      assert.equal((await admin.patch(`/api/publishing/webhooks/${hookId}`, { paused: true })).body.webhook.paused, true);
+      const id = await flow(draft({ title: '客户端推送', channels: ['website', 'app'] }));
+      await editor.post(`/api/content/${id}/publish`);
+      const jobs = ctx().kernel.jobs;
+      await jobs.runOnce(50);
+      const app = async () => (await editor.get(`/api/content/${id}`)).body.deliveries.find((x: any) => x.channel === 'app');
+      assert.equal((await app()).status, 'pending');
+      assert.equal(got.filter((g) => g.id === id).length, 0);
+
+      // Resumed: pending deliveries of its channels go out; the platform is down, so it fails.
+      assert.equal((await admin.patch(`/api/publishing/webhooks/${hookId}`, { paused: false })).status, 200);
+      await jobs.runOnce(50);
+      let d = await app();
+      assert.equal(d.status, 'failed');
+      assert.match(d.lastError, /502/);
+      const sent = got.filter((g) => g.id === id).at(-1)!;
+      const crypto = await import('node:crypto');
+      assert.equal(sent.signature, `sha256=${crypto.createHmac('sha256', secret).update(sent.raw).digest('hex')}`, 'signed with the secret shown once');
+
+      // 重试: the platform is back; a retry sends it now, whatever the backoff says.
+      down = false;
+      const failed = await editor.get('/api/publishing/deliveries?status=failed');
+      assert.ok(failed.body.items.some((x: any) => x.id === d.id && x.contentTitle === '客户端推送'));
+      assert.equal((await reporter.post(`/api/publishing/deliveries/${d.id}/retry`)).status, 403);
+      const retried = await editor.post(`/api/publishing/deliveries/${d.id}/retry`);
+      assert.equal(retried.status, 200, JSON.stringify(retried.body));
+      assert.equal(retried.body.delivery.status, 'pending');
+      assert.equal(retried.body.hasEndpoint, true);
+      await jobs.runOnce(50);
+      d = await app();
+      assert.equal(d.status, 'sent');
+      assert.equal(d.externalId, 'app-1');
+      assert.equal((await editor.post(`/api/publishing/deliveries/${d.id}/retry`)).status, 409, 'nothing to retry once sent');
+      const web = (await editor.get(`/api/content/${id}`)).body.deliveries.find((x: any) => x.channel === 'website');
+      assert.equal((await editor.post(`/api/publishing/deliveries/${web.id}/retry`)).status, 409);
+
+      assert.equal((await admin.delete(`/api/publishing/webhooks/${hookId}`)).status, 204);
+      assert.equal((await admin.delete(`/api/publishing/webhooks/${hookId}`)).status, 404);
+      assert.deepEqual((await admin.get('/api/publishing/webhooks')).body.webhooks, []);
+      const events = await ctx().kernel.db.selectFrom('audit_events').select('action').where('action', 'like', 'publishing.webhook.%').execute();
+      assert.deepEqual(new Set(events.map((e) => e.action)), new Set(['publishing.webhook.create', 'publishing.webhook.update', 'publishing.webhook.delete']));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await admin.put('/api/publishing/channels', { webhooks: {} });
+    }
+  });
 });
