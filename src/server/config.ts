@@ -49,6 +49,7 @@ const envSchema = z.object({
   FRONTLINE_WEB_DIR: z.string().optional(),
   FRONTLINE_PASSWORD_HASH_COST: int(15, 10, 18),
   FRONTLINE_PUBLIC_URL: z.string().url({ message: '应为 http(s):// 开头的网址' }).optional(),
+  FRONTLINE_AUTHOR_KEY: z.string().min(32, { message: '至少 32 个字符' }).optional(),
 });
 
 export interface Config {
@@ -71,6 +72,11 @@ export interface Config {
   passwordHashCost: number;
   /** Absolute base URL of the public site (feed links, sharing tags). */
   publicUrl: string;
+  /**
+   * Key of the keyed hash that stands in for post authors (opinion monitoring). Unset: a random key
+   * is kept in <data>/keys/author.key; instances sharing one PostgreSQL must share the key.
+   */
+  authorKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +115,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: path.resolve(e.FRONTLINE_WEB_DIR ?? 'dist/web'),
     passwordHashCost: e.FRONTLINE_PASSWORD_HASH_COST,
     publicUrl: (e.FRONTLINE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    authorKey: e.FRONTLINE_AUTHOR_KEY,
   });
 }

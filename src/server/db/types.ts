@@ -271,6 +271,152 @@ export interface PubMediaTable {
   created_at: string;
 }
 
+export interface OpinionSourcesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: string;
+  url: string | null;
+  paused: number;
+  poll_minutes: number;
+  etag: string | null;
+  last_modified: string | null;
+  next_poll_at: string | null;
+  last_polled_at: string | null;
+  last_ok_at: string | null;
+  last_error: string | null;
+  failures: number;
+  posts: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface OpinionClustersTable {
+  id: string;
+  org_id: string;
+  size: number;
+  category: string;
+  relevant: number;
+  sample_post_id: string;
+  sample_text: string;
+  first_seen: string;
+  last_seen: string;
+  refutation_id: string | null;
+  reps: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface OpinionClusterRepsTable {
+  id: Generated<number>;
+  cluster_id: string;
+  simhash: string;
+  norm_text: string;
+}
+export interface OpinionClusterKeysTable {
+  org_id: string;
+  key: string;
+  rep_id: number;
+}
+export interface OpinionRefutationsTable {
+  id: string;
+  org_id: string;
+  claim: string;
+  facts: string;
+  url: string | null;
+  status: string;
+  content_id: string | null;
+  posts: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface OpinionPostsTable {
+  id: string;
+  org_id: string;
+  source: string;
+  external_id: string;
+  text: string;
+  url: string | null;
+  author_hash: string | null;
+  published_at: string;
+  ingested_at: string;
+  relevant: number;
+  relevance_score: number;
+  category: string;
+  groups: string;
+  cluster_id: string;
+  refutation_id: string | null;
+  label_relevant: number | null;
+  label_category: string | null;
+  labelled_by: string | null;
+  labelled_at: string | null;
+}
+export interface OpinionLabelsTable {
+  seq: Generated<number>;
+  org_id: string;
+  post_id: string;
+  relevant: number;
+  category: string;
+  labelled_by: string;
+  created_at: string;
+}
+export interface OpinionKeywordGroupsTable {
+  id: string;
+  name: string;
+  rule: string;
+  enabled: number;
+  builtin: number;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface OpinionHourlyTable {
+  org_id: string;
+  series: string;
+  hour: string;
+  count: number;
+}
+export interface OpinionAlertsTable {
+  id: string;
+  org_id: string;
+  series: string;
+  hour: string;
+  count: number;
+  baseline: number;
+  reason: string;
+  top_cluster_id: string | null;
+  webhook_status: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  created_at: string;
+}
+export interface OpinionCasesTable {
+  id: string;
+  org_id: string;
+  title: string;
+  category: string;
+  cluster_id: string | null;
+  post_id: string | null;
+  status: string;
+  assignee_id: string | null;
+  due_at: string;
+  refutation_id: string | null;
+  outcome: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+export interface OpinionCaseActionsTable {
+  id: string;
+  case_id: string;
+  n: number;
+  kind: string;
+  note: string | null;
+  detail: string | null;
+  by_user: string;
+  at: string;
+}
+
 export interface DB {
   orgs: OrgsTable;
   org_closure: OrgClosureTable;
@@ -298,4 +444,16 @@ export interface DB {
   pub_press_conferences: PubPressConferencesTable;
   pub_coverage: PubCoverageTable;
   pub_media: PubMediaTable;
+  opinion_sources: OpinionSourcesTable;
+  opinion_clusters: OpinionClustersTable;
+  opinion_cluster_reps: OpinionClusterRepsTable;
+  opinion_cluster_keys: OpinionClusterKeysTable;
+  opinion_refutations: OpinionRefutationsTable;
+  opinion_posts: OpinionPostsTable;
+  opinion_labels: OpinionLabelsTable;
+  opinion_keyword_groups: OpinionKeywordGroupsTable;
+  opinion_hourly: OpinionHourlyTable;
+  opinion_alerts: OpinionAlertsTable;
+  opinion_cases: OpinionCasesTable;
+  opinion_case_actions: OpinionCaseActionsTable;
 }

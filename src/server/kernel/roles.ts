@@ -49,6 +49,14 @@ export const PERMISSIONS = {
   'content.correct': ['reviewer', 'publicity'],
   'publishing.records': ['editor', 'reviewer', 'publicity'],
   'publishing.channels.manage': ['admin'],
+  /** Push posts from connectors (API tokens of an analyst account) and upload CSV/JSONL. */
+  'opinion.ingest': ['opinion_analyst'],
+  /** Posts, clusters, alerts, cases and briefs: the office's analysts and its publicity staff. */
+  'opinion.read': ['opinion_analyst', 'publicity'],
+  /** Label posts, attach refutations, handle cases, acknowledge alerts. */
+  'opinion.handle': ['opinion_analyst'],
+  /** Sources, keyword groups, alert webhook. */
+  'opinion.configure': ['opinion_analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -15,7 +15,10 @@ import { reportsRoutes } from './reports/reports.routes.ts';
 import { registerReportJobs } from './reports/reports.service.ts';
 import { publishingRoutes, registerPublishingJobs } from './publishing/publishing.routes.ts';
 import { publishingReportProvider } from './publishing/publishing.report.ts';
-import { outreachExcelRoutes } from './outreach/outreach.imports.routes.ts';
+import { outreachExcelRoutes, registerImportJobs } from './outreach/outreach.imports.routes.ts';
+import { opinionRoutes, registerOpinionJobs } from './opinion/opinion.routes.ts';
+import { opinionReportProvider } from './opinion/opinion.brief.ts';
+import { seedKeywordGroups } from './opinion/opinion.config.ts';
 
 export const modules: Module[] = [
   { name: 'health', routes: healthRoutes },
@@ -26,7 +29,8 @@ export const modules: Module[] = [
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerHousekeeping },
   { name: 'outreach', routes: outreachRoutes, catalogue: seedIndicators, reportProviders: [outreachReportProvider] },
-  { name: 'outreach-excel', routes: outreachExcelRoutes },
+  { name: 'outreach-excel', routes: outreachExcelRoutes, jobs: registerImportJobs },
   { name: 'reports', routes: reportsRoutes, jobs: registerReportJobs },
   { name: 'publishing', routes: publishingRoutes, jobs: registerPublishingJobs, reportProviders: [publishingReportProvider] },
+  { name: 'opinion', routes: opinionRoutes, jobs: registerOpinionJobs, catalogue: seedKeywordGroups, reportProviders: [opinionReportProvider] },
 ];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { archiveItem, dailyBriefBody, previewBody, saveTemplateBody, stageSummaryBody, templateName, templateResponse } from './reports.schema.ts';
 import { generateDailyBrief, generateStageSummary, getArchived, getTemplate, listReports, previewTemplate, saveTemplate, type Generated } from './reports.service.ts';
 
-function sendDocument(reply: FastifyReply, doc: Generated) {
+export function sendDocument(reply: FastifyReply, doc: Generated) {
   if (doc.id) reply.header('x-report-id', doc.id);
   reply.header('content-type', doc.contentType);
   if (!doc.contentType.startsWith('text/html')) {

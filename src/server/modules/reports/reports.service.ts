@@ -21,7 +21,7 @@ export const CONTENT_TYPES: Record<Format, string> = {
   html: 'text/html; charset=utf-8',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
-const EXTENSIONS: Record<Format, string> = { markdown: 'md', html: 'html', docx: 'docx' };
+export const EXTENSIONS: Record<Format, string> = { markdown: 'md', html: 'html', docx: 'docx' };
 
 export const dateText = (d: string) => {
   const [y, m, day] = d.split('-').map(Number);
@@ -127,7 +127,8 @@ export interface Generated {
   fileName: string;
 }
 
-async function archive(kernel: Kernel, actor: Actor | null, kind: string, doc: DocModel, format: Format, content: Buffer, params: Record<string, unknown>, templateVersion: number) {
+/** Keep a generated document with its parameters, as-of time and hash (also used by other modules' briefs). */
+export async function archiveReport(kernel: Kernel, actor: Actor | null, kind: string, doc: DocModel, format: Format, content: Buffer, params: Record<string, unknown>, templateVersion: number) {
   const id = newId();
   const now = iso(kernel.clock());
   await kernel.db.transaction().execute(async (trx) => {
@@ -161,7 +162,7 @@ export async function generateStageSummary(
   const { version, parts } = await currentParts(kernel, STAGE_SUMMARY);
   const doc = await composeStageSummary(kernel, scope, parts);
   const content = await render(doc, input.format);
-  const id = await archive(kernel, a, STAGE_SUMMARY, doc, input.format, content, { ...input }, version);
+  const id = await archiveReport(kernel, a, STAGE_SUMMARY, doc, input.format, content, { ...input }, version);
   return { id, content, contentType: CONTENT_TYPES[input.format], fileName: `${doc.title}.${EXTENSIONS[input.format]}` };
 }
 
@@ -214,7 +215,7 @@ export async function generateDailyBrief(kernel: Kernel, actor: Actor | null, in
   const { version, parts } = await currentParts(kernel, DAILY_BRIEF);
   const doc = await composeDailyBrief(kernel, input.orgId, orgName, date, parts);
   const content = await render(doc, input.format);
-  const id = await archive(kernel, actor, DAILY_BRIEF, doc, input.format, content, { orgId: input.orgId, date, format: input.format }, version);
+  const id = await archiveReport(kernel, actor, DAILY_BRIEF, doc, input.format, content, { orgId: input.orgId, date, format: input.format }, version);
   return { id, content, contentType: CONTENT_TYPES[input.format], fileName: `${doc.title}（${date}）.${EXTENSIONS[input.format]}` };
 }
 

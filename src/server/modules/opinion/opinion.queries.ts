@@ -1,0 +1,198 @@
+// SQL of the opinion module: rows in, rows out, no rules. Functions take (db | trx) first.
+import { sql } from 'kysely';
+import type { DbOrTrx, Engine } from '../../db/index.ts';
+import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
+
+const CHUNK = 500;
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// ---- ingest -------------------------------------------------------------------------------------
+
+export async function findSources(db: DbOrTrx, orgId: string, names: string[]) {
+  if (!names.length) return [];
+  return db.selectFrom('opinion_sources').selectAll().where('org_id', '=', orgId).where('name', 'in', names).execute();
+}
+
+export const insertSource = (db: DbOrTrx, row: Parameters<ReturnType<DbOrTrx['insertInto']>['values']>[0] & object) =>
+  db.insertInto('opinion_sources').values(row as never).onConflict((oc) => oc.columns(['org_id', 'name']).doNothing()).execute();
+
+/** Posts already stored under these (source, externalId) pairs. */
+export async function existingPosts(db: DbOrTrx, orgId: string, keys: Array<{ source: string; externalId: string }>) {
+  const out: Array<Pick<OpinionPostsTable, 'id' | 'source' | 'external_id' | 'relevant' | 'category' | 'cluster_id' | 'refutation_id'>> = [];
+  const bySource = new Map<string, string[]>();
+  for (const k of keys) (bySource.get(k.source) ?? bySource.set(k.source, []).get(k.source)!).push(k.externalId);
+  for (const [source, ids] of bySource) {
+    for (const part of chunks(ids)) {
+      out.push(
+        ...(await db
+          .selectFrom('opinion_posts')
+          .select(['id', 'source', 'external_id', 'relevant', 'category', 'cluster_id', 'refutation_id'])
+          .where('org_id', '=', orgId)
+          .where('source', '=', source)
+          .where('external_id', 'in', part)
+          .execute()),
+      );
+    }
+  }
+  return out;
+}
+
+export interface RepCandidate {
+  rep_id: number;
+  cluster_id: string;
+  simhash: string;
+  norm_text: string;
+  key: string;
+}
+
+/** Cluster representatives reachable through any of the keys (LSH bands, text and URL hashes). */
+export async function repsByKeys(db: DbOrTrx, orgId: string, keys: string[]): Promise<RepCandidate[]> {
+  const out: RepCandidate[] = [];
+  for (const part of chunks([...new Set(keys)])) {
+    const rows = await db
+      .selectFrom('opinion_cluster_keys as k')
+      .innerJoin('opinion_cluster_reps as r', 'r.id', 'k.rep_id')
+      .select(['k.rep_id', 'k.key', 'r.cluster_id', 'r.simhash', 'r.norm_text'])
+      .where('k.org_id', '=', orgId)
+      .where('k.key', 'in', part)
+      .execute();
+    for (const r of rows) out.push({ ...r, rep_id: Number(r.rep_id) });
+  }
+  return out;
+}
+
+export async function clusterRows(db: DbOrTrx, ids: string[]) {
+  const out: OpinionClustersTable[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...(await db.selectFrom('opinion_clusters').selectAll().where('id', 'in', part).execute()));
+  return out;
+}
+
+export async function insertMany<T extends keyof import('../../db/types.ts').DB>(db: DbOrTrx, table: T, rows: any[], size = 200) {
+  for (const part of chunks(rows, size)) await db.insertInto(table).values(part as never).execute();
+}
+
+export async function insertReps(db: DbOrTrx, rows: Array<{ cluster_id: string; simhash: string; norm_text: string }>): Promise<number[]> {
+  const ids: number[] = [];
+  for (const part of chunks(rows, 200)) {
+    const res = await db.insertInto('opinion_cluster_reps').values(part).returning('id').execute();
+    ids.push(...res.map((r) => Number(r.id)));
+  }
+  return ids;
+}
+
+export async function bumpCluster(db: DbOrTrx, id: string, by: { size: number; reps: number; lastSeen: string; refutationId: string | null; now: string }) {
+  await db
+    .updateTable('opinion_clusters')
+    .set((eb) => ({
+      size: eb('size', '+', by.size),
+      reps: eb('reps', '+', by.reps),
+      last_seen: sql<string>`CASE WHEN last_seen < ${by.lastSeen} THEN ${by.lastSeen} ELSE last_seen END`,
+      first_seen: sql<string>`CASE WHEN first_seen > ${by.lastSeen} THEN ${by.lastSeen} ELSE first_seen END`,
+      refutation_id: by.refutationId !== null ? sql<string>`COALESCE(refutation_id, ${by.refutationId})` : sql<string | null>`refutation_id`,
+      updated_at: by.now,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function addHourly(db: DbOrTrx, orgId: string, counts: Map<string, number>) {
+  const rows = [...counts].map(([k, count]) => {
+    const i = k.indexOf('|');
+    return { org_id: orgId, series: k.slice(0, i), hour: k.slice(i + 1), count };
+  });
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('opinion_hourly')
+      .values(part)
+      .onConflict((oc) => oc.columns(['org_id', 'series', 'hour']).doUpdateSet((eb) => ({ count: eb('opinion_hourly.count', '+', eb.ref('excluded.count')) })))
+      .execute();
+  }
+}
+
+export const bumpSourcePosts = (db: DbOrTrx, id: string, n: number, now: string) =>
+  db.updateTable('opinion_sources').set((eb) => ({ posts: eb('posts', '+', n), updated_at: now })).where('id', '=', id).execute();
+
+export const bumpRefutationPosts = (db: DbOrTrx, id: string, n: number) =>
+  db.updateTable('opinion_refutations').set((eb) => ({ posts: eb('posts', '+', n) })).where('id', '=', id).execute();
+
+/** Serialise cluster assignment per org across instances (PostgreSQL); SQLite has one writer anyway. */
+export async function lockOrgForIngest(db: DbOrTrx, engine: Engine, orgId: string) {
+  if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${'opinion:' + orgId}))`.execute(db);
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+export const findPost = (db: DbOrTrx, id: string) => db.selectFrom('opinion_posts').selectAll().where('id', '=', id).executeTakeFirst();
+export const findCluster = (db: DbOrTrx, id: string) => db.selectFrom('opinion_clusters').selectAll().where('id', '=', id).executeTakeFirst();
+
+export function listPosts(
+  db: DbOrTrx,
+  f: {
+    rootOrgId: string;
+    from?: string;
+    to?: string;
+    category?: string;
+    relevant?: boolean;
+    clusterId?: string;
+    refutationId?: string;
+    group?: string;
+    source?: string;
+    q?: string;
+    labelled?: boolean;
+    before?: { publishedAt: string; id: string };
+    limit: number;
+  },
+) {
+  let q = db
+    .selectFrom('opinion_posts as p')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'p.org_id').on('c.ancestor_id', '=', f.rootOrgId))
+    .selectAll('p');
+  if (f.from) q = q.where('p.published_at', '>=', f.from);
+  if (f.to) q = q.where('p.published_at', '<', f.to);
+  if (f.category) q = q.where('p.category', '=', f.category);
+  if (f.relevant !== undefined) q = q.where('p.relevant', '=', f.relevant ? 1 : 0);
+  if (f.clusterId) q = q.where('p.cluster_id', '=', f.clusterId);
+  if (f.refutationId) q = q.where('p.refutation_id', '=', f.refutationId);
+  if (f.group) q = q.where('p.groups', 'like', `%"${f.group.replace(/[%_"\\]/g, '')}"%`);
+  if (f.source) q = q.where('p.source', '=', f.source);
+  if (f.q) q = q.where('p.text', 'like', `%${f.q.replace(/[%_\\]/g, '')}%`);
+  if (f.labelled !== undefined) q = q.where('p.labelled_at', f.labelled ? 'is not' : 'is', null);
+  if (f.before) q = q.where((eb) => eb.or([eb('p.published_at', '<', f.before!.publishedAt), eb.and([eb('p.published_at', '=', f.before!.publishedAt), eb('p.id', '<', f.before!.id)])]));
+  return q.orderBy('p.published_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).execute();
+}
+
+export function listClusters(db: DbOrTrx, f: { rootOrgId: string; from?: string; to?: string; minSize: number; category?: string; relevant?: boolean; limit: number }) {
+  let q = db
+    .selectFrom('opinion_clusters as k')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', f.rootOrgId))
+    .selectAll('k')
+    .where('k.size', '>=', f.minSize);
+  if (f.from) q = q.where('k.last_seen', '>=', f.from);
+  if (f.to) q = q.where('k.first_seen', '<', f.to);
+  if (f.category) q = q.where('k.category', '=', f.category);
+  if (f.relevant !== undefined) q = q.where('k.relevant', '=', f.relevant ? 1 : 0);
+  return q.orderBy('k.size', 'desc').orderBy('k.last_seen', 'desc').limit(f.limit).execute();
+}
+
+/** Distinct keyed author hashes per cluster (how many accounts spread it; never who). */
+export async function spreadersOf(db: DbOrTrx, clusterIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks(clusterIds)) {
+    const { rows } = await sql<{ cluster_id: string; n: number }>`SELECT cluster_id, COUNT(DISTINCT author_hash) AS n FROM opinion_posts WHERE cluster_id IN (${sql.join(part)}) GROUP BY cluster_id`.execute(db);
+    for (const r of rows) out.set(r.cluster_id, Number(r.n));
+  }
+  return out;
+}
+
+export async function openCasesByCluster(db: DbOrTrx, clusterIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(clusterIds)) {
+    const rows = await db.selectFrom('opinion_cases').select(['id', 'cluster_id']).where('cluster_id', 'in', part).orderBy('created_at', 'desc').execute();
+    for (const r of rows) if (r.cluster_id && !out.has(r.cluster_id)) out.set(r.cluster_id, r.id);
+  }
+  return out;
+}

@@ -1,0 +1,359 @@
+// Reading and judging what was ingested: posts (never their authors), analysts' labels (which the
+// model learns from), near-duplicate clusters, the refutation library, the overview and model quality.
+import type { Actor, Kernel } from '../../kernel/index.ts';
+import { AppError, notFound } from '../../kernel/errors.ts';
+import { newId } from '../../kernel/crypto.ts';
+import { iso } from '../../kernel/time.ts';
+import type { DbOrTrx, Trx } from '../../db/index.ts';
+import type { OpinionClustersTable, OpinionPostsTable, OpinionRefutationsTable } from '../../db/types.ts';
+import { evaluate } from '../../../text/classifier.ts';
+import { defaultClassifier, loadCorpus } from '../../../text/corpus/index.ts';
+import { analyse } from '../../../text/pipeline.ts';
+import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
+import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations } from './opinion.state.ts';
+import { findCluster, findPost, listClusters as listClusterRows, listPosts as listPostRows, openCasesByCluster, spreadersOf } from './opinion.queries.ts';
+
+export function presentPost(r: OpinionPostsTable): PostView {
+  return {
+    id: r.id,
+    source: r.source,
+    externalId: r.external_id,
+    text: r.text,
+    url: r.url,
+    publishedAt: r.published_at,
+    ingestedAt: r.ingested_at,
+    relevant: r.relevant === 1,
+    relevanceScore: Number(r.relevance_score),
+    category: r.category as Category,
+    groups: JSON.parse(r.groups) as string[],
+    clusterId: r.cluster_id,
+    refutationId: r.refutation_id,
+    label: r.labelled_at ? { relevant: r.label_relevant === 1, category: r.label_category as Category, at: r.labelled_at } : null,
+  };
+}
+
+/** Loads a row owned by an org and checks the actor may see it; out of scope looks like absent. */
+async function inScopeRow<T extends { org_id: string }>(kernel: Kernel, actor: Actor | null, permission: 'opinion.read' | 'opinion.handle', row: T | undefined, what: string, id: string): Promise<T> {
+  await kernel.authz.require(actor, permission, { orgId: row?.org_id ?? null, hideOutOfScope: true, target: id });
+  if (!row) throw notFound(what);
+  return row;
+}
+
+// ---- posts -------------------------------------------------------------------------------------
+
+const cursorOf = (r: OpinionPostsTable) => Buffer.from(`${r.published_at}|${r.id}`).toString('base64url');
+function parseCursor(c: string | undefined) {
+  if (!c) return undefined;
+  const [publishedAt, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  if (!publishedAt || !id) throw new AppError('invalid_input', '翻页游标无效', [{ path: 'before', message: '翻页游标无效' }]);
+  return { publishedAt, id };
+}
+
+export async function listPosts(kernel: Kernel, actor: Actor | null, q: ListPostsQuery) {
+  const a = await kernel.authz.require(actor, 'opinion.read');
+  const rows = await listPostRows(kernel.db, { ...q, rootOrgId: a.orgId, before: parseCursor(q.before) });
+  return { posts: rows.map(presentPost), nextCursor: rows.length === q.limit ? cursorOf(rows[rows.length - 1]!) : null };
+}
+
+export async function getPost(kernel: Kernel, actor: Actor | null, id: string): Promise<PostView> {
+  return presentPost(await inScopeRow(kernel, actor, 'opinion.read', await findPost(kernel.db, id), '帖文', id));
+}
+
+/** An analyst's judgement: stored on the post, replayed onto every instance's model, and audited. */
+export async function labelPost(kernel: Kernel, actor: Actor | null, id: string, label: { relevant: boolean; category: Category }): Promise<PostView> {
+  const row = await inScopeRow(kernel, actor, 'opinion.handle', await findPost(kernel.db, id), '帖文', id);
+  const category: Category = label.relevant ? label.category : 'other';
+  const now = iso(kernel.clock());
+  await kernel.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('opinion_posts')
+      .set({ label_relevant: label.relevant ? 1 : 0, label_category: category, labelled_by: actor!.userId, labelled_at: now, relevant: label.relevant ? 1 : 0, category })
+      .where('id', '=', id)
+      .execute();
+    await trx.insertInto('opinion_labels').values({ org_id: row.org_id, post_id: id, relevant: label.relevant ? 1 : 0, category, labelled_by: actor!.userId, created_at: now }).execute();
+    // The cluster's category follows its sample post's judgement.
+    await trx
+      .updateTable('opinion_clusters')
+      .set({ category, relevant: label.relevant ? 1 : 0, updated_at: now })
+      .where('id', '=', row.cluster_id)
+      .where('sample_post_id', '=', id)
+      .execute();
+    await kernel.audit.record({ actor, action: 'opinion.label', target: id, detail: { relevant: label.relevant, category, was: { relevant: row.relevant === 1, category: row.category } } }, trx);
+  });
+  await classifier(kernel, true);
+  return presentPost((await findPost(kernel.db, id))!);
+}
+
+// ---- clusters ----------------------------------------------------------------------------------
+
+async function presentClusters(kernel: Kernel, rows: OpinionClustersTable[]): Promise<ClusterView[]> {
+  const ids = rows.map((r) => r.id);
+  const spreaders = await spreadersOf(kernel.db, ids);
+  const cases = await openCasesByCluster(kernel.db, ids);
+  return rows.map((r) => ({
+    id: r.id,
+    size: Number(r.size),
+    category: r.category as Category,
+    relevant: r.relevant === 1,
+    sampleText: r.sample_text,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    refutationId: r.refutation_id,
+    spreaders: spreaders.get(r.id) ?? 0,
+    caseId: cases.get(r.id) ?? null,
+  }));
+}
+
+export async function listClusters(kernel: Kernel, actor: Actor | null, q: { from?: string; to?: string; minSize: number; category?: Category; relevant?: boolean; limit: number }) {
+  const a = await kernel.authz.require(actor, 'opinion.read');
+  return presentClusters(kernel, await listClusterRows(kernel.db, { ...q, rootOrgId: a.orgId }));
+}
+
+export async function getCluster(kernel: Kernel, actor: Actor | null, id: string) {
+  const row = await inScopeRow(kernel, actor, 'opinion.read', await findCluster(kernel.db, id), '聚类', id);
+  const [cluster] = await presentClusters(kernel, [row]);
+  const byHour = await kernel.db
+    .selectFrom('opinion_posts')
+    .select((eb) => [eb.fn<string>('substr', ['published_at', eb.val(1), eb.val(13)]).as('hour'), eb.fn.countAll<number>().as('n')])
+    .where('cluster_id', '=', id)
+    .groupBy('hour')
+    .orderBy('hour')
+    .execute();
+  const sources = await kernel.db
+    .selectFrom('opinion_posts')
+    .select((eb) => ['source', eb.fn.countAll<number>().as('n')])
+    .where('cluster_id', '=', id)
+    .groupBy('source')
+    .orderBy('n', 'desc')
+    .execute();
+  const posts = await listPostRows(kernel.db, { rootOrgId: row.org_id, clusterId: id, limit: 50 });
+  let cumulative = 0;
+  return {
+    cluster: cluster!,
+    timeline: byHour.map((h) => ({ hour: h.hour, count: Number(h.n), cumulative: (cumulative += Number(h.n)) })),
+    sources: sources.map((s) => ({ source: s.source, count: Number(s.n) })),
+    posts: posts.map(presentPost),
+  };
+}
+
+/** Attach a cluster to a refutation (or detach): its posts, and later ones, carry the refutation. */
+export async function attachRefutation(kernel: Kernel, actor: Actor | null, clusterId: string, refutationId: string | null) {
+  const row = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, clusterId), '聚类', clusterId);
+  if (refutationId) {
+    const ref = await kernel.db.selectFrom('opinion_refutations').select(['id', 'org_id']).where('id', '=', refutationId).executeTakeFirst();
+    if (!ref || !(await kernel.authz.inScope(kernel.db, { orgId: ref.org_id }, row.org_id))) throw notFound('辟谣条目');
+  }
+  const now = iso(kernel.clock());
+  await kernel.db.transaction().execute(async (trx) => {
+    await trx.updateTable('opinion_clusters').set({ refutation_id: refutationId, updated_at: now }).where('id', '=', clusterId).execute();
+    await trx.updateTable('opinion_posts').set({ refutation_id: refutationId }).where('cluster_id', '=', clusterId).execute();
+    await recountRefutations(trx, [row.refutation_id, refutationId]);
+    await kernel.audit.record({ actor, action: 'opinion.cluster.refutation', target: clusterId, detail: { refutationId, was: row.refutation_id } }, trx);
+  });
+  return (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]!;
+}
+
+async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {
+  for (const id of new Set(ids.filter((x): x is string => !!x))) {
+    const n = await trx.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).where('refutation_id', '=', id).executeTakeFirst();
+    await trx.updateTable('opinion_refutations').set({ posts: Number(n?.n ?? 0) }).where('id', '=', id).execute();
+  }
+}
+
+// ---- refutations -------------------------------------------------------------------------------
+
+export function presentRefutation(r: OpinionRefutationsTable) {
+  return {
+    id: r.id,
+    claim: r.claim,
+    facts: r.facts,
+    url: r.url,
+    status: r.status,
+    contentId: r.content_id,
+    posts: Number(r.posts),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function createRefutation(kernel: Kernel, actor: Actor | null, input: { claim: string; facts: string; url?: string }, trxIn?: Trx) {
+  const a = await kernel.authz.require(actor, 'opinion.handle');
+  const now = iso(kernel.clock());
+  const row: OpinionRefutationsTable = {
+    id: newId(),
+    org_id: a.orgId,
+    claim: input.claim,
+    facts: input.facts,
+    url: input.url ?? null,
+    status: input.url ? 'published' : 'draft',
+    content_id: null,
+    posts: 0,
+    created_by: a.userId,
+    created_at: now,
+    updated_at: now,
+  };
+  const work = async (trx: Trx) => {
+    await trx.insertInto('opinion_refutations').values(row).execute();
+    // Clusters of the last 30 days that repeat the claim are attached at once.
+    const since = iso(new Date(kernel.clock().getTime() - 30 * 86_400_000));
+    const grams = bigrams(input.claim);
+    const recent = await trx
+      .selectFrom('opinion_clusters as k')
+        .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', a.orgId))
+      .select(['k.id', 'k.sample_text'])
+      .where('k.refutation_id', 'is', null)
+      .where('k.last_seen', '>=', since)
+      .where('k.relevant', '=', 1)
+      .execute();
+    const matched = recent.filter((c) => coverage(grams, c.sample_text) >= CLAIM_COVERAGE).map((c) => c.id);
+    for (let i = 0; i < matched.length; i += 500) {
+      const part = matched.slice(i, i + 500);
+      await trx.updateTable('opinion_clusters').set({ refutation_id: row.id, updated_at: now }).where('id', 'in', part).execute();
+      await trx.updateTable('opinion_posts').set({ refutation_id: row.id }).where('cluster_id', 'in', part).where('refutation_id', 'is', null).execute();
+    }
+    await recountRefutations(trx, [row.id]);
+    await kernel.audit.record({ actor, action: 'opinion.refutation.create', target: row.id, detail: { attachedClusters: matched.length } }, trx);
+  };
+  if (trxIn) await work(trxIn);
+  else await kernel.db.transaction().execute(work);
+  invalidateRefutations(kernel);
+  const stored = await (trxIn ?? kernel.db).selectFrom('opinion_refutations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  return presentRefutation(stored);
+}
+
+function coverage(claimGrams: Set<string>, text: string) {
+  if (claimGrams.size < 2) return 0;
+  const g = bigrams(text);
+  let n = 0;
+  for (const x of claimGrams) if (g.has(x)) n++;
+  return n / claimGrams.size;
+}
+
+export async function updateRefutation(kernel: Kernel, actor: Actor | null, id: string, input: { claim?: string; facts?: string; url?: string | null }) {
+  const row = await inScopeRow(kernel, actor, 'opinion.handle', await kernel.db.selectFrom('opinion_refutations').selectAll().where('id', '=', id).executeTakeFirst(), '辟谣条目', id);
+  const now = iso(kernel.clock());
+  const url = input.url === undefined ? row.url : input.url;
+  await kernel.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('opinion_refutations')
+      .set({ claim: input.claim ?? row.claim, facts: input.facts ?? row.facts, url, status: url ? 'published' : row.content_id ? row.status : 'draft', updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    await kernel.audit.record({ actor, action: 'opinion.refutation.update', target: id, detail: { fields: Object.keys(input) } }, trx);
+  });
+  invalidateRefutations(kernel);
+  return presentRefutation((await kernel.db.selectFrom('opinion_refutations').selectAll().where('id', '=', id).executeTakeFirst())!);
+}
+
+export async function listRefutations(kernel: Kernel, actor: Actor | null, q: { q?: string; limit: number }) {
+  const a = await kernel.authz.require(actor, 'opinion.read');
+  let query = kernel.db
+    .selectFrom('opinion_refutations as r')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'r.org_id').on('c.ancestor_id', '=', a.orgId))
+    .selectAll('r');
+  if (q.q) {
+    const like = `%${q.q.replace(/[%_\\]/g, '')}%`;
+    query = query.where((eb) => eb.or([eb('r.claim', 'like', like), eb('r.facts', 'like', like)]));
+  }
+  return (await query.orderBy('r.created_at', 'desc').limit(q.limit).execute()).map(presentRefutation);
+}
+
+// ---- overview and model quality ----------------------------------------------------------------
+
+export async function overview(kernel: Kernel, actor: Actor | null, q: { from?: string; to?: string }) {
+  const a = await kernel.authz.require(actor, 'opinion.read');
+  const to = q.to ?? iso(kernel.clock());
+  const from = q.from ?? iso(new Date(Date.parse(to) - 24 * 3_600_000));
+  if (from >= to) throw new AppError('invalid_input', '开始时间应早于结束时间', [{ path: 'from', message: '开始时间应早于结束时间' }]);
+  const hours = await kernel.db
+    .selectFrom('opinion_hourly as h')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'h.org_id').on('c.ancestor_id', '=', a.orgId))
+    .select((eb) => ['h.hour', 'h.series', eb.fn.sum<number>('h.count').as('n')])
+    .where('h.hour', '>=', from.slice(0, 13))
+    .where('h.hour', '<=', to.slice(0, 13))
+    .where((eb) => eb.or([eb('h.series', 'in', ['all', 'relevant']), eb('h.series', 'like', 'cat:%')]))
+    .groupBy(['h.hour', 'h.series'])
+    .orderBy('h.hour')
+    .execute();
+  const byHour = new Map<string, { hour: string; total: number; byCategory: Record<string, number> }>();
+  let total = 0;
+  let relevant = 0;
+  const byCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
+  for (const h of hours) {
+    const e = byHour.get(h.hour) ?? byHour.set(h.hour, { hour: h.hour, total: 0, byCategory: {} }).get(h.hour)!;
+    const n = Number(h.n);
+    if (h.series === 'all') {
+      e.total = n;
+      total += n;
+    } else if (h.series === 'relevant') relevant += n;
+    else {
+      const cat = h.series.slice(4);
+      e.byCategory[cat] = n;
+      byCategory[cat] = (byCategory[cat] ?? 0) + n;
+    }
+  }
+  const top = await listClusterRows(kernel.db, { rootOrgId: a.orgId, from, to, minSize: 2, relevant: true, limit: 10 });
+  const nowIso = iso(kernel.clock());
+  const scoped = <T extends string>(table: T) =>
+    kernel.db
+      .selectFrom(table as 'opinion_cases')
+      .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'org_id' as never).on('c.ancestor_id', '=', a.orgId));
+  const cases = await scoped('opinion_cases')
+    .select((eb) => [eb.fn.countAll<number>().as('open'), eb.fn.sum<number>(eb.case().when('due_at', '<', nowIso).then(1).else(0).end()).as('overdue')])
+    .where('status', '!=', 'closed')
+    .executeTakeFirst();
+  const alerts = await kernel.db
+    .selectFrom('opinion_alerts as al')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'al.org_id').on('c.ancestor_id', '=', a.orgId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('al.acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  const refuted = await kernel.db
+    .selectFrom('opinion_posts as p')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'p.org_id').on('c.ancestor_id', '=', a.orgId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('p.published_at', '>=', from)
+    .where('p.published_at', '<', to)
+    .where('p.refutation_id', 'is not', null)
+    .executeTakeFirst();
+  return {
+    from,
+    to,
+    total,
+    relevant,
+    byCategory,
+    hours: [...byHour.values()],
+    topClusters: await presentClusters(kernel, top),
+    openCases: Number(cases?.open ?? 0),
+    overdueCases: Number(cases?.overdue ?? 0),
+    openAlerts: Number(alerts?.n ?? 0),
+    refuted: Number(refuted?.n ?? 0),
+  };
+}
+
+/** Quality on the held-out split of the built-in corpus: the shipped model, and the model now. */
+export async function modelQuality(kernel: Kernel, actor: Actor | null) {
+  await kernel.authz.require(actor, 'opinion.read');
+  const corpus = loadCorpus();
+  const current = await classifier(kernel, true);
+  const labels = await kernel.db
+    .selectFrom('opinion_labels as l')
+    .innerJoin('opinion_posts as p', 'p.id', 'l.post_id')
+    .select(['l.relevant', 'l.category', 'p.text'])
+    .orderBy('l.seq')
+    .execute();
+  const base = defaultClassifier();
+  let agree = 0;
+  for (const l of labels) {
+    const c = base.classify(analyse(l.text));
+    if (c.relevant === (l.relevant === 1) && (l.relevant !== 1 || c.category === l.category)) agree++;
+  }
+  return {
+    trainExamples: corpus.train.length,
+    heldOutExamples: corpus.test.length,
+    labels: labels.length,
+    before: evaluate(base, corpus.test),
+    after: evaluate(current, corpus.test),
+    labelAgreement: labels.length ? agree / labels.length : null,
+  };
+}

@@ -1,0 +1,221 @@
+// What each app instance keeps in memory for opinion monitoring, always rebuilt from the database
+// so that instances agree: the classifier (the built-in model plus every analyst label, replayed in
+// order), the compiled keyword groups, the refutation index, and the author-hash key.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kernel } from '../../kernel/index.ts';
+import { OpinionClassifier } from '../../../text/classifier.ts';
+import { defaultClassifier } from '../../../text/corpus/index.ts';
+import { compileGroups } from '../../../text/keywords.ts';
+import { analyse } from '../../../text/pipeline.ts';
+import { normalizePost } from '../../../text/normalize.ts';
+import type { Category } from './opinion.schema.ts';
+
+/** How long an instance trusts its caches before checking the database for others' changes. */
+const REFRESH_MS = 1000;
+
+interface RefutationEntry {
+  id: string;
+  orgId: string;
+  grams: Set<string>;
+}
+
+interface State {
+  clf: OpinionClassifier | null;
+  labelSeq: number;
+  labelsCheckedAt: number;
+  groups: ReturnType<typeof compileGroups> | null;
+  groupsVersion: string;
+  groupsCheckedAt: number;
+  refutations: RefutationEntry[];
+  refutationIndex: Map<string, number[]>;
+  refutationsVersion: string;
+  refutationsCheckedAt: number;
+  authorKey: Buffer | null;
+  /** Serialises cluster assignment inside this process. */
+  ingestChain: Promise<unknown>;
+}
+
+const states = new WeakMap<Kernel, State>();
+
+export function stateOf(kernel: Kernel): State {
+  let s = states.get(kernel);
+  if (!s) {
+    s = {
+      clf: null,
+      labelSeq: 0,
+      labelsCheckedAt: 0,
+      groups: null,
+      groupsVersion: '',
+      groupsCheckedAt: 0,
+      refutations: [],
+      refutationIndex: new Map(),
+      refutationsVersion: '',
+      refutationsCheckedAt: 0,
+      authorKey: null,
+      ingestChain: Promise.resolve(),
+    };
+    states.set(kernel, s);
+  }
+  return s;
+}
+
+/** Run fn after every earlier ingest of this process has finished (cluster assignment is sequential). */
+export function serialised<T>(kernel: Kernel, fn: () => Promise<T>): Promise<T> {
+  const s = stateOf(kernel);
+  const run = s.ingestChain.then(fn, fn);
+  s.ingestChain = run.catch(() => undefined);
+  return run;
+}
+
+// ---- classifier --------------------------------------------------------------------------------
+
+/** The current model: built-in corpus, then analysts' labels in the order given (all instances alike). */
+export async function classifier(kernel: Kernel, force = false): Promise<OpinionClassifier> {
+  const s = stateOf(kernel);
+  if (!s.clf) {
+    s.clf = OpinionClassifier.fromJSON(defaultClassifier().toJSON());
+    s.labelSeq = 0;
+    force = true;
+  }
+  const now = Date.now();
+  if (force || now - s.labelsCheckedAt >= REFRESH_MS) {
+    s.labelsCheckedAt = now;
+    for (;;) {
+      const rows = await kernel.db
+        .selectFrom('opinion_labels as l')
+        .innerJoin('opinion_posts as p', 'p.id', 'l.post_id')
+        .select(['l.seq', 'l.relevant', 'l.category', 'p.text'])
+        .where('l.seq', '>', s.labelSeq)
+        .orderBy('l.seq')
+        .limit(1000)
+        .execute();
+      for (const r of rows) {
+        s.clf.learn(analyse(r.text), { relevant: r.relevant === 1, category: r.category as Category });
+        s.labelSeq = Number(r.seq);
+      }
+      if (rows.length < 1000) break;
+    }
+  }
+  return s.clf;
+}
+
+// ---- keyword groups ----------------------------------------------------------------------------
+
+export async function keywordGroups(kernel: Kernel, force = false) {
+  const s = stateOf(kernel);
+  const now = Date.now();
+  if (!s.groups || force || now - s.groupsCheckedAt >= REFRESH_MS) {
+    s.groupsCheckedAt = now;
+    const v = await kernel.db
+      .selectFrom('opinion_keyword_groups')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at')])
+      .executeTakeFirstOrThrow();
+    const version = `${v.n}|${v.at ?? ''}`;
+    if (!s.groups || version !== s.groupsVersion) {
+      const rows = await kernel.db.selectFrom('opinion_keyword_groups').select(['id', 'name', 'rule']).where('enabled', '=', 1).orderBy('id').execute();
+      s.groups = compileGroups(rows);
+      s.groupsVersion = version;
+    }
+  }
+  return s.groups!;
+}
+
+export function invalidateGroups(kernel: Kernel) {
+  stateOf(kernel).groupsCheckedAt = 0;
+  stateOf(kernel).groupsVersion = '';
+}
+
+// ---- refutations -------------------------------------------------------------------------------
+
+/** Character bigrams of the normalised text (CJK, letters and digits only). */
+export function bigrams(text: string): Set<string> {
+  const t = normalizePost(text).replace(/[^\p{L}\p{N}]+/gu, '');
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < t.length; i++) out.add(t.slice(i, i + 2));
+  return out;
+}
+
+/** A post repeats a refuted claim when it contains most of the claim's bigrams. */
+export const CLAIM_COVERAGE = 0.6;
+
+async function refreshRefutations(kernel: Kernel, force: boolean) {
+  const s = stateOf(kernel);
+  const now = Date.now();
+  if (!force && now - s.refutationsCheckedAt < REFRESH_MS) return s;
+  s.refutationsCheckedAt = now;
+  const v = await kernel.db
+    .selectFrom('opinion_refutations')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at')])
+    .executeTakeFirstOrThrow();
+  const version = `${v.n}|${v.at ?? ''}`;
+  if (version === s.refutationsVersion) return s;
+  const rows = await kernel.db.selectFrom('opinion_refutations').select(['id', 'org_id', 'claim']).orderBy('created_at').execute();
+  s.refutations = rows.map((r) => ({ id: r.id, orgId: r.org_id, grams: bigrams(r.claim) }));
+  s.refutationIndex = new Map();
+  s.refutations.forEach((r, i) => {
+    for (const g of r.grams) (s.refutationIndex.get(g) ?? s.refutationIndex.set(g, []).get(g)!).push(i);
+  });
+  s.refutationsVersion = version;
+  return s;
+}
+
+export function invalidateRefutations(kernel: Kernel) {
+  stateOf(kernel).refutationsCheckedAt = 0;
+}
+
+/** A matcher for this batch: the refutation whose claim the text repeats best, or null. */
+export async function refutationMatcher(kernel: Kernel, orgIds: ReadonlySet<string>) {
+  const s = await refreshRefutations(kernel, false);
+  return (text: string): string | null => {
+    if (!s.refutations.length) return null;
+    const grams = bigrams(text);
+    const hits = new Map<number, number>();
+    for (const g of grams) for (const i of s.refutationIndex.get(g) ?? []) hits.set(i, (hits.get(i) ?? 0) + 1);
+    let best: string | null = null;
+    let bestScore = 0;
+    for (const [i, n] of hits) {
+      const r = s.refutations[i]!;
+      if (!orgIds.has(r.orgId) || r.grams.size < 2) continue;
+      const score = n / r.grams.size;
+      if (score >= CLAIM_COVERAGE && score > bestScore) {
+        best = r.id;
+        bestScore = score;
+      }
+    }
+    return best;
+  };
+}
+
+// ---- author key --------------------------------------------------------------------------------
+
+/** HMAC(key, source ‖ author): counts distinct accounts without keeping who they are. */
+export function authorHasher(kernel: Kernel): (source: string, author: string | undefined) => string | null {
+  const s = stateOf(kernel);
+  if (!s.authorKey) s.authorKey = loadAuthorKey(kernel);
+  const key = s.authorKey;
+  return (source, author) => {
+    const a = author?.trim();
+    if (!a) return null;
+    return crypto.createHmac('sha256', key).update(`${source}\u0000${a}`).digest('base64url').slice(0, 22);
+  };
+}
+
+function loadAuthorKey(kernel: Kernel): Buffer {
+  if (kernel.config.authorKey) return Buffer.from(kernel.config.authorKey, 'utf8');
+  const dir = path.join(kernel.config.dataDir, 'keys');
+  const file = path.join(dir, 'author.key');
+  try {
+    return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  } catch {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const key = crypto.randomBytes(32);
+    try {
+      fs.writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      return key;
+    } catch {
+      return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'); // another process won the race
+    }
+  }
+}

@@ -1,0 +1,409 @@
+// Opinion monitoring through the HTTP API, on SQLite and PostgreSQL: ingest and retries, validation,
+// privacy of authors, scope, labels that teach the model, clusters, refutations, keyword groups,
+// sources and the feed poller, spike alerts and their webhook, cases, uploads and the daily brief.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import JSZip from 'jszip';
+import { describeEachDb, type Client } from '../../testing/harness.ts';
+import { detectSpikes } from './opinion.alerts.ts';
+import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
+
+let now = Date.parse('2026-02-10T06:30:00Z');
+const clock = () => new Date(now);
+const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+
+const RUMOR = '紧急扩散！内部消息：明天早上八点起青石镇全面封路，所有超市停止营业，大家赶紧去囤菜囤米！';
+const REPOSTS = [
+  `转发：${RUMOR}`,
+  `【扩散】${RUMOR.replace('！', '!!!')}`,
+  `//@青石生活圈: ${RUMOR} 太可怕了`,
+  RUMOR.replace('赶紧', '快'),
+];
+const PRICE = '东关农贸市场的白菜昨天还两块一斤，今天直接涨到八块，口罩一只卖二十元，这不是哄抬物价吗？';
+const CONCERN = '请问柳河村的返乡人员需要去哪里登记？家里老人要买降压药，封村了怎么办？';
+const IRRELEVANT = '我的电脑中了病毒，杀毒软件也打不开，求大神帮忙看看怎么办';
+
+type Analyst = Client & { userId: string };
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+describeEachDb('opinion monitoring', (ctx) => {
+  let analyst: Analyst;
+  let analyst2: Analyst;
+  let townAnalyst: Analyst;
+  let publicity: Analyst;
+  let reporter: Analyst;
+  let town: string;
+  let seq = 0;
+  const post = (text: string, extra: Record<string, unknown> = {}) => ({ source: 'weibo', externalId: `e${++seq}`, text, publishedAt: at(5), ...extra });
+  const ingest = async (posts: unknown[], by: Client = analyst) => by.post('/api/opinion/posts', { posts });
+
+  before(async () => {
+    const c = ctx();
+    town = await c.org(c.rootOrgId, 'township', '青石镇');
+    analyst = await c.user(c.rootOrgId, ['opinion_analyst']);
+    analyst2 = await c.user(c.rootOrgId, ['opinion_analyst']);
+    townAnalyst = await c.user(town, ['opinion_analyst']);
+    publicity = await c.user(c.rootOrgId, ['publicity']);
+    reporter = await c.user(c.rootOrgId, ['reporter']);
+  });
+
+  test('ingest classifies, clusters reposts together, and a retried batch counts nothing twice', async () => {
+    const batch = [post(RUMOR, { author: '张三的微博' }), ...REPOSTS.map((t) => post(t)), post(PRICE), post(CONCERN), post(IRRELEVANT)];
+    const res = await ingest(batch);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const r = res.body.results;
+    assert.equal(r.length, batch.length);
+    assert.ok(r.every((x: any) => x.status === 'created'));
+    assert.deepEqual(r.map((x: any) => x.externalId), batch.map((b) => b.externalId));
+    assert.equal(new Set(r.slice(0, 5).map((x: any) => x.clusterId)).size, 1, 'reposts share the cluster');
+    assert.notEqual(r[5].clusterId, r[0].clusterId);
+    assert.equal(r[0].relevant, true);
+    assert.equal(r[0].category, 'rumor');
+    assert.equal(r[5].category, 'price_gouging');
+    assert.equal(r[6].category, 'concern');
+    assert.equal(r[7].relevant, false);
+    assert.equal(r[7].category, 'other');
+
+    const again = await ingest(batch);
+    assert.equal(again.status, 200);
+    assert.ok(again.body.results.every((x: any, i: number) => x.status === 'duplicate' && x.id === r[i].id && x.clusterId === r[i].clusterId));
+    const cluster = await analyst.get(`/api/opinion/clusters/${r[0].clusterId}`);
+    assert.equal(cluster.body.cluster.size, 5);
+    assert.equal(cluster.body.cluster.spreaders, 1, 'one keyed author among the five (the others gave none)');
+    const one = await analyst.get(`/api/opinion/posts/${r[0].id}`);
+    assert.equal(one.status, 200);
+    assert.equal(one.body.post.text, RUMOR);
+  });
+
+  test('authors are never shown, never searchable, and stored only as a keyed hash', async () => {
+    const author = '李四_实名账号';
+    const res = await ingest([post(`${RUMOR} 再转一次`, { author })]);
+    const id = res.body.results[0].id;
+    const pages = [
+      await analyst.get(`/api/opinion/posts/${id}`),
+      await analyst.get('/api/opinion/posts?limit=200'),
+      await analyst.get(`/api/opinion/clusters/${res.body.results[0].clusterId}`),
+      await analyst.get('/api/opinion/clusters'),
+      await analyst.get('/api/opinion/overview'),
+    ];
+    for (const p of pages) {
+      assert.equal(p.status, 200);
+      assert.ok(!JSON.stringify(p.body).includes(author), 'author leaked');
+      assert.ok(!JSON.stringify(p.body).includes('author'), 'author field present');
+    }
+    assert.equal((await analyst.get(`/api/opinion/posts?author=${encodeURIComponent(author)}`)).status, 400);
+    const row = await ctx().kernel.db.selectFrom('opinion_posts').select('author_hash').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.ok(row.author_hash && !row.author_hash.includes('李四'));
+    assert.match(row.author_hash!, /^[A-Za-z0-9_-]{22}$/);
+    const audit = await ctx().kernel.db.selectFrom('audit_events').select('detail').where('action', '=', 'opinion.ingest').execute();
+    assert.ok(audit.every((a) => !String(a.detail).includes(author)));
+  });
+
+  test('bad input gets a clear 400 and stores nothing', async () => {
+    const before = await ctx().kernel.db.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const cases: Array<[string, unknown, number]> = [
+      ['empty text', { posts: [post('   ')] }, 400],
+      ['1 MB text', { posts: [post('疫'.repeat(1_000_000))] }, 400],
+      ['invalid date', { posts: [post(RUMOR, { publishedAt: '2026-02-30' })] }, 400],
+      ['future date', { posts: [post(RUMOR, { publishedAt: new Date(now + 86_400_000).toISOString() })] }, 400],
+      ['duplicate externalIds', { posts: [post('第一条', { externalId: 'dup' }), post('第二条', { externalId: 'dup' })] }, 400],
+      ['too many posts', { posts: Array.from({ length: 5001 }, (_, i) => ({ source: 's', externalId: `x${i}`, text: '口罩', publishedAt: at(1) })) }, 400],
+      ['no posts', { posts: [] }, 400],
+      ['unknown field', { posts: [post(RUMOR, { userName: 'x' })] }, 400],
+      ['javascript url', { posts: [post(RUMOR, { url: 'javascript:alert(1)' })] }, 400],
+    ];
+    for (const [name, body, status] of cases) {
+      const res = await analyst.post('/api/opinion/posts', body);
+      assert.equal(res.status, status, `${name}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      assert.match(res.body.error.message, /[\u4e00-\u9fa5]/, `${name}: Chinese message`);
+    }
+    const dup = await analyst.post('/api/opinion/posts', { posts: [post('甲', { externalId: 'd1' }), post('乙', { externalId: 'd1' })] });
+    assert.equal(dup.body.error.details[0].path, 'posts.1.externalId');
+    const label = await analyst.post(`/api/opinion/posts/${(await ingest([post(CONCERN + '？')])).body.results[0].id}/label`, { relevant: true, category: 'fake_news' });
+    assert.equal(label.status, 400);
+    const after = await ctx().kernel.db.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(after.n), Number(before.n) + 1);
+  });
+
+  test('roles and scope: reporters cannot ingest; a township analyst sees only its own posts', async () => {
+    assert.equal((await ingest([post(RUMOR)], reporter)).status, 403);
+    assert.equal((await publicity.get('/api/opinion/posts')).status, 200);
+    assert.equal((await ingest([post(RUMOR)], publicity)).status, 403);
+    const mine = await ingest([post('青石镇卫生院今天开始为返乡人员免费测体温，大家按时去登记')], townAnalyst);
+    assert.equal(mine.status, 200);
+    const districtPost = (await ingest([post(PRICE + '！')])).body.results[0].id;
+    assert.equal((await townAnalyst.get(`/api/opinion/posts/${districtPost}`)).status, 404);
+    assert.equal((await analyst.get(`/api/opinion/posts/${mine.body.results[0].id}`)).status, 200, 'the district sees its townships');
+    const list = await townAnalyst.get('/api/opinion/posts?limit=200');
+    assert.ok(list.body.posts.every((p: any) => p.text.includes('青石镇卫生院')));
+    assert.equal((await ctx().anon.get('/api/opinion/posts')).status, 401);
+  });
+
+  test('an analyst label is kept, audited, and the model learns from it', async () => {
+    const text = '今天小区门口的志愿者给每家送了两斤青菜，还帮独居老人买了药';
+    const first = (await ingest([post(text)])).body.results[0];
+    const wanted = first.category === 'positive' ? 'concern' : 'positive';
+    for (let i = 0; i < 6; i++) {
+      const p = i === 0 ? first : (await ingest([post(`${text}${'！'.repeat(i)}`)])).body.results[0];
+      const res = await analyst.post(`/api/opinion/posts/${p.id}/label`, { relevant: true, category: wanted });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.post.label && { r: res.body.post.label.relevant, c: res.body.post.label.category }, { r: true, c: wanted });
+    }
+    const later = (await ingest([post(`转发 ${text}`)])).body.results[0];
+    assert.equal(later.category, wanted, 'classification follows the analysts');
+    const model = await analyst.get('/api/opinion/model');
+    assert.equal(model.status, 200);
+    assert.ok(model.body.labels >= 6);
+    assert.ok(model.body.before.relevanceAccuracy >= 0.9, JSON.stringify(model.body.before));
+    assert.ok(model.body.before.macroF1 >= 0.8);
+    const events = await ctx().kernel.db.selectFrom('audit_events').select('action').where('action', '=', 'opinion.label').execute();
+    assert.ok(events.length >= 6);
+  });
+
+  test('refutations: new posts repeating a refuted claim carry it; clusters can be attached', async () => {
+    const claim = '喝高度白酒可以杀死新冠病毒';
+    const before = (await ingest([post('朋友圈都在传，喝高度白酒可以杀死新冠病毒，每天喝二两就不会被感染！')])).body.results[0];
+    const created = await analyst.post('/api/opinion/refutations', { claim, facts: '饮酒不能预防新冠肺炎，过量饮酒有害健康。请以卫生健康部门发布的信息为准。', url: 'https://example.gov.cn/piyao/1' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const rid = created.body.refutation.id;
+    assert.equal((await analyst.get(`/api/opinion/posts/${before.id}`)).body.post.refutationId, rid, 'recent cluster attached on creation');
+    const later = (await ingest([post('听说喝高度白酒能杀死新冠病毒？家里老人天天喝')])).body.results[0];
+    assert.equal(later.refutationId, rid);
+    const unrelated = (await ingest([post('新冠疫苗什么时候可以在社区卫生服务中心预约？')])).body.results[0];
+    assert.equal(unrelated.refutationId, null);
+    const attach = await analyst.post(`/api/opinion/clusters/${unrelated.clusterId}/refutation`, { refutationId: rid });
+    assert.equal(attach.status, 200);
+    assert.equal(attach.body.cluster.refutationId, rid);
+    const lib = await analyst.get('/api/opinion/refutations?q=白酒');
+    assert.equal(lib.body.refutations[0].id, rid);
+    assert.ok(lib.body.refutations[0].posts >= 3);
+    assert.equal((await analyst.post(`/api/opinion/clusters/${unrelated.clusterId}/refutation`, { refutationId: '00000000-0000-4000-8000-000000000000' })).status, 404);
+  });
+
+  test('keyword groups: rules are checked with a Chinese message, matched on ingest, builtin ones only disabled', async () => {
+    const bad = await analyst.post('/api/opinion/keyword-groups', { name: '坏规则', rule: '(疫情|肺炎 AND' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /规则/);
+    const g = await analyst.post('/api/opinion/keyword-groups', { name: '口罩价格', rule: '(口罩|N95) AND (涨价|一只|元) NOT (股价)' });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    const res = (await ingest([post('药店口罩一只卖二十五元，太黑了'), post('口罩概念股价大涨')])).body.results;
+    const p1 = (await analyst.get(`/api/opinion/posts/${res[0].id}`)).body.post;
+    const p2 = (await analyst.get(`/api/opinion/posts/${res[1].id}`)).body.post;
+    assert.ok(p1.groups.includes(g.body.group.id));
+    assert.ok(!p2.groups.includes(g.body.group.id));
+    const filtered = await analyst.get(`/api/opinion/posts?group=${g.body.group.id}`);
+    assert.deepEqual(filtered.body.posts.map((p: any) => p.id), [res[0].id]);
+    const t = await analyst.post('/api/opinion/keyword-groups/test', { rule: '新冠 AND 封路', text: '新冠疫情期间青石镇封路' });
+    assert.deepEqual(t.body.matches, true);
+    const groups = (await analyst.get('/api/opinion/keyword-groups')).body.groups;
+    const builtin = groups.find((x: any) => x.builtin);
+    assert.ok(builtin, 'default lexicon seeded');
+    assert.equal((await analyst.delete(`/api/opinion/keyword-groups/${builtin.id}`)).status, 409);
+    assert.equal((await analyst.patch(`/api/opinion/keyword-groups/${builtin.id}`, { enabled: false })).body.group.enabled, false);
+    assert.equal((await analyst.delete(`/api/opinion/keyword-groups/${g.body.group.id}`)).status, 204);
+    assert.equal((await publicity.post('/api/opinion/keyword-groups', { name: 'x', rule: '疫情' })).status, 403);
+  });
+
+  test('uploads: CSV and JSONL go through the same ingest; one bad row stores nothing', async () => {
+    const csv = 'externalId,text,publishedAt,author,url\n' + `u1,"${PRICE}，大家注意",${at(30)},某网友,https://bbs.example.cn/t/1\n` + `u2,${CONCERN},${at(20)},,\n`;
+    const up = await analyst.request('POST', '/api/opinion/posts/upload?source=forum', csv, { headers: { 'content-type': 'text/csv' } });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.equal(up.body.created, 2);
+    const again = await analyst.request('POST', '/api/opinion/posts/upload?source=forum', csv, { headers: { 'content-type': 'text/csv' } });
+    assert.equal(again.body.duplicates, 2);
+    const badCsv = 'externalId,text,publishedAt\nu3,好的内容,' + at(10) + '\nu4,,' + at(10) + '\nu5,时间不对,昨天\n';
+    const bad = await analyst.request('POST', '/api/opinion/posts/upload?source=forum', badCsv, { headers: { 'content-type': 'text/csv' } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual([...new Set(bad.body.error.details.map((d: any) => d.row))], [3, 4]);
+    assert.equal((await ctx().kernel.db.selectFrom('opinion_posts').select('id').where('external_id', '=', 'u3').execute()).length, 0);
+    const jsonl = [JSON.stringify({ externalId: 'j1', text: RUMOR + '（转）', publishedAt: at(3) }), 'not json'].join('\n');
+    const badJ = await analyst.request('POST', '/api/opinion/posts/upload?source=wechat', jsonl, { headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal(badJ.status, 400);
+    assert.equal(badJ.body.error.details[0].row, 2);
+    const goodJ = await analyst.request('POST', '/api/opinion/posts/upload?source=wechat', jsonl.split('\n')[0], { headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal(goodJ.body.created, 1);
+    const gbk = await analyst.request('POST', '/api/opinion/posts/upload?source=forum', Buffer.from([0x65, 0x78, 0x0a, 0xd2, 0xdf, 0xc7, 0xe9]), { headers: { 'content-type': 'text/csv' } });
+    assert.equal(gbk.status, 400);
+    assert.match(gbk.body.error.message, /UTF-8/);
+  });
+
+  test('sources: a paused source refuses pushes (409); the feed poller uses conditional GET, survives garbage and silence', async () => {
+    const paused = await analyst.post('/api/opinion/sources', { name: 'paused-src', kind: 'push' });
+    assert.equal(paused.status, 201);
+    await analyst.patch(`/api/opinion/sources/${paused.body.source.id}`, { paused: true });
+    assert.equal((await ingest([post(RUMOR, { source: 'paused-src' })])).status, 409);
+
+    let mode: 'ok' | 'garbage' | 'hang' = 'ok';
+    let conditional = 0;
+    const feed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>本地论坛</title>
+      <item><guid>f-1</guid><title>青石镇药店口罩涨价</title><description>&lt;p&gt;一只口罩卖到十五元，还限购。&lt;/p&gt;</description><pubDate>${new Date(now - 600_000).toUTCString()}</pubDate><link>https://bbs.example.cn/f-1</link></item>
+      <item><guid>f-2</guid><title>柳河村志愿者连夜值守卡点</title><description>为他们点赞</description><pubDate>${new Date(now - 300_000).toUTCString()}</pubDate></item>
+    </channel></rss>`;
+    const srv = await listen((req, res) => {
+      if (mode === 'hang') return; // never answers
+      if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'application/xml' }).end('<rss><channel><item>not closed');
+      if (req.headers['if-none-match'] === '"v1"') {
+        conditional++;
+        return void res.writeHead(304).end();
+      }
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(feed);
+    });
+    try {
+      const s = await analyst.post('/api/opinion/sources', { name: 'bbs-rss', kind: 'rss', url: `${srv.url}/feed.xml`, pollMinutes: 5 });
+      assert.equal(s.status, 201);
+      const id = s.body.source.id;
+      const p1 = await analyst.post(`/api/opinion/sources/${id}/poll`);
+      assert.deepEqual(p1.body, { status: 'ok', created: 2 });
+      const p2 = await analyst.post(`/api/opinion/sources/${id}/poll`);
+      assert.equal(p2.body.status, 'not_modified');
+      assert.equal(conditional, 1);
+      mode = 'garbage';
+      await ctx().kernel.db.updateTable('opinion_sources').set({ etag: null }).where('id', '=', id).execute();
+      const p3 = await analyst.post(`/api/opinion/sources/${id}/poll`);
+      assert.equal(p3.body.status, 'failed');
+      assert.match(p3.body.error, /XML/);
+      mode = 'hang';
+      FEED_TIMEOUT_MS.value = 300;
+      const p4 = await analyst.post(`/api/opinion/sources/${id}/poll`);
+      assert.equal(p4.body.status, 'failed');
+      assert.match(p4.body.error, /没有响应/);
+      const src = (await analyst.get('/api/opinion/sources')).body.sources.find((x: any) => x.id === id);
+      assert.equal(src.failures, 2);
+      assert.ok(src.nextPollAt > new Date(now + 5 * 60_000).toISOString(), 'backs off beyond the normal interval');
+      assert.equal(src.posts, 2);
+      // The scheduler only enqueues due, unpaused feeds.
+      await pollDueFeeds(ctx().kernel);
+      const queued = await ctx().kernel.db.selectFrom('jobs').select('id').where('type', '=', 'opinion.poll-source').execute();
+      assert.equal(queued.length, 0, 'not due yet');
+    } finally {
+      FEED_TIMEOUT_MS.value = 15_000;
+      await srv.close();
+    }
+  });
+
+  test('spike alerts: a burst above the EWMA baseline raises one alert with its reason and is sent to the webhook (retried)', async () => {
+    const received: Array<{ body: any; signature: string | undefined }> = [];
+    let fail = true;
+    const hook = await listen((req, res) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => {
+        if (fail) return void res.writeHead(503).end();
+        received.push({ body: JSON.parse(b), signature: req.headers['x-frontline-signature'] as string | undefined });
+        res.writeHead(200).end('{}');
+      });
+    });
+    try {
+      const put = await analyst.put('/api/opinion/settings', { alertWebhookUrl: `${hook.url}/alerts`, alertWebhookSecret: 'a-very-secret-signing-key' });
+      assert.equal(put.status, 200);
+      assert.equal(put.body.hasSecret, true);
+      // A quiet baseline: two posts an hour for a day, then thirty copies of one claim in this hour.
+      const quiet = Array.from({ length: 48 }, (_, i) => post(`第${i}条：今天全区继续做好疫情防控工作，居民出门请戴口罩`, { source: 'baseline', publishedAt: at(90 + i * 30) }));
+      assert.equal((await ingest(quiet)).status, 200);
+      const claim = '有人说明天青石镇自来水要停三天，因为水厂有人确诊，赶紧储水！';
+      const burst = Array.from({ length: 30 }, (_, i) => post(i % 3 ? `转发：${claim}` : claim, { source: 'burst', publishedAt: at(i) }));
+      assert.equal((await ingest(burst)).status, 200);
+      const raised = await detectSpikes(ctx().kernel);
+      assert.ok(raised >= 1);
+      assert.equal(await detectSpikes(ctx().kernel), 0, 'once per series and hour');
+      const alerts = (await analyst.get('/api/opinion/alerts')).body.alerts;
+      const all = alerts.find((a: any) => a.series === 'all');
+      assert.ok(all, JSON.stringify(alerts.map((a: any) => a.series)));
+      assert.match(all.reason, /基线/);
+      assert.match(all.reason, /自来水/);
+      assert.ok(all.count >= 30 && all.baseline < 5);
+      assert.ok(all.topCluster && all.topCluster.size >= 30);
+      assert.equal(all.webhookStatus, 'pending');
+      // The webhook job: first attempt fails (503), the retry succeeds.
+      const k = ctx().kernel;
+      await k.jobs.runOnce(20);
+      assert.equal((await analyst.get('/api/opinion/alerts')).body.alerts.find((a: any) => a.id === all.id).webhookStatus, 'failed');
+      fail = false;
+      now += 10 * 60_000;
+      await k.jobs.runOnce(20);
+      now -= 10 * 60_000;
+      assert.ok(received.some((r) => r.body.id === all.id && r.body.reason === all.reason));
+      const sig = received.find((r) => r.body.id === all.id)!.signature;
+      assert.match(String(sig), /^sha256=[0-9a-f]{64}$/);
+      const ack = await analyst.post(`/api/opinion/alerts/${all.id}/ack`);
+      assert.ok(ack.body.alert.acknowledgedAt);
+      assert.ok(!(await analyst.get('/api/opinion/alerts')).body.alerts.some((a: any) => a.id === all.id));
+    } finally {
+      await analyst.put('/api/opinion/settings', { alertWebhookUrl: null, alertWebhookSecret: null });
+      await hook.close();
+    }
+  });
+
+  test('cases: due by category, workflow with history, closing needs an outcome, referral sheet without authors', async () => {
+    const lead = (await ingest([post('西坝农贸市场猪肉一夜涨到四十五一斤，菜价翻了三倍，商家说爱买不买', { author: '王五' })])).body.results[0];
+    const created = await analyst.post('/api/opinion/cases', { clusterId: lead.clusterId, assigneeId: analyst2.userId });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const c = created.body.case;
+    assert.equal(c.status, 'new');
+    assert.equal(c.category, 'price_gouging');
+    assert.equal(Date.parse(c.dueAt) - now, 4 * 3_600_000);
+    assert.equal(c.assignee.id, analyst2.userId);
+    assert.equal((await analyst.post('/api/opinion/cases', { clusterId: lead.clusterId, assigneeId: publicity.userId })).status, 400, 'assignee must be an analyst');
+    assert.equal((await analyst.patch(`/api/opinion/cases/${c.id}`, { status: 'closed' })).status, 409);
+    assert.equal((await analyst.patch(`/api/opinion/cases/${c.id}`, { status: 'verifying' })).body.case.status, 'verifying');
+    assert.equal((await analyst.post(`/api/opinion/cases/${c.id}/actions`, { kind: 'refer_regulator' })).status, 400);
+    const refer = await analyst2.post(`/api/opinion/cases/${c.id}/actions`, { kind: 'refer_regulator', regulator: '区市场监督管理局', note: '请核查西坝农贸市场猪肉价格' });
+    assert.equal(refer.status, 200, JSON.stringify(refer.body));
+    assert.equal(refer.body.case.status, 'responding');
+    assert.equal(refer.body.case.outcome, 'refer_regulator');
+    const sheet = await ctx().app.inject({ method: 'GET', url: `/api/opinion/cases/${c.id}/referral`, headers: { cookie: (analyst as any).cookie } });
+    assert.equal(sheet.statusCode, 200);
+    assert.match(String(sheet.headers['content-type']), /wordprocessingml/);
+    const zip = await JSZip.loadAsync(sheet.rawPayload);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    assert.match(xml, /区市场监督管理局/);
+    assert.match(xml, /西坝农贸市场/);
+    assert.ok(!xml.includes('王五'));
+    const closed = await analyst.patch(`/api/opinion/cases/${c.id}`, { status: 'closed' });
+    assert.equal(closed.body.case.status, 'closed');
+    const detail = await analyst.get(`/api/opinion/cases/${c.id}`);
+    assert.deepEqual(detail.body.actions.map((a: any) => a.kind), ['created', 'status', 'refer_regulator', 'status', 'status']);
+    assert.equal((await analyst.post(`/api/opinion/cases/${c.id}/actions`, { kind: 'no_action', note: '已处理' })).status, 409);
+
+    const rumorCase = (await analyst.post('/api/opinion/cases', { title: '自来水停水谣言', category: 'rumor' })).body.case;
+    assert.equal(Date.parse(rumorCase.dueAt) - now, 2 * 3_600_000);
+    // A due time can be moved; past it, the case is overdue.
+    assert.equal((await analyst.patch(`/api/opinion/cases/${rumorCase.id}`, { dueAt: at(10) })).status, 200);
+    const overdue = await analyst.get('/api/opinion/cases?overdue=true');
+    assert.ok(overdue.body.cases.some((x: any) => x.id === rumorCase.id && x.overdue));
+    const pub = await analyst.post(`/api/opinion/cases/${rumorCase.id}/actions`, { kind: 'publish_refutation', claim: '青石镇自来水要停三天', facts: '经核实，青石镇水厂运行正常，无停水计划。', close: true });
+    assert.equal(pub.status, 200, JSON.stringify(pub.body));
+    assert.equal(pub.body.case.status, 'closed');
+    assert.ok(pub.body.case.refutationId);
+    assert.equal((await reporter.get(`/api/opinion/cases/${c.id}`)).status, 403, "no role: forbidden");
+    assert.equal((await townAnalyst.get(`/api/opinion/cases/${c.id}`)).status, 404, "out of scope: as if absent");
+  });
+
+  test('daily brief and stage summary count content and actions, archived, without authors', async () => {
+    const today = new Date(now).toISOString().slice(0, 10);
+    const md = await analyst.post('/api/opinion/brief', { date: today, format: 'markdown' });
+    assert.equal(md.status, 200, String(md.body).slice(0, 300));
+    const text = String(md.body);
+    assert.match(text, /网络舆情日报/);
+    assert.match(text, /共监测到网络信息\d+条/);
+    assert.match(text, /传播较多的内容/);
+    assert.match(text, /向市场监管部门移交涨价线索1条/);
+    assert.ok(!text.includes('王五') && !text.includes('张三'));
+    const docx = await analyst.post('/api/opinion/brief', { date: today, format: 'docx' });
+    assert.equal(docx.status, 200);
+    assert.ok(md.headers['x-report-id']);
+    assert.equal((await reporter.post('/api/opinion/brief', { date: today, format: 'markdown' })).status, 403);
+    const summary = await publicity.post('/api/reports/stage-summary', { orgId: ctx().rootOrgId, from: today, to: today, format: 'markdown' });
+    assert.equal(summary.status, 200);
+    assert.match(String(summary.body), /网络监测到涉及疫情防控的相关网络信息\d+条/);
+    assert.match(String(summary.body), /监测提供不法商家恶意涨价线索1条/);
+  });
+}, { clock });
