@@ -13,11 +13,16 @@
 //
 // Load: the real server as a child process (`node --import tsx src/server/main.ts serve`,
 // FRONTLINE_JOBS=false, log level warn) on a free loopback port; CLIENTS concurrent keep-alive
-// clients for SECONDS each, one route after another: GET /news/<id> (random among the 200 newest),
-// GET /news, GET /feed.xml, GET /news/<id> with If-None-Match (304), and GET /api/health. Every
-// response's status is checked (and, before the load, ETag, Last-Modified and the feed's type).
-// The load generator runs on the same 2 cores as the server: the ratio to /api/health, measured
-// the same way in the same run, is the figure that carries over between machines.
+// connections for SECONDS each, one route after another: GET /api/health, GET /news/<id> (random
+// among the 200 newest), GET /news, GET /feed.xml — these three with Accept-Encoding: gzip, as
+// browsers and feed readers send it —, GET /news/<id> with If-None-Match (304), the item and the
+// feed again without Accept-Encoding, and GET /api/health again. Before the load: ETag,
+// Last-Modified, 304, the feed's type and that gzip is served; during it, wrong statuses count.
+// The generator is wrk (one thread; C and epoll, so it takes far less of the 2 shared cores than a
+// Node client would) when installed (`apt-get install wrk`), else the Node keep-alive client of
+// bench/lib.ts (FRONTLINE_BENCH_CLIENT=node forces it). Either way the ratio to /api/health,
+// measured the same way in the same run, is the figure that carries over between machines.
+// FRONTLINE_BENCH_PROF=<dir> runs the server with --cpu-prof.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +32,9 @@ import { createDb, migrateToLatest } from '../src/server/db/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { bootstrapPlatform } from '../src/server/bootstrap.ts';
 import { searchText } from '../src/server/modules/publishing/publishing.service.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { HttpClient, loadLoop, ROOT, round, startServer, stats, type BenchContext, type BenchResult } from './lib.ts';
 
 const GENERATOR_VERSION = 1;
@@ -181,33 +189,43 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const etags = new Map<string, string>();
     for (const id of meta.hotIds) etags.set(id, String((await client.get(`/news/${id}`)).headers.etag));
 
-    const rnd = prng(99);
-    const routes: Array<{ name: string; target?: boolean; one: () => Promise<boolean> }> = [
-      { name: 'GET /api/health', one: async () => (await client.get('/api/health')).status === 200 },
-      { name: 'GET /news/<id>', target: true, one: async () => (await client.get(`/news/${meta.hotIds[Math.floor(rnd() * HOT_ITEMS)]}`)).status === 200 },
-      { name: 'GET /news', target: true, one: async () => (await client.get('/news')).status === 200 },
-      { name: 'GET /feed.xml', target: true, one: async () => (await client.get('/feed.xml')).status === 200 },
-      {
-        name: 'GET /news/<id> If-None-Match (304)',
-        one: async () => {
-          const id = meta.hotIds[Math.floor(rnd() * HOT_ITEMS)]!;
-          return (await client.get(`/news/${id}`, { 'if-none-match': etags.get(id)! })).status === 304;
-        },
-      },
+    // Sizes as sent: browsers and feed readers ask for gzip.
+    const gz = { 'accept-encoding': 'gzip' };
+    const sizeOf = async (p: string, h: Record<string, string> = {}) => {
+      const r = await rawGet(server.port, p, h);
+      return `${(r.bytes / 1024).toFixed(1)} KiB${r.headers['content-encoding'] ? ` (${r.headers['content-encoding']})` : ''}`;
+    };
+    ctx.log(`gzip: item ${await sizeOf(`/news/${meta.hotIds[0]}`, gz)}, list ${await sizeOf('/news', gz)}, feed ${await sizeOf('/feed.xml', gz)}`);
+    check((await rawGet(server.port, '/feed.xml', gz)).headers['content-encoding'] === 'gzip', 'the feed is not gzipped for a client that accepts it');
+
+    const hot = meta.hotIds.map((id) => `/news/${id}`);
+    const routes: LoadRoute[] = [
+      { name: 'GET /api/health', paths: ['/api/health'], expect: 200 },
+      { name: 'GET /news/<id>', target: true, paths: hot, headers: gz, expect: 200 },
+      { name: 'GET /news', target: true, paths: ['/news'], headers: gz, expect: 200 },
+      { name: 'GET /feed.xml', target: true, paths: ['/feed.xml'], headers: gz, expect: 200 },
+      { name: 'GET /news/<id> If-None-Match (304)', paths: hot, perPath: hot.map((_, i) => ({ 'if-none-match': etags.get(meta.hotIds[i]!)! })), expect: 304 },
+      // Without Accept-Encoding (curl, some crawlers): the same cached bytes, uncompressed.
+      { name: 'GET /news/<id> identity', paths: hot, expect: 200 },
+      { name: 'GET /feed.xml identity', paths: ['/feed.xml'], expect: 200 },
       // Health again at the end: the machine is shared, so the baseline is bracketed.
-      { name: 'GET /api/health (again)', one: async () => (await client.get('/api/health')).status === 200 },
+      { name: 'GET /api/health (again)', paths: ['/api/health'], expect: 200 },
     ];
+    const useWrk = process.env.FRONTLINE_BENCH_CLIENT !== 'node' && hasWrk();
+    ctx.log(useWrk ? `load generator: wrk (1 thread, ${CLIENTS} connections)` : `load generator: the Node keep-alive client (${CLIENTS} concurrent; wrk not found or FRONTLINE_BENCH_CLIENT=node)`);
+    results.push({ name: `publishing: load generator ${useWrk ? 'wrk' : 'node'}`, value: CLIENTS, unit: 'connections' });
+    const nodeClient = new HttpClient(server.port, { maxSockets: CLIENTS });
+    const runRoute = (r: LoadRoute, seconds: number) => (useWrk ? wrkRun(server.port, r, seconds) : nodeRun(nodeClient, r, seconds));
     // A short warm-up of every route (JIT, sockets).
-    for (const r of routes) await loadLoop({ concurrency: CLIENTS, durationMs: 500, one: r.one });
+    for (const r of routes) await runRoute(r, 1);
 
     const measured: Array<{ name: string; rps: number; p50: number; p99: number; target?: boolean; failed: number }> = [];
     for (const r of routes) {
-      const res = await loadLoop({ concurrency: CLIENTS, durationMs: SECONDS * 1000, one: r.one });
-      const s = stats(res.latencies);
-      const rps = res.ok / res.seconds;
-      measured.push({ name: r.name, rps, p50: s.p50, p99: s.p99, target: r.target, failed: res.failed });
-      ctx.log(`${r.name}: ${Math.round(rps)} req/s, p50 ${round(s.p50)} ms, p99 ${round(s.p99)} ms, ${res.ok} ok, ${res.failed} failed${res.errors.length ? ` (${res.errors.join('; ')})` : ''}`);
+      const res = await runRoute(r, SECONDS);
+      measured.push({ name: r.name, rps: res.rps, p50: res.p50, p99: res.p99, target: r.target, failed: res.failed });
+      ctx.log(`${r.name}: ${Math.round(res.rps)} req/s, p50 ${round(res.p50)} ms, p99 ${round(res.p99)} ms, ${res.ok} ok, ${res.failed} failed${res.errors ? ` (${res.errors})` : ''}`);
     }
+    nodeClient.close();
     const healthRps = (measured[0]!.rps + measured.at(-1)!.rps) / 2;
     ctx.log(`health baseline (mean of before and after): ${Math.round(healthRps)} req/s`);
     for (const m of measured) {
@@ -229,4 +247,97 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     await server.kill();
   }
   return results;
+}
+
+// ---- load generators ----------------------------------------------------------------------------
+
+interface LoadRoute {
+  name: string;
+  target?: boolean;
+  /** Requests pick one of these at random. */
+  paths: string[];
+  headers?: Record<string, string>;
+  /** Extra headers per path (same index), e.g. each item's ETag. */
+  perPath?: Array<Record<string, string>>;
+  expect: number;
+}
+interface LoadOutcome {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  errors?: string;
+}
+
+/** One GET with the raw bytes as sent (to report sizes on the wire), decompressed for checks. */
+function rawGet(port: number, p: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: number; text: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const text = (res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, bytes: raw.length, text, headers: res.headers });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
+
+/**
+ * wrk (C, epoll) on one thread: far cheaper per request than a Node client, which matters when the
+ * generator shares the 2 cores with the server. A Lua script picks the path (and its headers) and
+ * prints the figures as JSON; wrk counts answers ≥ 400 and socket errors.
+ */
+async function wrkRun(port: number, r: LoadRoute, seconds: number): Promise<LoadOutcome> {
+  const lua = (v: string) => JSON.stringify(v); // JSON string literals are valid Lua for these values
+  const headerTable = (h: Record<string, string>) => `{${Object.entries(h).map(([k, v]) => `[${lua(k)}]=${lua(v)}`).join(',')}}`;
+  const script = `local paths = {${r.paths.map(lua).join(',')}}
+local headers = {${r.paths.map((_, i) => headerTable({ ...(r.headers ?? {}), ...(r.perPath?.[i] ?? {}) })).join(',')}}
+local n = #paths
+math.randomseed(99)
+request = function()
+  local k = n == 1 and 1 or math.random(n)
+  return wrk.format("GET", paths[k], headers[k])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRKJSON {"requests":%d,"us":%d,"status":%d,"socket":%d,"p50":%.0f,"p99":%.0f}\\n', summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+`;
+  const file = path.join(os.tmpdir(), `frontline-wrk-${process.pid}.lua`);
+  fs.writeFileSync(file, script);
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn('wrk', ['-t1', `-c${CLIENTS}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, `http://127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    p.stdout.on('data', (d) => (text += d));
+    p.stderr.on('data', (d) => (text += d));
+    p.on('error', reject);
+    p.on('exit', () => resolve(text));
+  });
+  const m = /WRKJSON (\{.*\})/.exec(out);
+  if (!m) throw new Error(`wrk gave no figures:\n${out}`);
+  const j = JSON.parse(m[1]!) as { requests: number; us: number; status: number; socket: number; p50: number; p99: number };
+  const failed = j.status + j.socket;
+  return { rps: (j.requests - failed) / (j.us / 1e6), p50: j.p50 / 1000, p99: j.p99 / 1000, ok: j.requests - failed, failed, errors: failed ? `${j.status} wrong status, ${j.socket} socket errors` : undefined };
+}
+
+/** The fallback: the Node keep-alive client from bench/lib.ts (costlier; it competes for the cores). */
+async function nodeRun(client: HttpClient, r: LoadRoute, seconds: number): Promise<LoadOutcome> {
+  const rnd = prng(99);
+  const res = await loadLoop({
+    concurrency: CLIENTS,
+    durationMs: seconds * 1000,
+    one: async () => {
+      const k = r.paths.length === 1 ? 0 : Math.floor(rnd() * r.paths.length);
+      return (await client.get(r.paths[k]!, { ...(r.headers ?? {}), ...(r.perPath?.[k] ?? {}) })).status === r.expect;
+    },
+  });
+  const s = stats(res.latencies);
+  return { rps: res.ok / res.seconds, p50: s.p50, p99: s.p99, ok: res.ok, failed: res.failed, errors: res.errors.join('; ') || undefined };
 }

@@ -163,6 +163,12 @@ describeEachDb('publishing', (ctx) => {
     assert.ok(first.headers.etag && first.headers['last-modified']);
     const again = await ctx().anon.request('GET', '/news', undefined, { headers: { 'if-none-match': String(first.headers.etag) } });
     assert.equal(again.status, 304);
+    // Clients that accept gzip get the same page compressed (made once per page and version).
+    const zipped = await ctx().app.inject({ method: 'GET', url: '/news', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers.vary, 'accept-encoding');
+    assert.equal(zipped.headers.etag, first.headers.etag);
+    assert.equal((await import('node:zlib')).gunzipSync(zipped.rawPayload).toString('utf8'), first.body);
     const un = await reviewer.post(`/api/content/${id}/unpublish`, { note: '内容已过时' });
     assert.equal(un.body.content.status, 'unpublished');
     const after = await ctx().anon.request('GET', '/news', undefined, { headers: { 'if-none-match': String(first.headers.etag) } });
