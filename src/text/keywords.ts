@@ -24,40 +24,30 @@ import { normalizePost } from './normalize.ts';
 
 /**
  * A character trie whose transitions live in typed arrays (no per-node objects): the root's 65,536
- * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit). Used by
- * the keyword automaton and by the dictionary segmenter (segment.ts).
+ * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit) with
+ * key, value and a payload side by side (one cache line per probe: [node + 1, code unit, child,
+ * payload of the child]). Used by the keyword automaton and by the dictionary segmenter (segment.ts,
+ * whose payload is the word's log-probability), whose hot loops read `root`, `table` and `mask`
+ * directly (see `childOf`).
  */
 export class CharTrie {
   size = 1; // nodes; the root is 0
-  private readonly root = new Int32Array(65536).fill(-1);
-  private cap: number;
-  private mask: number;
-  private keyNode: Int32Array; // node + 1 (0 = empty slot)
-  private keyChar: Uint16Array;
-  private value: Int32Array;
+  readonly root = new Int32Array(65536).fill(-1);
+  /** Slots of 4 int32: node + 1 (0 = empty), code unit, child, payload. */
+  table: Int32Array;
+  mask: number;
   private used = 0;
 
-  constructor(expectedNodes = 1024) {
+  constructor(expectedEdges = 1024) {
     let cap = 1024;
-    while (cap < expectedNodes * 2) cap *= 2;
-    this.cap = cap;
+    while (cap < expectedEdges * 2) cap *= 2;
     this.mask = cap - 1;
-    this.keyNode = new Int32Array(cap);
-    this.keyChar = new Uint16Array(cap);
-    this.value = new Int32Array(cap);
+    this.table = new Int32Array(cap * 4);
   }
 
   /** The child of `node` by code unit `c`, or -1. */
   child(node: number, c: number): number {
-    if (node === 0) return this.root[c]!;
-    const kn = node + 1;
-    let h = slot(node, c) & this.mask;
-    for (;;) {
-      const k = this.keyNode[h]!;
-      if (k === 0) return -1;
-      if (k === kn && this.keyChar[h] === c) return this.value[h]!;
-      h = (h + 1) & this.mask;
-    }
+    return node === 0 ? this.root[c]! : childOf(this.table, this.mask, node, c);
   }
 
   /** The child of `node` by `c`, created if missing. */
@@ -69,34 +59,77 @@ export class CharTrie {
       this.root[c] = id;
       return id;
     }
-    if ((this.used + 1) * 2 > this.cap) this.grow();
+    if ((this.used + 1) * 2 > this.mask + 1) this.grow();
     this.put(node, c, id);
     return id;
   }
 
   /** Bytes held by the transition tables (for reports). */
   get bytes(): number {
-    return this.root.byteLength + this.keyNode.byteLength + this.keyChar.byteLength + this.value.byteLength;
+    return this.root.byteLength + this.table.byteLength;
   }
 
-  private put(node: number, c: number, id: number) {
+  /**
+   * Stores a payload with the edge into `child` of `node` by `c` (read back in hot loops as
+   * table[slot + 3]; for root edges use a table of your own).
+   */
+  setPayload(node: number, c: number, payload: number): void {
+    const t = this.table;
     let h = slot(node, c) & this.mask;
-    while (this.keyNode[h] !== 0) h = (h + 1) & this.mask;
-    this.keyNode[h] = node + 1;
-    this.keyChar[h] = c;
-    this.value[h] = id;
+    for (;;) {
+      const i = h * 4;
+      if (t[i] === 0) throw new Error('no such edge');
+      if (t[i] === node + 1 && t[i + 1] === c) {
+        t[i + 3] = payload;
+        return;
+      }
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  private put(node: number, c: number, id: number, payload = 0) {
+    const t = this.table;
+    let h = slot(node, c) & this.mask;
+    while (t[h * 4] !== 0) h = (h + 1) & this.mask;
+    t[h * 4] = node + 1;
+    t[h * 4 + 1] = c;
+    t[h * 4 + 2] = id;
+    t[h * 4 + 3] = payload;
     this.used++;
   }
 
   private grow() {
-    const { keyNode, keyChar, value, cap } = this;
-    this.cap = cap * 2;
-    this.mask = this.cap - 1;
-    this.keyNode = new Int32Array(this.cap);
-    this.keyChar = new Uint16Array(this.cap);
-    this.value = new Int32Array(this.cap);
+    const old = this.table;
+    this.mask = (this.mask + 1) * 2 - 1;
+    this.table = new Int32Array((this.mask + 1) * 4);
     this.used = 0;
-    for (let i = 0; i < cap; i++) if (keyNode[i] !== 0) this.put(keyNode[i]! - 1, keyChar[i]!, value[i]!);
+    for (let i = 0; i < old.length; i += 4) if (old[i] !== 0) this.put(old[i]! - 1, old[i + 1]!, old[i + 2]!, old[i + 3]!);
+  }
+}
+
+/** The child of a non-root `node` by code unit `c` in a CharTrie's table, or -1. */
+export function childOf(t: Int32Array, mask: number, node: number, c: number): number {
+  const kn = node + 1;
+  let h = slot(node, c) & mask;
+  for (;;) {
+    const i = h << 2;
+    const k = t[i]!;
+    if (k === 0) return -1;
+    if (k === kn && t[i + 1] === c) return t[i + 2]!;
+    h = (h + 1) & mask;
+  }
+}
+
+/** Like childOf, but returns the slot index (child at t[i + 2], payload at t[i + 3]), or -1. */
+export function slotOf(t: Int32Array, mask: number, node: number, c: number): number {
+  const kn = node + 1;
+  let h = slot(node, c) & mask;
+  for (;;) {
+    const i = h << 2;
+    const k = t[i]!;
+    if (k === 0) return -1;
+    if (k === kn && t[i + 1] === c) return i;
+    h = (h + 1) & mask;
   }
 }
 
@@ -205,51 +238,73 @@ export class KeywordAutomaton {
       }
     }
     this.stamp = new Int32Array(Math.max(1, terms.length));
+    this.found = new Int32Array(Math.max(16, Math.min(terms.length, 1024)));
   }
 
   /** Ids of the terms found in `text` (each once, in order of first occurrence). */
   matchIds(text: string): number[] {
-    const out: number[] = [];
-    this.scan(text, (id) => {
-      out.push(id);
-    });
-    return out;
+    const n = this.scanInto(text);
+    return Array.from(this.found.subarray(0, n));
   }
 
-  /**
-   * Calls `found(id)` once per distinct term present in `text`. (The hot path of compileGroups: no
-   * allocation per post besides what the callback does.)
-   */
+  /** Calls `found(id)` once per distinct term present in `text`. */
   scan(text: string, found: (id: number) => void): void {
+    const n = this.scanInto(text);
+    for (let i = 0; i < n; i++) found(this.found[i]!);
+  }
+
+  /** Ids found by the last scanInto (the first `n` entries). */
+  found: Int32Array;
+
+  /**
+   * Scans `text`, writing the ids of the distinct terms present into `this.found` (in order of first
+   * occurrence); returns how many. The hot path: no allocation, no callbacks.
+   */
+  scanInto(text: string): number {
     if (++this.gen === 0x7fffffff) {
       this.stamp.fill(0);
       this.gen = 1;
     }
     const gen = this.gen;
-    const { trie, fail, termAt, outLink, stamp } = this;
+    const { fail, termAt, outLink, stamp, sameNext } = this;
+    const root = this.trie.root;
+    const table = this.trie.table;
+    const mask = this.trie.mask;
+    let out = this.found;
+    let count = 0;
     const n = text.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      let g = trie.child(s, c);
+      let g = s === 0 ? root[c]! : childOf(table, mask, s, c);
       while (g < 0 && s !== 0) {
         s = fail[s]!;
-        g = trie.child(s, c);
+        g = s === 0 ? root[c]! : childOf(table, mask, s, c);
       }
       s = g < 0 ? 0 : g;
       let o = termAt[s]! >= 0 ? s : outLink[s]!;
       while (o >= 0) {
-        for (let id = termAt[o]!; id >= 0; id = this.sameNext[id]!) {
+        for (let id = termAt[o]!; id >= 0; id = sameNext[id]!) {
           if (stamp[id] === gen) continue;
           if (this.boundaryOk(text, i, id)) {
             stamp[id] = gen;
-            found(id);
+            if (count === out.length) {
+              const bigger = new Int32Array(out.length * 2);
+              bigger.set(out);
+              this.found = out = bigger;
+            }
+            out[count++] = id;
           }
         }
         o = outLink[o]!;
       }
     }
+    this.lastCount = count;
+    return count;
   }
+
+  /** How many ids the last scanInto found. */
+  lastCount = 0;
 
   private boundaryOk(text: string, end: number, id: number): boolean {
     const h = this.headCls[id]!;
@@ -546,7 +601,6 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
   const candidate = new Int32Array(Math.max(1, groups.length));
   let gen = 0;
   const cands: number[] = [];
-  const foundIds: number[] = [];
 
   const run = (text: string) => {
     if (++gen === 0x7fffffff) {
@@ -556,18 +610,21 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     }
     const g = gen;
     cands.length = 0;
-    foundIds.length = 0;
-    automaton.scan(text, (id) => {
+    const n = automaton.scanInto(text);
+    const ids = automaton.found;
+    for (let k = 0; k < n; k++) {
+      const id = ids[k]!;
       found[id] = g;
-      foundIds.push(id);
-      for (const gi of groupsOfTerm[id]!) {
+      const gs = groupsOfTerm[id]!;
+      for (let j = 0; j < gs.length; j++) {
+        const gi = gs[j]!;
         if (candidate[gi] !== g) {
           candidate[gi] = g;
           cands.push(gi);
         }
       }
-    });
-    cands.sort((a, b) => a - b);
+    }
+    if (cands.length > 1) cands.sort((a, b) => a - b);
     return g;
   };
 
@@ -583,6 +640,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     explain(text) {
       const g = run(text);
       const out: Array<{ id: string; terms: string[] }> = [];
+      const foundIds = Array.from(automaton.found.subarray(0, automaton.lastCount));
       for (const gi of cands) {
         if (!evals[gi]!(found, g)) continue;
         const mine = ruleTerms(trees[gi]!);

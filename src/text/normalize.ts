@@ -271,11 +271,12 @@ export function normalizePost(text: string): string {
   return toString(b, o);
 }
 
+// UTF-16 code units → string: TextDecoder is several times faster than String.fromCharCode.apply for
+// post-sized buffers (a lone surrogate becomes U+FFFD, which is what storage wants anyway).
+const utf16 = new TextDecoder('utf-16le');
+
 function toString(b: Uint16Array, n: number): string {
-  if (n <= 4096) return String.fromCharCode.apply(null, b.subarray(0, n) as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
-  return s;
+  return utf16.decode(new Uint8Array(b.buffer, b.byteOffset, n * 2));
 }
 
 // ---- URLs -----------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ export interface Analysed {
 }
 
 /** Size of the hashed feature space. */
-export const FEATURE_DIM = 1 << 18;
+export const FEATURE_DIM = 1 << 16;
 const MASK = FEATURE_DIM - 1;
 
 let defaults: CompiledGroups | undefined;

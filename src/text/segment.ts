@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Jieba } from '@node-rs/jieba';
-import { CharTrie } from './keywords.ts';
+import { CharTrie, slotOf } from './keywords.ts';
 import { normalize } from './normalize.ts';
 
 const require = createRequire(import.meta.url);
@@ -48,60 +48,88 @@ export function jiebaCut(text: string): string[] {
 
 interface Dict {
   trie: CharTrie;
-  /** log(freq / total) of the word ending at a node; 0 where no word ends (log-probabilities are < 0). */
-  logp: Float64Array;
-  /** log(1 / total): a character that is no dictionary word. */
+  /**
+   * log(freq / total) of each word in fixed point (× 2^16, rounded; always < 0), stored as the payload
+   * of the edge into the word's last character (so one probe finds both), and for one-character words
+   * in `rootLogp`. 0 where no word ends.
+   */
+  rootLogp: Int32Array;
+  /** log(1 / total), fixed point: a character that is no dictionary word. */
   minLogp: number;
   words: number;
   loadMs: number;
 }
 
+const FIXED = 65536;
 let dict: Dict | undefined;
 
 function loadDict(): Dict {
   if (dict) return dict;
   const t0 = performance.now();
   const text = fs.readFileSync(require.resolve('@node-rs/jieba/dict.txt'), 'utf8');
-  const trie = new CharTrie(700_000);
-  const freqs: number[] = [];
-  const wordEnds: number[] = [];
+  const trie = new CharTrie(480_000); // ≈ the dictionary's non-root edges: a table of 2^20 slots
+  // Per word: its node, last edge (parent node, code unit) and frequency; case-folded duplicates
+  // ("4S店"/"4s店") are one node, with the sum of their frequencies.
+  const cap = 400_000;
+  const wNode = new Int32Array(cap);
+  const wParent = new Int32Array(cap);
+  const wChar = new Uint16Array(cap);
+  const wFreq = new Float64Array(cap);
   let total = 0;
+  let words = 0;
   let pos = 0;
   while (pos < text.length) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = text.length;
     const sp = text.indexOf(' ', pos);
     if (sp > pos && sp < eol) {
-      const sp2 = text.indexOf(' ', sp + 1);
-      const freq = Number(text.slice(sp + 1, sp2 > 0 && sp2 < eol ? sp2 : eol));
+      let freq = 0;
+      for (let i = sp + 1; i < eol; i++) {
+        const d = text.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9) break;
+        freq = freq * 10 + d;
+      }
       let s = 0;
+      let parent = 0;
+      let c = 0;
       for (let i = pos; i < sp; i++) {
-        let c = text.charCodeAt(i);
+        c = text.charCodeAt(i);
         if (c >= 0x41 && c <= 0x5a) c += 32; // normalised text is lower-case
+        parent = s;
         s = trie.add(s, c);
       }
-      if (freq > 0) {
-        wordEnds.push(s);
-        freqs.push(freq);
+      if (freq > 0 && words < cap) {
+        wNode[words] = s;
+        wParent[words] = parent;
+        wChar[words] = c;
+        wFreq[words] = freq;
+        words++;
         total += freq;
       }
     }
     pos = eol + 1;
   }
-  const logp = new Float64Array(trie.size);
+  const nodeFreq = new Float64Array(trie.size);
+  for (let w = 0; w < words; w++) nodeFreq[wNode[w]!]! += wFreq[w]!;
   const logTotal = Math.log(total);
-  // Case-folded duplicates (e.g. "4S店"/"4s店") sum their frequencies, as one word.
-  const sum = new Float64Array(trie.size);
-  for (let i = 0; i < wordEnds.length; i++) sum[wordEnds[i]!]! += freqs[i]!;
-  for (let s = 0; s < trie.size; s++) if (sum[s]! > 0) logp[s] = Math.log(sum[s]!) - logTotal;
-  dict = { trie, logp, minLogp: -logTotal, words: wordEnds.length, loadMs: performance.now() - t0 };
+  const rootLogp = new Int32Array(65536);
+  for (let w = 0; w < words; w++) {
+    const node = wNode[w]!;
+    const freq = nodeFreq[node]!;
+    if (freq === 0) continue; // done (a duplicate's node)
+    nodeFreq[node] = 0;
+    const lp = Math.min(-1, Math.round((Math.log(freq) - logTotal) * FIXED));
+    if (wParent[w] === 0) rootLogp[wChar[w]!] = lp;
+    else trie.setPayload(wParent[w]!, wChar[w]!, lp);
+  }
+  dict = { trie, rootLogp, minLogp: Math.round(-logTotal * FIXED), words, loadMs: performance.now() - t0 };
   return dict;
 }
 
 /** Loads the fast segmenter's dictionary now (else on first use); returns its size and load time. */
 export function warmSegmenter(): { words: number; nodes: number; bytes: number; loadMs: number } {
   const d = loadDict();
-  return { words: d.words, nodes: d.trie.size, bytes: d.trie.bytes + d.logp.byteLength, loadMs: Math.round(d.loadMs) };
+  return { words: d.words, nodes: d.trie.size, bytes: d.trie.bytes + d.rootLogp.byteLength, loadMs: Math.round(d.loadMs) };
 }
 
 // Characters jieba segments as words (its re_han_default: Han, Latin letters, digits, + # & . _ % -).
@@ -136,7 +164,10 @@ export function newSpans(capacity = 256): Spans {
  * skipped; a word is a dictionary word, a run of Latin letters/digits, or a single character).
  */
 export function segmentSpans(text: string, spans: Spans): Spans {
-  const { trie, logp, minLogp } = loadDict();
+  const { trie, rootLogp, minLogp } = loadDict();
+  const root = trie.root;
+  const table = trie.table;
+  const mask = trie.mask;
   const n = text.length;
   if (spans.start.length < n) {
     spans.start = new Int32Array(n);
@@ -174,24 +205,29 @@ export function segmentSpans(text: string, spans: Spans): Spans {
     // Most probable route, right to left: P[k] = max over words text[k..x] of logp + P[x + 1].
     P[e] = 0;
     for (let k = e - 1; k >= s; k--) {
+      const c0 = text.charCodeAt(k);
       let best = -Infinity;
       let bestX = k;
-      let node = 0;
-      let any = false;
-      for (let x = k; x < e; x++) {
-        node = trie.child(node, text.charCodeAt(x));
-        if (node < 0) break;
-        const lp = logp[node]!;
-        if (lp !== 0) {
-          any = true;
-          const v = lp + P[x + 1]!;
-          if (v >= best) {
-            best = v;
-            bestX = x;
+      let node = root[c0]!;
+      if (node >= 0) {
+        const lp0 = rootLogp[c0]!;
+        if (lp0 !== 0) best = lp0 + P[k + 1]!;
+        for (let x = k + 1; x < e; x++) {
+          const i = slotOf(table, mask, node, text.charCodeAt(x));
+          if (i < 0) break;
+          const lp = table[i + 3]!;
+          if (lp !== 0) {
+            const v = lp + P[x + 1]!;
+            // Ties go to the longer word, as in jieba (max over (probability, end)).
+            if (v >= best) {
+              best = v;
+              bestX = x;
+            }
           }
+          node = table[i + 2]!;
         }
       }
-      if (!any) best = minLogp + P[k + 1]!;
+      if (best === -Infinity) best = minLogp + P[k + 1]!;
       P[k] = best;
       X[k] = bestX;
     }

@@ -2,16 +2,19 @@
 // punctuation changes, appended comments and a few changed words.
 //
 // Everything works on the *dedup form* of a normalised post: only letters, digits and Han characters,
-// with repost boilerplate (转发, 扩散, 紧急通知, 转发保平安, …) removed. Over it:
+// Chinese numerals as digits (二十五 → 25), repost boilerplate (转发, 扩散, 紧急通知, …) removed. Over it:
 // - `textHash`: 64-bit hash (16 hex) of the dedup form: exact repeats, whatever their punctuation.
-// - `simhash`: 64-bit SimHash (16 hex) over character 3-gram shingles.
-// - candidate keys (`signature(...).keys`): banded LSH keys to look candidates up in a table —
-//   SimHash bands ("b0:3fa2", 4 × 16 bits: every pair within Hamming distance 3 shares one) and
-//   MinHash bands ("m0:9c01e2ff", 8 bands × 2 rows over the shingle set: pairs with Jaccard ≥ 0.5 share
-//   one with probability ≥ 0.9), plus the text hash ("t:…"). MinHash keys carry the fuzzy recall and are
-//   32-bit, so the number of chance candidates stays flat as the table grows.
-// - `nearDuplicate`: the final decision on a candidate pair, from the shingle sets (Jaccard and
-//   containment: an appended comment or a prefix leaves the shorter post contained in the longer).
+// - `simhash`: 64-bit SimHash (16 hex) over character bigrams.
+// - candidate keys (`signature(...).keys`, = Analysed.bandKeys): banded LSH keys to look candidates up
+//   in a table — the text hash ("t:…"), SimHash bands ("b0:3fa2", 4 × 16 bits: every pair within
+//   Hamming distance 3 shares one) and MinHash bands ("m0:9c01e2ff", 16 bands × 2 rows by
+//   one-permutation hashing over character trigrams: a pair with Jaccard 0.3 shares a band with
+//   probability ≈ 0.78, Jaccard 0.5 ≈ 0.99; two unrelated posts almost never). Reworded variants of a
+//   short post differ in many bits of the SimHash, so the MinHash bands carry the fuzzy recall; they
+//   are 32-bit, so chance candidates stay few as the table grows.
+// - `nearDuplicate`: the final decision on a candidate pair, from the bigram sets: Jaccard ≥ 0.4, or
+//   containment (|A∩B| / |smaller|) ≥ 0.6 with the smaller at least 0.3 of the larger (a prefix or an
+//   appended comment leaves the shorter post inside the longer).
 // - `ClusterIndex`: the in-memory model of the server's clustering (look candidates up by key, verify,
 //   join the first verified candidate's cluster, else start one), used by the quality test so that test
 //   and server agree.
@@ -19,20 +22,28 @@
 
 // ---- tuning (chosen on the training split only; see docs/opinion-text.md) ---------------------------
 
-export const DEDUP = {
-  shingle: 3,
+export interface DedupConfig {
+  jaccard: number;
+  containment: number;
+  sizeRatio: number;
+  bands: number;
+  rows: number;
+  simBands: number;
+}
+
+export const DEDUP: DedupConfig = {
   /** Jaccard of shingle sets at or above which two posts are the same claim. */
-  jaccard: 0.5,
+  jaccard: 0.4,
   /** Containment (|A∩B| / |smaller|) at or above which the shorter post is inside the longer one… */
-  containment: 0.8,
+  containment: 0.6,
   /** …provided the shorter has at least this share of the longer's shingles (no short post swallowed). */
   sizeRatio: 0.3,
   /** MinHash bands × rows. */
-  bands: 8,
+  bands: 16,
   rows: 2,
   /** SimHash bands (16 bits each). */
   simBands: 4,
-} as const;
+};
 
 // Repost boilerplate: removed from the dedup form (the classifier still sees it in the normalised text).
 const BOILERPLATE = [
@@ -56,19 +67,99 @@ const WORD = new Uint8Array(65536);
 
 let cbuf = new Uint16Array(1024);
 
-/** The dedup form of a normalised text: letters, digits and Han only, repost boilerplate removed. */
+// Chinese numerals → Arabic digits in the dedup form ("二十五" and "25" are the same price): digit
+// values (-1: not a numeral), units 十百千万亿.
+const DIGIT = new Int8Array(65536).fill(-1);
+const UNIT = new Int32Array(65536);
+(function () {
+  [...'零一二三四五六七八九'].forEach((ch, i) => (DIGIT[ch.charCodeAt(0)] = i));
+  DIGIT['〇'.charCodeAt(0)] = 0;
+  DIGIT['两'.charCodeAt(0)] = 2;
+  UNIT['十'.charCodeAt(0)] = 10;
+  UNIT['百'.charCodeAt(0)] = 100;
+  UNIT['千'.charCodeAt(0)] = 1000;
+  UNIT['万'.charCodeAt(0)] = 10_000;
+  UNIT['亿'.charCodeAt(0)] = 100_000_000;
+})();
+
+/** Writes the digits of a run of Chinese numerals [i, j) into cbuf at o; returns the new o. */
+function writeNumeral(s: string, i: number, j: number, o: number): number {
+  let hasUnit = false;
+  for (let k = i; k < j; k++) if (UNIT[s.charCodeAt(k)]) hasUnit = true;
+  if (!hasUnit) {
+    // 三四 → 34, 一九 → 19: digit by digit.
+    for (let k = i; k < j; k++) cbuf[o++] = 0x30 + DIGIT[s.charCodeAt(k)]!;
+    return o;
+  }
+  let total = 0;
+  let section = 0;
+  let d = -1;
+  for (let k = i; k <= j; k++) {
+    const c = k < j ? s.charCodeAt(k) : 0;
+    const u = k < j ? UNIT[c]! : 0;
+    if (k === j || (!u && DIGIT[c]! > 0 && d >= 0)) {
+      // End of the run, or a digit right after a digit (二十五一个 → 25 1个): write the number.
+      o = writeDigits(total + section + Math.max(d, 0), o);
+      total = section = 0;
+      d = -1;
+      if (k === j) break;
+    }
+    if (!u) {
+      if (DIGIT[c] !== 0) d = DIGIT[c]!; // 一百零五: 零 only holds a place
+    } else if (u >= 10_000) {
+      total = (total + section + Math.max(d, 0)) * u;
+      section = 0;
+      d = -1;
+    } else {
+      section += (d < 0 ? 1 : d) * u;
+      d = -1;
+    }
+  }
+  return o;
+}
+
+function writeDigits(v: number, o: number): number {
+  if (v >= 1e15) v = v % 1e15;
+  const start = o;
+  do {
+    cbuf[o++] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  } while (v > 0);
+  for (let a = start, b = o - 1; a < b; a++, b--) {
+    const t = cbuf[a]!;
+    cbuf[a] = cbuf[b]!;
+    cbuf[b] = t;
+  }
+  return o;
+}
+
+/**
+ * The dedup form of a normalised text: letters, digits and Han only, Chinese numerals as digits
+ * (二十五 → 25), repost boilerplate removed.
+ */
 export function dedupForm(normalizedText: string): string {
   const n = normalizedText.length;
-  if (cbuf.length < n) cbuf = new Uint16Array(n * 2);
+  if (cbuf.length < n * 2 + 16) cbuf = new Uint16Array(n * 2 + 16);
   let o = 0;
+  let changed = false;
   for (let i = 0; i < n; i++) {
     const c = normalizedText.charCodeAt(i);
-    if (WORD[c]) cbuf[o++] = c;
+    if (DIGIT[c]! >= 0 || UNIT[c]) {
+      let j = i + 1;
+      while (j < n && (DIGIT[normalizedText.charCodeAt(j)]! >= 0 || UNIT[normalizedText.charCodeAt(j)])) j++;
+      o = writeNumeral(normalizedText, i, j, o);
+      i = j - 1;
+      changed = true;
+    } else if (WORD[c]) cbuf[o++] = c;
+    else changed = true;
   }
-  let s = o === n ? normalizedText : String.fromCharCode.apply(null, cbuf.subarray(0, o) as unknown as number[]);
+  let s = !changed ? normalizedText : toStr(cbuf, o);
   if (s.length > 1) s = s.replace(BOILER_RE, '');
   return s;
 }
+
+const utf16 = new TextDecoder('utf-16le');
+const toStr = (b: Uint16Array, n: number) => utf16.decode(new Uint8Array(b.buffer, b.byteOffset, n * 2));
 
 // ---- hashing primitives -----------------------------------------------------------------------------
 
@@ -84,73 +175,125 @@ const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 const hex32 = (x: number) => HEX[x >>> 24]! + HEX[(x >>> 16) & 255]! + HEX[(x >>> 8) & 255]! + HEX[x & 255]!;
 
-let shBuf = new Uint32Array(1024);
+let sh2 = new Uint32Array(1024);
+let sh3 = new Uint32Array(1024);
+let n2 = 0;
+let n3 = 0;
 
-/** Shingle hashes (32-bit) of a dedup form, in text order (with repeats); returns the count. */
-function shingles(form: string): number {
-  const k = DEDUP.shingle;
+/**
+ * Shingle hashes of a dedup form in one pass: character bigrams into sh2 (SimHash, verification) and
+ * trigrams into sh3 (MinHash keys), in text order with repeats; sets n2 and n3. A form shorter than a
+ * shingle is one shingle of its own.
+ */
+function shingles(form: string): void {
   const n = form.length;
-  const count = n >= k ? n - k + 1 : n > 0 ? 1 : 0;
-  if (shBuf.length < count) shBuf = new Uint32Array(count * 2);
-  if (n < k) {
-    if (n > 0) {
-      let h = 0x811c9dc5;
-      for (let i = 0; i < n; i++) h = Math.imul(h ^ form.charCodeAt(i), 0x01000193);
-      shBuf[0] = fmix(h);
+  if (sh2.length < n + 1) {
+    sh2 = new Uint32Array(n * 2 + 2);
+    sh3 = new Uint32Array(n * 2 + 2);
+  }
+  n2 = n3 = 0;
+  if (n === 0) return;
+  if (n === 1) {
+    sh2[0] = sh3[0] = fmix(form.charCodeAt(0) ^ 0x3c6ef372);
+    n2 = n3 = 1;
+    return;
+  }
+  let a = form.charCodeAt(0);
+  let b = form.charCodeAt(1);
+  for (let i = 0; i + 1 < n; i++) {
+    const h = fmix(((a << 16) | b) ^ 0x3c6ef372);
+    sh2[n2++] = h;
+    if (i + 2 < n) {
+      const c = form.charCodeAt(i + 2);
+      sh3[n3++] = fmix(Math.imul(h, 0x9e3779b1) ^ c);
+      a = b;
+      b = c;
     }
-    return count;
   }
-  for (let i = 0; i < count; i++) {
-    let h = 0x811c9dc5;
-    for (let j = 0; j < k; j++) h = Math.imul(h ^ form.charCodeAt(i + j), 0x01000193);
-    shBuf[i] = fmix(h);
-  }
-  return count;
+  if (n3 === 0) sh3[n3++] = sh2[0]!;
 }
 
-const ones = new Int32Array(64);
+// SimHash with bit-sliced counters: the 32 per-bit counts of each half are kept as bit planes (plane p
+// holds bit p of every counter), so adding a shingle's hash is a ripple-carry add of one word — a
+// couple of operations on average instead of 32 increments.
+const PLANES = 31;
+const planesLo = new Int32Array(PLANES);
+const planesHi = new Int32Array(PLANES);
 
-function simhashOf(count: number): string {
+function simhashOf(): string {
+  const count = n2;
   if (count === 0) return '0000000000000000';
-  ones.fill(0);
+  planesLo.fill(0);
+  planesHi.fill(0);
   for (let i = 0; i < count; i++) {
-    const h = shBuf[i]!;
-    const g = fmix(h ^ 0x5bd1e995);
-    for (let b = 0; b < 32; b++) {
-      ones[b]! += (h >>> b) & 1;
-      ones[b + 32]! += (g >>> b) & 1;
+    let carry = sh2[i]! | 0;
+    for (let p = 0; carry !== 0; p++) {
+      const t = planesLo[p]! & carry;
+      planesLo[p]! ^= carry;
+      carry = t;
+    }
+    carry = fmix(sh2[i]! ^ 0x5bd1e995) | 0;
+    for (let p = 0; carry !== 0; p++) {
+      const t = planesHi[p]! & carry;
+      planesHi[p]! ^= carry;
+      carry = t;
     }
   }
   let hi = 0;
   let lo = 0;
   const half = count / 2;
+  const top = 32 - Math.clz32(count); // planes above this are zero
   for (let b = 0; b < 32; b++) {
-    if (ones[b]! > half) lo |= 1 << b;
-    if (ones[b + 32]! > half) hi |= 1 << b;
+    let cl = 0;
+    let ch = 0;
+    for (let p = 0; p < top; p++) {
+      cl |= ((planesLo[p]! >>> b) & 1) << p;
+      ch |= ((planesHi[p]! >>> b) & 1) << p;
+    }
+    if (cl > half) lo |= 1 << b;
+    if (ch > half) hi |= 1 << b;
   }
   return hex32(hi >>> 0) + hex32(lo >>> 0);
 }
 
-// MinHash: h_k(x) = fmix(x ^ seed_k); the minimum per k over the shingle set.
-const MAX_PERM = 64;
-const SEEDS = new Uint32Array(MAX_PERM);
-for (let i = 0, s = 0x2545f491; i < MAX_PERM; i++) SEEDS[i] = s = fmix(s + 0x9e3779b9);
-const mins = new Uint32Array(MAX_PERM);
+// MinHash keys by one-permutation hashing: each shingle hash goes to one of bands × rows bins (by its
+// high bits) and each bin keeps its minimum — one hash per shingle instead of one per permutation.
+// Empty bins (short posts) borrow the next non-empty bin's minimum, offset by the distance (rotation
+// densification), so two posts agree on a bin with probability ≈ their Jaccard similarity.
+const MAX_BINS = 64;
+const bins = new Float64Array(MAX_BINS);
 
-function minhashKeys(count: number, out: string[]): void {
+function minhashKeys(out: string[]): void {
+  const count = n3;
   if (count === 0) return;
-  const perms = DEDUP.bands * DEDUP.rows;
-  mins.fill(0xffffffff);
+  const nb = DEDUP.bands * DEDUP.rows;
+  bins.fill(Infinity, 0, nb);
   for (let i = 0; i < count; i++) {
-    const x = shBuf[i]!;
-    for (let p = 0; p < perms; p++) {
-      const v = fmix(x ^ SEEDS[p]!);
-      if (v < mins[p]!) mins[p] = v;
+    const x = sh3[i]!;
+    const bin = Math.floor((x * nb) / 4294967296);
+    // Order within a bin by a second mix (the high bits are what chose the bin).
+    const v = fmix(x ^ 0x68e31da4);
+    if (v < bins[bin]!) bins[bin] = v;
+  }
+  for (let b = 0; b < nb; b++) {
+    if (bins[b] !== Infinity) continue;
+    for (let k = 1; k < nb; k++) {
+      const v = bins[(b + k) % nb]!;
+      if (v !== Infinity && (b + k) % nb !== b) {
+        // Borrowed values stay distinct from real minima of this bin (negative) and per distance.
+        bins[b] = -(v + k * 4294967296);
+        break;
+      }
     }
   }
   for (let b = 0; b < DEDUP.bands; b++) {
     let h = 0x9747b28c ^ b;
-    for (let r = 0; r < DEDUP.rows; r++) h = fmix(Math.imul(h, 31) ^ mins[b * DEDUP.rows + r]!);
+    for (let r = 0; r < DEDUP.rows; r++) {
+      const v = bins[b * DEDUP.rows + r]!;
+      const lo = v >= 0 ? v : -v % 4294967296;
+      const hiPart = v >= 0 ? 0 : Math.floor(-v / 4294967296);
+      h = fmix(Math.imul(h, 31) ^ lo ^ Math.imul(hiPart, 0x27d4eb2f));
+    }
     out.push(`m${b}:${hex32(h)}`);
   }
 }
@@ -171,7 +314,8 @@ function hash64(s: string): string {
 
 /** 64-bit SimHash (16 hex characters) of a normalised text's dedup form. */
 export function simhash(normalizedText: string): string {
-  return simhashOf(shingles(dedupForm(normalizedText)));
+  shingles(dedupForm(normalizedText));
+  return simhashOf();
 }
 
 const POP8 = new Uint8Array(256);
@@ -209,18 +353,20 @@ export interface DedupSignature {
 /** Everything clustering needs from one normalised text, computed in one pass over its dedup form. */
 export function signature(normalizedText: string): DedupSignature {
   const form = dedupForm(normalizedText);
-  const count = shingles(form);
-  const sim = simhashOf(count);
+  shingles(form);
+  const sim = simhashOf();
   const th = hash64(form);
-  const keys = [`t:${th}`, ...bandKeys(sim)];
-  minhashKeys(count, keys);
+  const keys = [`t:${th}`];
+  const w = 16 / DEDUP.simBands;
+  for (let b = 0; b < DEDUP.simBands; b++) keys.push(`b${b}:${sim.slice(b * w, b * w + w)}`);
+  minhashKeys(keys);
   return { simhash: sim, textHash: th, keys };
 }
 
 /** Sorted unique shingle hashes of a normalised text (for verification). */
 export function shingleSet(normalizedText: string): Uint32Array {
-  const count = shingles(dedupForm(normalizedText));
-  const arr = shBuf.slice(0, count).sort();
+  shingles(dedupForm(normalizedText));
+  const arr = sh2.slice(0, n2).sort();
   let w = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[w - 1]) arr[w++] = arr[i]!;
   return arr.subarray(0, w);
