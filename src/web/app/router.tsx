@@ -23,6 +23,7 @@ const OutreachIndicatorsPage = lazy(() => import('../pages/OutreachIndicatorsPag
 const PublishingListPage = lazy(() => import('../pages/PublishingListPage'));
 const PublishingEditPage = lazy(() => import('../pages/PublishingEditPage'));
 const PublishingStatsPage = lazy(() => import('../pages/PublishingStatsPage'));
+const PublishingChannelsPage = lazy(() => import('../pages/PublishingChannelsPage'));
 const ReportsPage = lazy(() => import('../pages/ReportsPage'));
 
 const withRoles = (roles: RoleCode[], page: ReactNode) => <RequireRole roles={roles}>{page}</RequireRole>;
@@ -53,6 +54,7 @@ export const router = createBrowserRouter([
       { path: 'outreach/indicators', element: withRoles(['admin'], <OutreachIndicatorsPage />) },
       { path: 'publishing', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingListPage />) },
       { path: 'publishing/stats', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingStatsPage />) },
+      { path: 'publishing/channels', element: withRoles(['editor', 'reviewer', 'publicity', 'admin'], <PublishingChannelsPage />) },
       { path: 'publishing/new', element: withRoles(['editor', 'publicity'], <PublishingEditPage />) },
       { path: 'publishing/:id', element: withRoles(['editor', 'reviewer', 'publicity'], <PublishingEditPage />) },
       { path: 'reports', element: withRoles(['publicity'], <ReportsPage />) },

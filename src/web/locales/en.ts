@@ -32,6 +32,7 @@ export const en: Messages = {
     groupPublishing: 'News & publicity',
     publishing: 'Content',
     publishingStats: 'Publishing statistics',
+    publishingChannels: 'Channel delivery',
     reports: 'Work reports',
   },
   header: {

@@ -33,6 +33,7 @@ export const zhCN = {
     groupPublishing: '新闻宣传',
     publishing: '稿件管理',
     publishingStats: '发布统计',
+    publishingChannels: '渠道分发',
     reports: '工作总结',
   },
   header: {

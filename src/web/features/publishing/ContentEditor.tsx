@@ -1,6 +1,7 @@
 // The editor of one item (/publishing/new, /publishing/:id): its fields, the workflow actions its
 // state and the caller's roles allow (the server has the last word and its refusal is shown), and
-// side panels for review comments, versions with diffs, and per-channel deliveries and exports.
+// side panels for review comments, versions with diffs, and per-channel deliveries and exports; under
+// the form, a preview per selected channel of what is on screen, and for live blogs their entries.
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Flex, Form, Input, Modal, Row, Select, Space, Spin, Switch, Tabs, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -8,10 +9,12 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorText, notifySuccess } from '../../lib/notify';
 import { useCurrentUser } from '../auth/session';
-import { BodyEditor } from './BodyEditor';
+import { ChannelPreview } from './ChannelPreview';
+import { LivePanel } from './LivePanel';
+import { RichEditor } from './RichEditor';
 import { ContentStatusTag } from './labels';
 import { CommentsPanel, DeliveriesPanel, VersionsPanel } from './panels';
-import { CHANNELS, KINDS, THEMES, useContent, useContentAction, type Content, type ContentInput } from './publishing.api';
+import { CHANNELS, KINDS, THEMES, useContent, useContentAction, type Channel, type Content, type ContentInput, type Kind } from './publishing.api';
 
 type NoteAction = 'reject' | 'unpublish' | 'correct';
 type FormValues = ContentInput;
@@ -50,6 +53,7 @@ export function ContentEditor({ id }: { id?: string }) {
   const action = useContentAction(id);
   const [form] = Form.useForm<FormValues>();
   const isRepost = Form.useWatch('isRepost', form);
+  const watched = Form.useWatch([], form) as Partial<FormValues> | undefined;
   const [error, setError] = useState<string | null>(null);
   const [noteAction, setNoteAction] = useState<NoteAction | null>(null);
   const [note, setNote] = useState('');
@@ -222,18 +226,32 @@ export function ContentEditor({ id }: { id?: string }) {
                 <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={300} showCount />
               </Form.Item>
               <Form.Item name="body" label={t('publishing.body')}>
-                <BodyEditor />
+                <RichEditor />
               </Form.Item>
             </Form>
             {buttons}
           </Flex>
         </Card>
-        {content?.body ? (
-          <Card title={t('publishing.previewTitle')} style={{ marginTop: 16 }} size="small">
-            {/* The server's sanitised HTML (allow-list; no script, no handlers, no javascript: links). */}
-            <div className="content-preview" data-testid="content-preview" dangerouslySetInnerHTML={{ __html: content.body }} />
+        {content?.kind === 'live' ? (
+          <Card title={t('publishing.live.title')} style={{ marginTop: 16 }} size="small">
+            <LivePanel content={content} canWrite={has('editor', 'publicity') && content.status !== 'unpublished'} />
           </Card>
         ) : null}
+        <Card title={t('publishing.preview.title')} style={{ marginTop: 16 }} size="small" data-testid="content-preview">
+          <ChannelPreview
+            channels={(watched?.channels ?? content?.channels ?? DEFAULTS.channels ?? []) as Channel[]}
+            input={{
+              kind: (watched?.kind ?? content?.kind ?? 'news') as Kind,
+              title: watched?.title ?? content?.title ?? '',
+              body: watched?.body ?? content?.body ?? '',
+              theme: watched?.theme ?? content?.theme,
+              summary: watched?.summary || undefined,
+              isRepost: !!watched?.isRepost,
+              sourceName: watched?.isRepost ? watched?.sourceName || undefined : undefined,
+              id,
+            }}
+          />
+        </Card>
       </Col>
       <Col xs={24} xl={9}>
         {id && detail.data ? (

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, notifyError, notifySuccess } from '../../lib/notify';
 import { formatDateTime } from './time';
-import { fetchDiff, fetchExport, useConfirmDelivery, useContentAction, useVersions, type Channel, type Comment, type Content, type Delivery } from './publishing.api';
+import { fetchDiff, fetchExport, useConfirmDelivery, useContentAction, useRetryDelivery, useVersions, type Channel, type Comment, type Content, type Delivery } from './publishing.api';
+import { DELIVERY_COLORS } from './PublishingChannels';
 
 export function CommentsPanel({ id, comments }: { id: string; comments: Comment[] }) {
   const { t } = useTranslation();
@@ -92,11 +93,12 @@ export function VersionsPanel({ id }: { id: string }) {
   );
 }
 
-const DELIVERY_COLORS: Record<Delivery['status'], string> = { pending: 'default', sent: 'processing', failed: 'error', confirmed: 'success' };
 
 export function DeliveriesPanel({ content, deliveries }: { content: Content; deliveries: Delivery[] }) {
   const { t } = useTranslation();
   const confirm = useConfirmDelivery();
+  const retry = useRetryDelivery();
+  const canRetry = (d: Delivery) => (d.status === 'failed' || d.status === 'pending') && d.channel !== 'website' && content.status === 'published';
   const [exported, setExported] = useState<{ channel: Channel; body: string } | null>(null);
   const openExport = async (channel: Channel) => {
     try {
@@ -143,9 +145,21 @@ export function DeliveriesPanel({ content, deliveries }: { content: Content; del
                 d.status === 'confirmed' ? (
                   formatDateTime(d.confirmedAt)
                 ) : (
-                  <Button size="small" loading={confirm.isPending && confirm.variables === d.id} onClick={() => confirm.mutate(d.id, { onError: notifyError })}>
-                    {t('publishing.confirmDelivery')}
-                  </Button>
+                  <Space size={4} wrap>
+                    <Button size="small" loading={confirm.isPending && confirm.variables === d.id} onClick={() => confirm.mutate(d.id, { onError: notifyError })}>
+                      {t('publishing.confirmDelivery')}
+                    </Button>
+                    {canRetry(d) ? (
+                      <Button
+                        size="small"
+                        loading={retry.isPending && retry.variables === d.id}
+                        onClick={() => retry.mutate(d.id, { onSuccess: (r) => notifySuccess(r.hasEndpoint ? t('publishing.retryQueued') : t('publishing.retryNoEndpoint')), onError: notifyError })}
+                        data-testid="delivery-retry"
+                      >
+                        {t('publishing.retry')}
+                      </Button>
+                    ) : null}
+                  </Space>
                 ),
             },
           ]}

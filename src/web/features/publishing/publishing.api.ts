@@ -1,7 +1,7 @@
 // Publishing endpoints (/api/content, /api/publishing/*, /api/media): the editorial workflow,
 // versions and diffs, per-channel deliveries and exports, and the records behind the statistics.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { http, uploadRaw } from '../../lib/http';
+import { http, uploadRawWithProgress } from '../../lib/http';
 
 export const KINDS = ['notice', 'news', 'explainer', 'press_release', 'live'] as const;
 export const THEMES = ['central_policy', 'local_arrangement', 'progress', 'frontline_units', 'science', 'opinion_response'] as const;
@@ -116,7 +116,56 @@ export function useVersions(id: string | undefined) {
 
 export const fetchDiff = (id: string, from: number, to: number) => http.get<{ diff: string }>(`/content/${id}/diff`, { query: { from, to } });
 export const fetchExport = (id: string, channel: Channel) => http.get<{ format: string; body: string }>(`/content/${id}/export/${channel}`);
-export const uploadImage = (file: File) => uploadRaw<{ id: string; url: string }>('/media', file, file.type || 'application/octet-stream');
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** POST /api/media with the file as the body; the server checks type (by content) and size again. */
+export const uploadImage = (file: File, onProgress: (fraction: number) => void = () => undefined) =>
+  uploadRawWithProgress<{ id: string; url: string }>('/media', file, file.type || 'application/octet-stream', onProgress);
+
+export type PreviewInput = { channel: Channel; kind: Kind; title: string; body: string; theme?: Theme; summary?: string; isRepost?: boolean; sourceName?: string; id?: string };
+export type Preview = { channel: Channel; format: 'html' | 'text'; body: string; length: number; limit: number | null; truncated: boolean; minutes: number | null };
+export const fetchPreview = (input: PreviewInput, signal?: AbortSignal) => http.post<Preview>('/content/preview', input, { signal });
+
+export type LiveEntry = { id: string; at: string; body: string; authorName: string | null };
+export function useLiveEntries(id: string | undefined, enabled = true) {
+  return useQuery({ queryKey: ['publishing', 'live', id ?? ''], queryFn: () => http.get<{ entries: LiveEntry[] }>(`/content/${id}/live`), enabled: !!id && enabled });
+}
+export function useAddLiveEntry(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { body: string; at?: string }) => http.post<{ id: string; at: string }>(`/content/${id}/live`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['publishing', 'live', id] }),
+  });
+}
+
+export type DeliveryListItem = Delivery & { updatedAt: string; contentId: string; contentTitle: string; contentStatus: ContentStatus };
+export function useDeliveries(q: { status?: string; channel?: string }) {
+  return useQuery({ queryKey: ['publishing', 'deliveries', q], queryFn: () => http.get<{ items: DeliveryListItem[] }>('/publishing/deliveries', { query: { ...q, limit: 200 } }) });
+}
+export function useRetryDelivery() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (deliveryId: string) => http.post<{ delivery: Delivery; hasEndpoint: boolean }>(`/publishing/deliveries/${deliveryId}/retry`, {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.all }),
+  });
+}
+
+export type Webhook = { id: string; url: string; channels: Channel[]; paused: boolean; hasSecret: boolean; createdAt: string; updatedAt: string };
+export function useWebhooks(enabled: boolean) {
+  return useQuery({ queryKey: ['publishing', 'webhooks'], queryFn: () => http.get<{ webhooks: Webhook[] }>('/publishing/webhooks'), enabled });
+}
+export function useWebhookAction() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (a: { kind: 'create'; url: string; channels: Channel[] } | { kind: 'update'; id: string; paused?: boolean } | { kind: 'delete'; id: string }) => {
+      if (a.kind === 'create') return http.post<{ webhook: Webhook; secret: string }>('/publishing/webhooks', { url: a.url, channels: a.channels });
+      if (a.kind === 'update') return http.patch<{ webhook: Webhook }>(`/publishing/webhooks/${a.id}`, { paused: a.paused });
+      await http.delete(`/publishing/webhooks/${a.id}`);
+      return {};
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ['publishing', 'webhooks'] }),
+  });
+}
 
 /** Every write on one item: after it the item, its versions and the list are read again. */
 export function useContentAction(id: string | undefined) {

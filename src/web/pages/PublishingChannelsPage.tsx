@@ -1,0 +1,5 @@
+import { PublishingChannels } from '../features/publishing/PublishingChannels';
+
+export default function PublishingChannelsPage() {
+  return <PublishingChannels />;
+}
