@@ -2,6 +2,16 @@
 // read this list, so a page is never in the menu for someone the server would refuse.
 import {
   ApartmentOutlined,
+  ApiOutlined,
+  BranchesOutlined,
+  ExperimentOutlined,
+  FileSearchOutlined,
+  FundViewOutlined,
+  SafetyOutlined,
+  SolutionOutlined,
+  TagsOutlined,
+  WifiOutlined,
+  AlertOutlined,
   AuditOutlined,
   CheckSquareOutlined,
   BarChartOutlined,
@@ -25,7 +35,7 @@ import type { ReactNode } from 'react';
 import type { RoleCode } from '../lib/labels';
 import type { zhCN } from '../locales/zh-CN';
 
-export type NavGroupKey = 'outreach' | 'publishing';
+export type NavGroupKey = 'outreach' | 'publishing' | 'opinion';
 
 export type NavItem = {
   path: string;
@@ -42,7 +52,11 @@ export type NavItem = {
 export const NAV_GROUPS: Record<NavGroupKey, { labelKey: `nav.${keyof typeof zhCN.nav}`; icon: ReactNode }> = {
   outreach: { labelKey: 'nav.groupOutreach', icon: <NotificationOutlined /> },
   publishing: { labelKey: 'nav.groupPublishing', icon: <ReadOutlined /> },
+  opinion: { labelKey: 'nav.groupOpinion', icon: <WifiOutlined /> },
 };
+
+/** Opinion pages: analysts handle, publicity staff read (the pages hide what they may not do). */
+export const OPINION_ROLES: RoleCode[] = ['opinion_analyst', 'publicity'];
 
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
@@ -55,6 +69,15 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/publishing', labelKey: 'nav.publishing', icon: <EditOutlined />, roles: ['editor', 'reviewer', 'publicity'], group: 'publishing' },
   { path: '/publishing/stats', labelKey: 'nav.publishingStats', icon: <BarChartOutlined />, roles: ['editor', 'reviewer', 'publicity'], group: 'publishing' },
   { path: '/publishing/channels', labelKey: 'nav.publishingChannels', icon: <SendOutlined />, roles: ['editor', 'reviewer', 'publicity', 'admin'], group: 'publishing' },
+  { path: '/opinion', labelKey: 'nav.opinionOverview', icon: <FundViewOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/posts', labelKey: 'nav.opinionPosts', icon: <FileSearchOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/clusters', labelKey: 'nav.opinionClusters', icon: <BranchesOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/cases', labelKey: 'nav.opinionCases', icon: <SolutionOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/refutations', labelKey: 'nav.opinionRefutations', icon: <SafetyOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/alerts', labelKey: 'nav.opinionAlerts', icon: <AlertOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/sources', labelKey: 'nav.opinionSources', icon: <ApiOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/keyword-groups', labelKey: 'nav.opinionGroups', icon: <TagsOutlined />, roles: OPINION_ROLES, group: 'opinion' },
+  { path: '/opinion/model', labelKey: 'nav.opinionModel', icon: <ExperimentOutlined />, roles: OPINION_ROLES, group: 'opinion' },
   { path: '/reports', labelKey: 'nav.reports', icon: <FileTextOutlined />, roles: ['publicity'] },
   { path: '/orgs', labelKey: 'nav.orgs', icon: <ApartmentOutlined />, roles: ['admin'] },
   { path: '/users', labelKey: 'nav.users', icon: <TeamOutlined />, roles: ['admin'] },

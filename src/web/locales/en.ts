@@ -2,6 +2,7 @@
 import type { Messages } from './zh-CN';
 import { publishingEn } from '../features/publishing/messages';
 import { reportsEn } from '../features/reports/messages';
+import { opinionEn } from '../features/opinion/messages.en';
 
 export const en: Messages = {
   app: {
@@ -34,6 +35,16 @@ export const en: Messages = {
     publishingStats: 'Publishing statistics',
     publishingChannels: 'Channel delivery',
     reports: 'Work reports',
+    groupOpinion: 'Online opinion',
+    opinionOverview: 'Overview',
+    opinionPosts: 'Post stream',
+    opinionClusters: 'Clusters',
+    opinionCases: 'Cases',
+    opinionRefutations: 'Refutations',
+    opinionAlerts: 'Alerts',
+    opinionSources: 'Sources',
+    opinionGroups: 'Keyword groups',
+    opinionModel: 'Model quality',
   },
   header: {
     logout: 'Log out',
@@ -492,6 +503,7 @@ export const en: Messages = {
   },
   publishing: publishingEn,
   reports: reportsEn,
+  opinion: opinionEn,
   notFound: {
     title: 'Page not found',
     subtitle: 'The page you asked for does not exist or has been removed.',

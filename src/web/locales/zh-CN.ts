@@ -3,6 +3,7 @@
 
 import { publishingZh } from '../features/publishing/messages';
 import { reportsZh } from '../features/reports/messages';
+import { opinionZh } from '../features/opinion/messages';
 
 export const zhCN = {
   app: {
@@ -35,6 +36,16 @@ export const zhCN = {
     publishingStats: '发布统计',
     publishingChannels: '渠道分发',
     reports: '工作总结',
+    groupOpinion: '网络舆情',
+    opinionOverview: '舆情概览',
+    opinionPosts: '帖文流',
+    opinionClusters: '聚类',
+    opinionCases: '处置工单',
+    opinionRefutations: '辟谣库',
+    opinionAlerts: '舆情预警',
+    opinionSources: '来源',
+    opinionGroups: '关键词组',
+    opinionModel: '模型质量',
   },
   header: {
     logout: '退出登录',
@@ -490,6 +501,7 @@ export const zhCN = {
   },
   publishing: publishingZh,
   reports: reportsZh,
+  opinion: opinionZh,
   notFound: {
     title: '页面不存在',
     subtitle: '您访问的页面不存在或已被移除。',
