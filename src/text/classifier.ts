@@ -164,7 +164,7 @@ export class OpinionClassifier {
     return probs;
   }
 
-  private stepRelevance(f: Int32Array, relevant: boolean, lr: number, l2: number, weight = 1) {
+  private stepRelevance(f: Int32Array, relevant: boolean, lr: number, l2: number, weight = 1, bias = true) {
     if (f.length === 0) return;
     const v = 1 / Math.sqrt(f.length);
     const p = sigmoid(this.relevanceZ(f, v));
@@ -176,11 +176,12 @@ export class OpinionClassifier {
       g[k]! += grad * grad;
       w[k]! -= (lr * grad) / (Math.sqrt(g[k]!) + 1e-8);
     }
+    if (!bias) return;
     this.gb[0]! += d * d;
     this.b[0]! -= (lr * d) / (Math.sqrt(this.gb[0]!) + 1e-8);
   }
 
-  private stepCategory(f: Int32Array, cat: number, weight: number, lr: number, l2: number) {
+  private stepCategory(f: Int32Array, cat: number, weight: number, lr: number, l2: number, bias = true) {
     if (f.length === 0 || weight === 0) return;
     const v = 1 / Math.sqrt(f.length);
     const p = this.categoryProbs(f, v);
@@ -197,6 +198,7 @@ export class OpinionClassifier {
         w[k]! -= (lr * grad) / (Math.sqrt(g[k]!) + 1e-8);
       }
     }
+    if (!bias) return;
     for (let c = 0; c < NC; c++) {
       this.gb[1 + c]! += d[c]! * d[c]!;
       this.b[1 + c]! -= (lr * d[c]!) / (Math.sqrt(this.gb[1 + c]!) + 1e-8);
@@ -235,8 +237,10 @@ export class OpinionClassifier {
       const p = r.scores[CATEGORIES[cat]!];
       const catOk = !label.relevant || (p >= 0.5 && r.category === CATEGORIES[cat]);
       if (relOk && catOk) break;
-      if (!relOk) this.stepRelevance(a.features, label.relevant, lr, 0, 2);
-      if (!catOk) this.stepCategory(a.features, cat, 2, lr, 0);
+      // Biases stay as trained: one post's label moves the weights of its own features only, so a
+      // burst of labels of one category does not tilt every other post towards it.
+      if (!relOk) this.stepRelevance(a.features, label.relevant, lr, 0, 2, false);
+      if (!catOk) this.stepCategory(a.features, cat, 2, lr, 0, false);
     }
     this.labelsLearned++;
     return steps;
