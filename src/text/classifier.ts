@@ -1,6 +1,6 @@
 // Opinion classifier: is a post about the epidemic (relevance, a binary head) and what kind of post it
-// is (category, a 5-way head), by a linear model over the pipeline's hashed features (jieba words, word
-// pairs, character bigrams, punctuation, and the built-in lexicon's groups as rule features).
+// is (category, a 5-way head), by a linear model over the pipeline's hashed features (jieba words,
+// character bigrams, punctuation, and the built-in lexicon's groups as rule features).
 //
 // - Both heads are logistic regression (binary and multinomial) trained by AdaGrad; weights of both
 //   heads for a feature sit side by side in one Float32Array (6 floats a feature), so scoring a post is

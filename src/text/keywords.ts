@@ -120,6 +120,19 @@ export function childOf(t: Int32Array, mask: number, node: number, c: number): n
   }
 }
 
+/** Like slotOf, with the edge's hash (slot(node, c)) already computed. */
+export function probe(t: Int32Array, mask: number, h: number, node: number, c: number): number {
+  const kn = node + 1;
+  h &= mask;
+  for (;;) {
+    const i = h << 2;
+    const k = t[i]!;
+    if (k === 0) return -1;
+    if (k === kn && t[i + 1] === c) return i;
+    h = (h + 1) & mask;
+  }
+}
+
 /** Like childOf, but returns the slot index (child at t[i + 2], payload at t[i + 3]), or -1. */
 export function slotOf(t: Int32Array, mask: number, node: number, c: number): number {
   const kn = node + 1;
@@ -133,7 +146,8 @@ export function slotOf(t: Int32Array, mask: number, node: number, c: number): nu
   }
 }
 
-function slot(node: number, c: number): number {
+/** The hash of an edge (node, code unit) that places it in a CharTrie's table. */
+export function slot(node: number, c: number): number {
   let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(c + 0x7f4a7c15, 0x85ebca6b);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
@@ -528,6 +542,7 @@ export interface CompiledGroups {
 }
 
 type Eval = (found: Int32Array, gen: number) => boolean;
+const byNumber = (a: number, b: number) => a - b;
 
 function compileEval(node: RuleNode, idOf: Map<string, number>): Eval {
   switch (node.type) {
@@ -539,18 +554,22 @@ function compileEval(node: RuleNode, idOf: Map<string, number>): Eval {
       const c = compileEval(node.child, idOf);
       return (f, g) => !c(f, g);
     }
-    case 'and': {
-      const cs = node.children.map((c) => compileEval(c, idOf));
-      return (f, g) => {
-        for (const c of cs) if (!c(f, g)) return false;
-        return true;
-      };
-    }
+    case 'and':
     case 'or': {
-      const cs = node.children.map((c) => compileEval(c, idOf));
+      // Term children are checked in one loop over their ids (the lexicon's groups are long ORs).
+      const ids = Int32Array.from(node.children.filter((c) => c.type === 'term').map((c) => idOf.get((c as { term: string }).term)!));
+      const rest = node.children.filter((c) => c.type !== 'term').map((c) => compileEval(c, idOf));
+      if (node.type === 'or') {
+        return (f, g) => {
+          for (let i = 0; i < ids.length; i++) if (f[ids[i]!] === g) return true;
+          for (let i = 0; i < rest.length; i++) if (rest[i]!(f, g)) return true;
+          return false;
+        };
+      }
       return (f, g) => {
-        for (const c of cs) if (c(f, g)) return true;
-        return false;
+        for (let i = 0; i < ids.length; i++) if (f[ids[i]!] !== g) return false;
+        for (let i = 0; i < rest.length; i++) if (!rest[i]!(f, g)) return false;
+        return true;
       };
     }
   }
@@ -624,7 +643,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
         }
       }
     }
-    if (cands.length > 1) cands.sort((a, b) => a - b);
+    if (cands.length > 1) cands.sort(byNumber);
     return g;
   };
 

@@ -59,7 +59,6 @@ function strFeature(s: string, seed: number): number {
 
 const SEED_TOKEN = 0x811c9dc5;
 const SEED_BIGRAM = 0x3c6ef372;
-const SEED_TOKEN_PAIR = 0x1b873593;
 const groupFeature = new Map<string, number>();
 const gf = (id: string) => {
   let f = groupFeature.get(id);
@@ -94,17 +93,13 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
   const f = feat;
   let k = 0;
   const tokens = new Array<string>(n);
-  let prevTok = 0;
   for (let w = 0; w < n; w++) {
     const s = sp.start[w]!;
     const e = sp.end[w]!;
     tokens[w] = normalized.slice(s, e);
     let h = SEED_TOKEN;
     for (let i = s; i < e; i++) h = Math.imul(h ^ normalized.charCodeAt(i), 0x01000193);
-    h = fmix(h);
-    f[k++] = h & MASK;
-    if (w > 0) f[k++] = fmix(Math.imul(prevTok, 31) ^ h ^ SEED_TOKEN_PAIR) & MASK;
-    prevTok = h;
+    f[k++] = fmix(h) & MASK;
   }
   // Character bigrams within runs of word characters; punctuation as features of its own.
   let prev = -1;

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Jieba } from '@node-rs/jieba';
-import { CharTrie, slotOf } from './keywords.ts';
+import { CharTrie, probe, slot } from './keywords.ts';
 import { normalize } from './normalize.ts';
 
 const require = createRequire(import.meta.url);
@@ -49,17 +49,24 @@ export function jiebaCut(text: string): string[] {
 interface Dict {
   trie: CharTrie;
   /**
-   * log(freq / total) of each word in fixed point (× 2^16, rounded; always < 0), stored as the payload
-   * of the edge into the word's last character (so one probe finds both), and for one-character words
-   * in `rootLogp`. 0 where no word ends.
+   * Per edge, packed in the payload of the edge into a node (so one probe finds everything):
+   * (log(freq / total) of the word ending there, fixed point × 2^16, always < 0; 0 for no word) × 2,
+   * plus 1 when the node has children (a walk that reaches a leaf stops without probing). For
+   * one-character words and root edges the same in `rootInfo`.
    */
-  rootLogp: Int32Array;
+  rootInfo: Int32Array;
+  /**
+   * A bit per (node, code unit) hash: clear means "no such edge" for certain. It is 1 MiB and stays in
+   * cache, so the walk's last, failing probe usually costs no miss in the 16 MiB table.
+   */
+  edgeBits: Int32Array;
   /** log(1 / total), fixed point: a character that is no dictionary word. */
   minLogp: number;
   words: number;
   loadMs: number;
 }
 
+const EDGE_BITS = 23; // 2^23 bits = 1 MiB
 const FIXED = 65536;
 let dict: Dict | undefined;
 
@@ -122,14 +129,31 @@ function loadDict(): Dict {
     if (wParent[w] === 0) rootLogp[wChar[w]!] = lp;
     else trie.setPayload(wParent[w]!, wChar[w]!, lp);
   }
-  dict = { trie, rootLogp, minLogp: Math.round(-logTotal * FIXED), words, loadMs: performance.now() - t0 };
+  // Pack "has children" into every payload, and fill the edge bit set.
+  const t = trie.table;
+  const hasKids = new Uint8Array(trie.size);
+  const edgeBits = new Int32Array(1 << (EDGE_BITS - 5));
+  for (let i = 0; i < t.length; i += 4) {
+    if (t[i] === 0) continue;
+    hasKids[t[i]! - 1] = 1;
+    const h = slot(t[i]! - 1, t[i + 1]!) >>> (32 - EDGE_BITS);
+    edgeBits[h >>> 5]! |= 1 << (h & 31);
+  }
+  for (let c = 0; c < 65536; c++) if (trie.root[c]! >= 0) hasKids[0] = 1;
+  for (let i = 0; i < t.length; i += 4) if (t[i] !== 0) t[i + 3] = t[i + 3]! * 2 + hasKids[t[i + 2]!]!;
+  const rootInfo = new Int32Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    const child = trie.root[c]!;
+    if (child >= 0) rootInfo[c] = rootLogp[c]! * 2 + hasKids[child]!;
+  }
+  dict = { trie, rootInfo, edgeBits, minLogp: Math.round(-logTotal * FIXED), words, loadMs: performance.now() - t0 };
   return dict;
 }
 
 /** Loads the fast segmenter's dictionary now (else on first use); returns its size and load time. */
 export function warmSegmenter(): { words: number; nodes: number; bytes: number; loadMs: number } {
   const d = loadDict();
-  return { words: d.words, nodes: d.trie.size, bytes: d.trie.bytes + d.rootLogp.byteLength, loadMs: Math.round(d.loadMs) };
+  return { words: d.words, nodes: d.trie.size, bytes: d.trie.bytes + d.rootInfo.byteLength + d.edgeBits.byteLength, loadMs: Math.round(d.loadMs) };
 }
 
 // Characters jieba segments as words (its re_han_default: Han, Latin letters, digits, + # & . _ % -).
@@ -164,7 +188,7 @@ export function newSpans(capacity = 256): Spans {
  * skipped; a word is a dictionary word, a run of Latin letters/digits, or a single character).
  */
 export function segmentSpans(text: string, spans: Spans): Spans {
-  const { trie, rootLogp, minLogp } = loadDict();
+  const { trie, rootInfo, edgeBits, minLogp } = loadDict();
   const root = trie.root;
   const table = trie.table;
   const mask = trie.mask;
@@ -210,12 +234,18 @@ export function segmentSpans(text: string, spans: Spans): Spans {
       let bestX = k;
       let node = root[c0]!;
       if (node >= 0) {
-        const lp0 = rootLogp[c0]!;
-        if (lp0 !== 0) best = lp0 + P[k + 1]!;
-        for (let x = k + 1; x < e; x++) {
-          const i = slotOf(table, mask, node, text.charCodeAt(x));
+        const info0 = rootInfo[c0]!;
+        if (info0 >> 1 !== 0) best = (info0 >> 1) + P[k + 1]!;
+        let kids = info0 & 1;
+        for (let x = k + 1; kids !== 0 && x < e; x++) {
+          const c = text.charCodeAt(x);
+          const h = slot(node, c);
+          const bit = h >>> (32 - EDGE_BITS);
+          if ((edgeBits[bit >>> 5]! & (1 << (bit & 31))) === 0) break;
+          const i = probe(table, mask, h, node, c);
           if (i < 0) break;
-          const lp = table[i + 3]!;
+          const info = table[i + 3]!;
+          const lp = info >> 1;
           if (lp !== 0) {
             const v = lp + P[x + 1]!;
             // Ties go to the longer word, as in jieba (max over (probability, end)).
@@ -224,6 +254,7 @@ export function segmentSpans(text: string, spans: Spans): Spans {
               bestX = x;
             }
           }
+          kids = info & 1;
           node = table[i + 2]!;
         }
       }

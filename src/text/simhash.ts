@@ -213,45 +213,65 @@ function shingles(form: string): void {
   if (n3 === 0) sh3[n3++] = sh2[0]!;
 }
 
-// SimHash with bit-sliced counters: the 32 per-bit counts of each half are kept as bit planes (plane p
-// holds bit p of every counter), so adding a shingle's hash is a ripple-carry add of one word — a
-// couple of operations on average instead of 32 increments.
-const PLANES = 31;
-const planesLo = new Int32Array(PLANES);
-const planesHi = new Int32Array(PLANES);
+// SimHash with SWAR counters: bit r of every byte of a hash word is counted in byte lanes of one
+// accumulator (8 accumulators a word, 4 lanes each), so a shingle costs 16 branch-free shift-mask-adds
+// instead of 64 increments; lanes are flushed into full counters before they can overflow (255).
+const acc = new Int32Array(16);
+const counts = new Int32Array(64);
+
+function flushLanes(): void {
+  for (let r = 0; r < 8; r++) {
+    const lo = acc[r]!;
+    const hi = acc[8 + r]!;
+    for (let q = 0; q < 4; q++) {
+      counts[q * 8 + r]! += (lo >>> (q * 8)) & 255;
+      counts[32 + q * 8 + r]! += (hi >>> (q * 8)) & 255;
+    }
+  }
+  acc.fill(0);
+}
 
 function simhashOf(): string {
   const count = n2;
   if (count === 0) return '0000000000000000';
-  planesLo.fill(0);
-  planesHi.fill(0);
+  acc.fill(0);
+  counts.fill(0);
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
   for (let i = 0; i < count; i++) {
-    let carry = sh2[i]! | 0;
-    for (let p = 0; carry !== 0; p++) {
-      const t = planesLo[p]! & carry;
-      planesLo[p]! ^= carry;
-      carry = t;
-    }
-    carry = fmix(sh2[i]! ^ 0x5bd1e995) | 0;
-    for (let p = 0; carry !== 0; p++) {
-      const t = planesHi[p]! & carry;
-      planesHi[p]! ^= carry;
-      carry = t;
+    const x = sh2[i]!;
+    const y = fmix(x ^ 0x5bd1e995);
+    a0 += x & 0x01010101;
+    a1 += (x >>> 1) & 0x01010101;
+    a2 += (x >>> 2) & 0x01010101;
+    a3 += (x >>> 3) & 0x01010101;
+    a4 += (x >>> 4) & 0x01010101;
+    a5 += (x >>> 5) & 0x01010101;
+    a6 += (x >>> 6) & 0x01010101;
+    a7 += (x >>> 7) & 0x01010101;
+    b0 += y & 0x01010101;
+    b1 += (y >>> 1) & 0x01010101;
+    b2 += (y >>> 2) & 0x01010101;
+    b3 += (y >>> 3) & 0x01010101;
+    b4 += (y >>> 4) & 0x01010101;
+    b5 += (y >>> 5) & 0x01010101;
+    b6 += (y >>> 6) & 0x01010101;
+    b7 += (y >>> 7) & 0x01010101;
+    if ((i & 127) === 127 || i === count - 1) {
+      // 128 adds at most per lane: flush (lanes hold up to 255).
+      acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
+      acc[8] = b0; acc[9] = b1; acc[10] = b2; acc[11] = b3; acc[12] = b4; acc[13] = b5; acc[14] = b6; acc[15] = b7;
+      flushLanes();
+      a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0;
+      b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0;
     }
   }
   let hi = 0;
   let lo = 0;
   const half = count / 2;
-  const top = 32 - Math.clz32(count); // planes above this are zero
   for (let b = 0; b < 32; b++) {
-    let cl = 0;
-    let ch = 0;
-    for (let p = 0; p < top; p++) {
-      cl |= ((planesLo[p]! >>> b) & 1) << p;
-      ch |= ((planesHi[p]! >>> b) & 1) << p;
-    }
-    if (cl > half) lo |= 1 << b;
-    if (ch > half) hi |= 1 << b;
+    if (counts[b]! > half) lo |= 1 << b;
+    if (counts[32 + b]! > half) hi |= 1 << b;
   }
   return hex32(hi >>> 0) + hex32(lo >>> 0);
 }
