@@ -461,27 +461,55 @@ export interface Assignment {
   clusterId: string;
   /** The post it was matched to (undefined when it starts a cluster). */
   matchedId?: string;
+  /** Candidates found by key lookup. */
   candidates: number;
+  /** Candidates verified with the shingle sets before deciding. */
+  verified: number;
+  /** An exact repeat (same textHash as a stored post): joined without verification, keys not stored. */
+  exact: boolean;
+}
+
+export interface ClusterIndexOptions {
+  /** Per key, only the most recent posts are candidates (bounded lookups as the store grows). */
+  maxPerKey?: number;
+  /** At most this many candidates are verified, most shared keys first. */
+  maxVerify?: number;
 }
 
 /**
- * Greedy incremental clustering, as the server does it: look up every stored post sharing a candidate
- * key (at most `maxPerKey` most recent per key, so lookups stay bounded as the store grows), verify
- * candidates with nearDuplicate in order of shared keys (then recency), join the first verified
- * candidate's cluster; otherwise start a new cluster named after the post.
+ * Greedy incremental clustering, as the server does it:
+ * 1. an exact repeat (a stored post has the same textHash) joins that post's cluster at once, and its
+ *    keys need not be stored (the first copy's keys find everything the repeat's would);
+ * 2. otherwise every stored post sharing a candidate key is a candidate (at most `maxPerKey` most recent
+ *    per key); candidates are verified with nearDuplicate, most shared keys first (then most recent), at
+ *    most `maxVerify` of them, and the post joins the first verified candidate's cluster;
+ * 3. otherwise it starts a cluster named after itself; its keys are stored.
  */
 export class ClusterIndex {
   private readonly byKey = new Map<string, string[]>();
-  private readonly items = new Map<string, { item: ClusterItem; cluster: string; set: Uint32Array; seq: number }>();
+  private readonly byText = new Map<string, string>();
+  private readonly items = new Map<string, { cluster: string; set: Uint32Array | undefined; normalized: string; seq: number }>();
   private seq = 0;
+  private readonly maxPerKey: number;
+  private readonly maxVerify: number;
 
-  constructor(private readonly maxPerKey = 50) {}
+  constructor(options: ClusterIndexOptions = {}) {
+    this.maxPerKey = options.maxPerKey ?? 50;
+    this.maxVerify = options.maxVerify ?? 32;
+  }
 
   get size(): number {
     return this.items.size;
   }
 
   add(item: ClusterItem): Assignment {
+    const seq = this.seq++;
+    const twin = this.byText.get(item.textHash);
+    if (twin !== undefined) {
+      const cluster = this.items.get(twin)!.cluster;
+      this.items.set(item.id, { cluster, set: undefined, normalized: item.normalized, seq });
+      return { clusterId: cluster, matchedId: twin, candidates: 1, verified: 0, exact: true };
+    }
     const shared = new Map<string, number>();
     for (const k of item.bandKeys) {
       const ids = this.byKey.get(k);
@@ -491,16 +519,31 @@ export class ClusterIndex {
     const set = shingleSet(item.normalized);
     const order = [...shared.entries()].sort((a, b) => b[1] - a[1] || this.items.get(b[0])!.seq - this.items.get(a[0])!.seq);
     let result: Assignment | undefined;
+    let verified = 0;
     for (const [id] of order) {
+      if (verified >= this.maxVerify) break;
       const other = this.items.get(id)!;
-      if (other.item.textHash === item.textHash || decide(similarityOfSets(set, other.set, item.simhash, other.item.simhash))) {
-        result = { clusterId: other.cluster, matchedId: id, candidates: order.length };
+      other.set ??= shingleSet(other.normalized);
+      verified++;
+      const inter = intersect(set, other.set);
+      const small = Math.min(set.length, other.set.length);
+      const large = Math.max(set.length, other.set.length);
+      const sim = {
+        jaccard: large === 0 ? 1 : inter / (set.length + other.set.length - inter),
+        containment: small === 0 ? (large === 0 ? 1 : 0) : inter / small,
+        sizeRatio: large === 0 ? 1 : small / large,
+        hamming: 0,
+      };
+      if (decide(sim)) {
+        result = { clusterId: other.cluster, matchedId: id, candidates: order.length, verified, exact: false };
         break;
       }
     }
-    result ??= { clusterId: item.id, candidates: order.length };
-    this.items.set(item.id, { item, cluster: result.clusterId, set, seq: this.seq++ });
+    result ??= { clusterId: item.id, candidates: order.length, verified, exact: false };
+    this.items.set(item.id, { cluster: result.clusterId, set, normalized: item.normalized, seq });
+    this.byText.set(item.textHash, item.id);
     for (const k of item.bandKeys) {
+      if (k.startsWith('t:')) continue; // exact repeats are found through byText
       let ids = this.byKey.get(k);
       if (!ids) this.byKey.set(k, (ids = []));
       ids.push(item.id);
