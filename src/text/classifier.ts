@@ -70,6 +70,7 @@ const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / 
 
 const zs = new Float64Array(STRIDE);
 const probs = new Float64Array(NC);
+const delta = new Float64Array(NC);
 
 export class OpinionClassifier {
   /** Weights: feature f's relevance weight at f*6, its category weights at f*6+1…f*6+5. */
@@ -185,7 +186,7 @@ export class OpinionClassifier {
     if (f.length === 0 || weight === 0) return;
     const v = 1 / Math.sqrt(f.length);
     const p = this.categoryProbs(f, v);
-    const d = new Float64Array(NC);
+    const d = delta;
     for (let c = 0; c < NC; c++) d[c] = (p[c]! - (c === cat ? 1 : 0)) * weight;
     const { w, g } = this;
     for (let i = 0; i < f.length; i++) {
