@@ -165,6 +165,13 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
         </Button>
       ) : null}
 
+      <Card size="small" title={t('opinion.cases.history')}>
+        <Timeline
+          data-testid="case-history"
+          items={[...detail.actions].reverse().map((a) => ({ key: a.id, color: HISTORY_COLOR[a.kind] ?? 'blue', content: <HistoryEntry entry={a} names={names} claims={claims} /> }))}
+        />
+      </Card>
+
       {canHandle ? (
         <Card size="small" title={t('opinion.cases.recordAction')}>
           <Alert type="info" showIcon title={t('opinion.cases.contentOnly')} style={{ marginBottom: 12 }} />
@@ -172,12 +179,6 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
         </Card>
       ) : null}
 
-      <Card size="small" title={t('opinion.cases.history')}>
-        <Timeline
-          data-testid="case-history"
-          items={[...detail.actions].reverse().map((a) => ({ key: a.id, color: HISTORY_COLOR[a.kind] ?? 'blue', content: <HistoryEntry entry={a} names={names} claims={claims} /> }))}
-        />
-      </Card>
     </Flex>
   );
 }

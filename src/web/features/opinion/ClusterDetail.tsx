@@ -150,6 +150,7 @@ export function ClusterDetail() {
                 caseId={detail.data.cluster.caseId}
                 type="primary"
                 size="middle"
+                testId="cluster-create-case"
               />
             ) : null}
           </>

@@ -19,9 +19,10 @@ type Props = {
   type?: 'default' | 'primary' | 'link';
   /** An open case of the cluster: the button opens it instead of making another. */
   caseId?: string | null;
+  testId?: string;
 };
 
-export function CreateCaseButton({ postId, clusterId, category, text, size = 'small', type = 'default', caseId }: Props) {
+export function CreateCaseButton({ postId, clusterId, category, text, size = 'small', type = 'default', caseId, testId = 'create-case' }: Props) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
@@ -47,7 +48,7 @@ export function CreateCaseButton({ postId, clusterId, category, text, size = 'sm
 
   return (
     <>
-      <Button size={size} type={type} icon={<FileAddOutlined />} onClick={() => setOpen(true)} data-testid="create-case">
+      <Button size={size} type={type} icon={<FileAddOutlined />} onClick={() => setOpen(true)} data-testid={testId}>
         {t('opinion.common.createCase')}
       </Button>
       <Modal
