@@ -20,11 +20,12 @@ import { localDate } from '../../src/server/kernel/time.ts';
 import { plainText } from '../../src/server/modules/publishing/publishing.sanitize.ts';
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type As = 'admin' | 'security_admin' | 'publicity' | 'editor' | 'reviewer' | 'anon' | 'throwaway';
+type As = 'admin' | 'security_admin' | 'publicity' | 'editor' | 'reviewer' | 'analyst' | 'anon' | 'throwaway';
 const TABLES = [
   'orgs', 'users', 'api_tokens', 'outreach_records', 'outreach_indicators', 'outreach_imports',
   'pub_content', 'pub_comments', 'pub_live_entries', 'pub_deliveries', 'pub_events', 'pub_press_conferences', 'pub_coverage', 'pub_media',
   'report_templates', 'report_archive',
+  'opinion_posts', 'opinion_refutations', 'opinion_keyword_groups', 'opinion_sources', 'opinion_cases', 'opinion_case_actions',
 ] as const;
 type Table = (typeof TABLES)[number];
 
@@ -66,6 +67,8 @@ interface WriteEndpoint {
   bodyOptional?: boolean;
   /** Statuses for a well-formed unknown path parameter (default 404/409; an enum parameter says 400). */
   unknownIdExpect?: number[];
+  /** The route takes bodies over 3 MB (a batch of posts): a 3 MB body is refused by validation, a bigger one with 413. */
+  largeBody?: { limit: number };
   /** A query string the route needs (appended to every request). */
   query?: (fx: Fixture) => string;
   /**
@@ -103,6 +106,15 @@ interface Fixture {
   confirmedDelivery: string;
   /** A webhook endpoint that must survive (only broken requests are sent to it). */
   webhook: string;
+  /** Opinion: a post, its cluster, a refutation, a custom and a built-in keyword group, a push source, an alert, a case. */
+  opPost: string;
+  opCluster: string;
+  opRefutation: string;
+  opGroup: string;
+  opBuiltinGroup: string;
+  opSource: string;
+  opAlert: string;
+  opCase: string;
 }
 
 const ROLE_NAMES = ['admin', 'security_admin', 'auditor', 'publicity', 'reporter', 'editor', 'reviewer', 'opinion_analyst', 'health_officer', 'supplies_officer'] as const;
@@ -116,6 +128,7 @@ const CONTENT_KINDS = ['notice', 'news', 'explainer', 'press_release', 'live'] a
 const CONTENT_THEMES = ['central_policy', 'local_arrangement', 'progress', 'frontline_units', 'science', 'opinion_response'] as const;
 const CHANNELS = ['tv', 'website', 'mobile_paper', 'wechat', 'weibo', 'app'] as const;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const OPINION_CATEGORIES = ['rumor', 'price_gouging', 'concern', 'positive', 'other'] as const;
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 /** A content field as the client sees it: the body is sanitised HTML, compared as its text. */
@@ -146,6 +159,8 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
     const row = await db().selectFrom(table).select(column).where('id', '=', res.body.id).executeTakeFirstOrThrow();
     assert.equal(row[column], value);
   };
+  /** The post an ingest answer names. */
+  const opinionPost = async (res: Response) => db().selectFrom('opinion_posts').selectAll().where('id', '=', res.body.results[0].id).executeTakeFirstOrThrow();
   return [
     {
       method: 'POST', path: '/api/auth/login', as: 'anon',
@@ -551,6 +566,153 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
       },
       sample: (fx) => ({ outlet: '人民日报', level: 'central', title: '坏输入报道', publishedOn: fx.yesterday }),
     },
+    // ---- opinion monitoring ----
+    {
+      method: 'POST', path: '/api/opinion/posts', as: 'analyst', creates: 'opinion_posts', largeBody: { limit: 32 * 1024 * 1024 },
+      fields: {
+        posts: {
+          type: 'object[]', required: true, maxItems: 5000,
+          items: {
+            source: { type: 'string', required: true },
+            externalId: { type: 'string', required: true, verify: async (v, res) => assert.equal((await opinionPost(res)).external_id, v) },
+            text: { type: 'string', required: true, verify: async (v, res) => assert.equal((await opinionPost(res)).text, v) },
+            publishedAt: { type: 'string', required: true },
+            // Authors are kept only as a keyed hash: never the name itself.
+            author: { type: 'string', emptyOk: true, verify: async (v, res) => { const row = await opinionPost(res); assert.ok(row.author_hash && !row.author_hash.includes(v)); } },
+            url: { type: 'string' },
+          },
+        },
+      },
+      sample: () => ({ posts: [{ source: 'bad-input', externalId: uniqueName('bi-'), text: '坏输入：药店口罩一只卖二十元', publishedAt: new Date(Date.now() - 60_000).toISOString() }] }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/posts/:id/label', as: 'analyst', id: (fx) => fx.opPost, unknownId: UNKNOWN_UUID,
+      fields: { relevant: { type: 'boolean', required: true }, category: { type: 'enum', required: true, values: OPINION_CATEGORIES } },
+      sample: () => ({ relevant: true, category: 'rumor' }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/posts/upload', as: 'analyst', query: () => 'source=bad-input-upload',
+      raw: { types: ['text/csv', 'application/x-ndjson', 'application/jsonl'], wrongBytesExpect: [400] },
+    },
+    {
+      method: 'POST', path: '/api/opinion/clusters/:id/refutation', as: 'analyst', id: (fx) => fx.opCluster, unknownId: UNKNOWN_UUID,
+      fields: { refutationId: { type: 'string', required: true, nullable: true } },
+      sample: (fx) => ({ refutationId: fx.opRefutation }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/refutations', as: 'analyst', creates: 'opinion_refutations',
+      fields: {
+        claim: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.refutation.claim, v) },
+        facts: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.refutation.facts, v) },
+        url: { type: 'string' },
+      },
+      sample: () => ({ claim: '坏输入谣言说法', facts: '坏输入事实说明' }),
+    },
+    {
+      method: 'PATCH', path: '/api/opinion/refutations/:id', as: 'analyst', id: (fx) => fx.opRefutation, unknownId: UNKNOWN_UUID,
+      fields: {
+        claim: { type: 'string', verify: async (v, res) => assert.equal(res.body.refutation.claim, v) },
+        facts: { type: 'string', verify: async (v, res) => assert.equal(res.body.refutation.facts, v) },
+        url: { type: 'string', nullable: true },
+      },
+      sample: () => ({ facts: '坏输入更新的事实' }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/keyword-groups', as: 'analyst', creates: 'opinion_keyword_groups',
+      fields: {
+        name: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.group.name, v) },
+        rule: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.group.rule, v) },
+        enabled: { type: 'boolean' },
+      },
+      sample: () => ({ name: uniqueName('坏输入组'), rule: '(口罩|酒精) AND 涨价' }),
+    },
+    {
+      method: 'PATCH', path: '/api/opinion/keyword-groups/:id', as: 'analyst', id: (fx) => fx.opGroup,
+      fields: {
+        name: { type: 'string', verify: async (v, res) => assert.equal(res.body.group.name, v) },
+        rule: { type: 'string', verify: async (v, res) => assert.equal(res.body.group.rule, v) },
+        enabled: { type: 'boolean' },
+      },
+      sample: () => ({ enabled: true }),
+    },
+    // Aimed at a built-in group: whatever gets through is refused (409), it is never deleted.
+    { method: 'DELETE', path: '/api/opinion/keyword-groups/:id', as: 'analyst', id: (fx) => fx.opBuiltinGroup },
+    {
+      method: 'POST', path: '/api/opinion/keyword-groups/test', as: 'analyst',
+      fields: {
+        rule: { type: 'string', required: true, verify: async (_v, res) => assert.equal(typeof res.body.matches, 'boolean') },
+        text: { type: 'string', required: true, verify: async (_v, res) => assert.equal(typeof res.body.normalized, 'string') },
+      },
+      sample: () => ({ rule: '口罩 AND 涨价', text: '口罩涨价了' }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/sources', as: 'analyst', creates: 'opinion_sources',
+      fields: { name: { type: 'string', required: true }, kind: { type: 'enum', required: true, values: ['push', 'rss', 'upload'] }, url: { type: 'string' }, pollMinutes: { type: 'integer' } },
+      sample: () => ({ name: uniqueName('bad-src-'), kind: 'push' }),
+    },
+    {
+      method: 'PATCH', path: '/api/opinion/sources/:id', as: 'analyst', id: (fx) => fx.opSource, unknownId: UNKNOWN_UUID,
+      fields: { name: { type: 'string' }, url: { type: 'string' }, pollMinutes: { type: 'integer' }, paused: { type: 'boolean' } },
+      sample: () => ({ paused: false }),
+    },
+    // A push source cannot be polled: whatever gets through is a 409.
+    { method: 'POST', path: '/api/opinion/sources/:id/poll', as: 'analyst', id: (fx) => fx.opSource, unknownId: UNKNOWN_UUID },
+    {
+      method: 'PUT', path: '/api/opinion/settings', as: 'analyst',
+      fields: {
+        alertWebhookUrl: { type: 'string', required: true, nullable: true },
+        alertWebhookSecret: {
+          type: 'string', nullable: true,
+          async verify(_v, res, fx) {
+            assert.deepEqual(res.body, { alertWebhookUrl: null, hasSecret: true });
+            assert.deepEqual((await fx.clients.analyst.get('/api/opinion/settings')).body, { alertWebhookUrl: null, hasSecret: true });
+          },
+        },
+      },
+      sample: () => ({ alertWebhookUrl: null }),
+    },
+    { method: 'POST', path: '/api/opinion/alerts/:id/ack', as: 'analyst', id: (fx) => fx.opAlert, unknownId: UNKNOWN_UUID },
+    {
+      method: 'POST', path: '/api/opinion/cases', as: 'analyst', creates: 'opinion_cases',
+      fields: {
+        title: { type: 'string', verify: async (v, res) => assert.equal(res.body.case.title, v) },
+        clusterId: { type: 'string' },
+        postId: { type: 'string' },
+        category: { type: 'enum', values: OPINION_CATEGORIES },
+        assigneeId: { type: 'string' },
+      },
+      sample: () => ({ title: '坏输入工单' }),
+    },
+    {
+      method: 'PATCH', path: '/api/opinion/cases/:id', as: 'analyst', id: (fx) => fx.opCase, unknownId: UNKNOWN_UUID,
+      fields: {
+        status: { type: 'enum', values: ['new', 'verifying', 'responding', 'closed'] },
+        assigneeId: { type: 'string', nullable: true },
+        dueAt: { type: 'string' },
+        title: { type: 'string', verify: async (v, res) => assert.equal(res.body.case.title, v) },
+      },
+      sample: () => ({ title: '坏输入工单（改）' }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/cases/:id/actions', as: 'analyst', id: (fx) => fx.opCase, unknownId: UNKNOWN_UUID, creates: 'opinion_case_actions',
+      fields: {
+        kind: { type: 'enum', required: true, values: ['note', 'publish_refutation', 'answer_concern', 'refer_regulator', 'request_removal', 'no_action'] },
+        note: { type: 'string', emptyOk: true, verify: async (v, res) => assert.equal(res.body.actions.at(-1).note, v) },
+        refutationId: { type: 'string' },
+        claim: { type: 'string' },
+        facts: { type: 'string' },
+        regulator: { type: 'string' },
+        platform: { type: 'string' },
+        reason: { type: 'string' },
+        close: { type: 'boolean' },
+      },
+      sample: () => ({ kind: 'note', note: '坏输入备注' }),
+    },
+    {
+      method: 'POST', path: '/api/opinion/brief', as: 'analyst',
+      fields: { date: { type: 'string' }, format: { type: 'enum', required: true, values: REPORT_FORMATS } },
+      sample: () => ({ format: 'markdown' }),
+    },
     {
       method: 'POST', path: '/api/media', as: 'editor', creates: 'pub_media',
       raw: {
@@ -613,7 +775,7 @@ function without(sample: Record<string, unknown>, path: FieldPath) {
 }
 
 /** Cases for the transport: apply to every write endpoint, with or without a body schema. */
-function transportCases(sampleJson: string): Case[] {
+function transportCases(sampleJson: string, largeBody?: { limit: number }): Case[] {
   const utf8Broken = Buffer.concat([Buffer.from('{"x":"ab'), Buffer.from([0xff, 0xfe]), Buffer.from('cd"}')]);
   const inSample = sampleJson.length > 2
     ? Buffer.concat([Buffer.from(sampleJson.slice(0, -1) + ',"zz":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])
@@ -623,7 +785,10 @@ function transportCases(sampleJson: string): Case[] {
     { name: 'truncated JSON', payload: sampleJson.slice(0, -1), contentType: json, expect: [400], code: 'invalid_input' },
     { name: 'invalid UTF-8 (0xff 0xfe) inside a JSON string', payload: utf8Broken, contentType: json, expect: [400], code: 'invalid_input' },
     { name: 'invalid UTF-8 inside an otherwise valid body', payload: inSample, contentType: json, expect: [400], code: 'invalid_input' },
-    { name: '3 MB body', payload: THREE_MB_BODY, contentType: json, expect: [413], code: 'payload_too_large' },
+    largeBody
+      ? { name: '3 MB body (allowed size, unknown field)', payload: THREE_MB_BODY, contentType: json, expect: [400], code: 'invalid_input' }
+      : { name: '3 MB body', payload: THREE_MB_BODY, contentType: json, expect: [413], code: 'payload_too_large' },
+    ...(largeBody ? [{ name: 'body over the route limit', payload: Buffer.alloc(largeBody.limit + 1024, 0x20), contentType: json, expect: [413], code: 'payload_too_large' }] : []),
   ];
 }
 
@@ -777,7 +942,7 @@ function idCases(ep: WriteEndpoint, sampleJson: string | undefined): Case[] {
 function casesFor(ep: WriteEndpoint, sample: Record<string, unknown> | undefined): Case[] {
   const s = sample ? JSON.stringify(sample) : '{}';
   if (ep.raw) return rawCases(ep);
-  return [...transportCases(s), ...(ep.fields ? bodyCases(ep, sample!) : []), ...(ep.id ? idCases(ep, sample ? s : undefined) : [])];
+  return [...transportCases(s, ep.largeBody), ...(ep.fields ? bodyCases(ep, sample!) : []), ...(ep.id ? idCases(ep, sample ? s : undefined) : [])];
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
@@ -873,6 +1038,7 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
       publicity: await c.user(c.rootOrgId, ['publicity'], 'bad_publicity'),
       editor: await c.user(fx.mediaOrg, ['editor'], 'bad_editor'),
       reviewer: await c.user(fx.mediaOrg, ['reviewer'], 'bad_reviewer'),
+      analyst: await c.user(c.rootOrgId, ['opinion_analyst'], 'bad_analyst'),
       anon: c.anon,
       throwaway: await c.login('admin', ADMIN_PASSWORD),
     };
@@ -909,6 +1075,30 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     fx.webhook = hook.body.webhook.id;
     assert.equal(fx.deliveries.length, 3, JSON.stringify(deliveries));
+    // Opinion: an analyst, a post with its cluster, a refutation, groups, a push source, an alert and a case.
+    const analyst = fx.clients.analyst;
+    const ingested = await analyst.post('/api/opinion/posts', { posts: [{ source: 'bad-input', externalId: 'fixture-1', text: '坏输入夹具：西坝市场白菜一夜涨到十元', publishedAt: new Date(Date.now() - 60_000).toISOString() }] });
+    assert.equal(ingested.status, 200, JSON.stringify(ingested.body));
+    fx.opPost = ingested.body.results[0].id;
+    fx.opCluster = ingested.body.results[0].clusterId;
+    const refutation = await analyst.post('/api/opinion/refutations', { claim: '坏输入夹具说法', facts: '坏输入夹具事实' });
+    assert.equal(refutation.status, 201, JSON.stringify(refutation.body));
+    fx.opRefutation = refutation.body.refutation.id;
+    const group = await analyst.post('/api/opinion/keyword-groups', { name: '坏输入夹具组', rule: '白菜 AND 涨' });
+    assert.equal(group.status, 201, JSON.stringify(group.body));
+    fx.opGroup = group.body.group.id;
+    fx.opBuiltinGroup = (await analyst.get('/api/opinion/keyword-groups')).body.groups.find((g: any) => g.builtin).id;
+    const source = await analyst.post('/api/opinion/sources', { name: 'bad-input-push', kind: 'push' });
+    assert.equal(source.status, 201, JSON.stringify(source.body));
+    fx.opSource = source.body.source.id;
+    fx.opAlert = crypto.randomUUID();
+    await c.kernel.db.insertInto('opinion_alerts').values({
+      id: fx.opAlert, org_id: c.rootOrgId, series: 'all', hour: '2026-01-01T00', count: 50, baseline: 2, reason: '坏输入夹具预警', top_cluster_id: null,
+      webhook_status: null, acknowledged_by: null, acknowledged_at: null, created_at: new Date().toISOString(),
+    }).execute();
+    const kase = await analyst.post('/api/opinion/cases', { postId: fx.opPost });
+    assert.equal(kase.status, 201, JSON.stringify(kase.body));
+    fx.opCase = kase.body.case.id;
     start = await counts(c);
     startSnapshot = await snapshot(c, fx);
   });
@@ -1001,6 +1191,7 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
       orgs: 2, users: 3, api_tokens: 2, outreach_records: 4, outreach_indicators: 2, outreach_imports: 0,
       pub_content: 8, pub_comments: 2, pub_live_entries: 2, pub_deliveries: 0, pub_events: 2, pub_press_conferences: 4, pub_coverage: 6, pub_media: 0,
       report_templates: 2, report_archive: 0,
+      opinion_posts: 6, opinion_refutations: 4, opinion_keyword_groups: 4, opinion_sources: 0, opinion_cases: 2, opinion_case_actions: 2,
     });
     const snap = await snapshot(c, fx);
     assert.deepEqual(

@@ -35,6 +35,11 @@ interface Fixture {
   deliveryA: string;
   deliveryB: string;
   webhook: string;
+  /** Opinion: a post and a case in A (by A's analyst) and in B. */
+  postA: string;
+  postB: string;
+  caseA: string;
+  caseB: string;
   /** Org ids in A's subtree right now (read from the closure table). */
   subtreeOfA(): Promise<Set<string>>;
 }
@@ -264,6 +269,44 @@ function endpoints(ctx: () => TestContext): Endpoint[] {
         return `/api/publishing/webhooks/${made.body.webhook.id}`;
       },
     },
+    // ---- opinion monitoring: content only, inside the analyst's subtree ----
+    {
+      method: 'POST', path: '/api/opinion/posts', perm: 'opinion.ingest', ok: 200,
+      url: () => '/api/opinion/posts',
+      body: () => ({ posts: [{ source: 'matrix', externalId: unique('m'), text: '矩阵测试：药店口罩一只卖二十元', publishedAt: new Date(Date.now() - 60_000).toISOString() }] }),
+      check: (res) => assert.equal(res.body.results[0].status, 'created'),
+    },
+    {
+      method: 'GET', path: '/api/opinion/posts', perm: 'opinion.read', ok: 200,
+      url: () => '/api/opinion/posts?limit=200',
+      check: (res, fx) => {
+        const ids = new Set(res.body.posts.map((p: any) => p.id));
+        assert.ok(ids.has(fx.postA), "lists A's post");
+        assert.ok(!ids.has(fx.postB), "never lists B's post");
+      },
+    },
+    {
+      method: 'GET', path: '/api/opinion/posts/:id', perm: 'opinion.read', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: (fx, s) => `/api/opinion/posts/${s === 'outside' ? fx.postB : fx.postA}`,
+    },
+    {
+      method: 'POST', path: '/api/opinion/posts/:id/label', perm: 'opinion.handle', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: (fx, s) => `/api/opinion/posts/${s === 'outside' ? fx.postB : fx.postA}/label`,
+      body: () => ({ relevant: true, category: 'price_gouging' }),
+    },
+    {
+      method: 'GET', path: '/api/opinion/cases/:id', perm: 'opinion.read', ok: 200, scopes: ['inside', 'outside'], hidden: true,
+      url: (fx, s) => `/api/opinion/cases/${s === 'outside' ? fx.caseB : fx.caseA}`,
+    },
+    {
+      method: 'POST', path: '/api/opinion/keyword-groups', perm: 'opinion.configure', ok: 201,
+      url: () => '/api/opinion/keyword-groups',
+      body: () => ({ name: unique('组'), rule: '(口罩|酒精) AND 涨价' }),
+    },
+    {
+      method: 'GET', path: '/api/opinion/overview', perm: 'opinion.read', ok: 200,
+      url: () => '/api/opinion/overview',
+    },
     {
       method: 'GET', path: '/api/auth/me', perm: null, ok: 200,
       url: () => '/api/auth/me',
@@ -351,6 +394,15 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
     const hook = await c.admin.post('/api/publishing/webhooks', { url: 'https://hooks.example.org/matrix', channels: ['mobile_paper'] });
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     fx.webhook = hook.body.webhook.id;
+    // Opinion: an analyst in A and one in B each ingest a post and open a case on it.
+    for (const [org, tag] of [[fx.A, 'A'], [fx.B, 'B']] as const) {
+      const analyst = await c.user(org, ['opinion_analyst'], `m_op_${tag}`);
+      const res = await analyst.post('/api/opinion/posts', { posts: [{ source: 'matrix', externalId: `fx-${tag}`, text: `${tag}镇超市白菜一夜涨到十元一斤`, publishedAt: new Date(Date.now() - 60_000).toISOString() }] });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const kase = await analyst.post('/api/opinion/cases', { postId: res.body.results[0].id });
+      assert.equal(kase.status, 201, JSON.stringify(kase.body));
+      Object.assign(fx, { [`post${tag}`]: res.body.results[0].id, [`case${tag}`]: kase.body.case.id });
+    }
     fx.subtreeOfA = async () =>
       new Set(
         (await c.kernel.db.selectFrom('org_closure').select('descendant_id').where('ancestor_id', '=', fx.A).execute()).map((r) => r.descendant_id),
@@ -361,7 +413,7 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
     // A change to roles.ts must be a deliberate one: it changes the expectations below.
     assert.deepEqual(
       Object.fromEntries(
-        (['org.read', 'org.manage', 'user.read', 'user.manage', 'user.lock', 'user.reset_password', 'policy.read', 'policy.manage', 'audit.read', 'job.read', 'job.manage', 'token.own', 'content.read', 'content.publish', 'publishing.channels.manage'] as const).map(
+        (['org.read', 'org.manage', 'user.read', 'user.manage', 'user.lock', 'user.reset_password', 'policy.read', 'policy.manage', 'audit.read', 'job.read', 'job.manage', 'token.own', 'content.read', 'content.publish', 'publishing.channels.manage', 'opinion.ingest', 'opinion.read', 'opinion.handle', 'opinion.configure'] as const).map(
           (p) => [p, [...PERMISSIONS[p]].sort()],
         ),
       ),
@@ -381,6 +433,10 @@ describeEachDb('role × endpoint × scope matrix', (ctx) => {
         'content.read': ['editor', 'publicity', 'reviewer'],
         'content.publish': ['editor', 'publicity', 'reviewer'],
         'publishing.channels.manage': ['admin'],
+        'opinion.ingest': ['opinion_analyst'],
+        'opinion.read': ['opinion_analyst', 'publicity'],
+        'opinion.handle': ['opinion_analyst'],
+        'opinion.configure': ['opinion_analyst'],
       },
     );
   });

@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel/index.ts';
 import { seedFoundation } from './foundation.demo.ts';
 import { seedOutreach } from './outreach.demo.ts';
 import { seedPublishing } from './publishing.demo.ts';
+import { seedOpinion } from './opinion.demo.ts';
 
 export const DEMO_PASSWORD = 'Demo-2026-frontline';
 
@@ -15,7 +16,7 @@ export interface DemoContext {
 }
 
 type Seeder = (ctx: DemoContext) => Promise<void>;
-const seeders: Seeder[] = [seedFoundation, seedOutreach, seedPublishing];
+const seeders: Seeder[] = [seedFoundation, seedOutreach, seedPublishing, seedOpinion];
 
 /** Returns the demo usernames when it seeded, null when the demo data was already there. */
 export async function seedDemo(kernel: Kernel): Promise<string[] | null> {

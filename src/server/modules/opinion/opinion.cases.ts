@@ -138,7 +138,6 @@ export async function createCase(kernel: Kernel, actor: Actor | null, input: { t
   };
   await kernel.db.transaction().execute(async (trx) => {
     await trx.insertInto('opinion_cases').values(row).execute();
-    await logAction(trx, row.id, 'created', a.userId, row.created_at, null, { category, clusterId, postId: row.post_id, assigneeId: row.assignee_id });
     await kernel.audit.record({ actor, action: 'opinion.case.create', target: row.id, detail: { category, clusterId } }, trx);
   });
   return getCase(kernel, actor, row.id);
@@ -165,9 +164,15 @@ export async function getCase(kernel: Kernel, actor: Actor | null, id: string) {
     .where('x.case_id', '=', id)
     .orderBy('x.n')
     .execute();
+  const creator = await kernel.db.selectFrom('users').select('display_name').where('id', '=', row.created_by).executeTakeFirst();
+  // The history starts with the case's own creation (kept on the case row, not as an action).
+  const created = { id: `${row.id}:created`, kind: 'created' as const, note: null, detail: <Record<string, unknown>>{ category: row.category, clusterId: row.cluster_id, postId: row.post_id }, by: creator?.display_name ?? '', at: row.created_at };
   return {
     case: present(row, iso(kernel.clock())),
-    actions: actions.map((x) => ({ id: x.id, kind: x.kind as ActionKind, note: x.note, detail: x.detail ? (JSON.parse(x.detail) as Record<string, unknown>) : null, by: x.display_name ?? '', at: x.at })),
+    actions: [
+      created,
+      ...actions.map((x) => ({ id: x.id, kind: x.kind as ActionKind, note: x.note, detail: x.detail ? (JSON.parse(x.detail) as Record<string, unknown>) : null, by: x.display_name ?? '', at: x.at })),
+    ],
   };
 }
 
@@ -201,6 +206,16 @@ export async function updateCase(kernel: Kernel, actor: Actor | null, id: string
   return getCase(kernel, actor, id);
 }
 
+/** The fields each kind of action takes (besides kind, note and close). */
+const ACTION_FIELDS: Record<ActionKind, Array<keyof CaseActionInput>> = {
+  note: [],
+  publish_refutation: ['refutationId', 'claim', 'facts'],
+  answer_concern: [],
+  refer_regulator: ['regulator'],
+  request_removal: ['platform', 'reason'],
+  no_action: [],
+};
+
 function requireFields(input: CaseActionInput, fields: Array<keyof CaseActionInput>, what: string) {
   const missing = fields.filter((f) => input[f] === undefined || input[f] === '');
   if (missing.length) throw new AppError('invalid_input', `${what}需要填写：${missing.join('、')}`, missing.map((f) => ({ path: f, message: '必填' })));
@@ -210,6 +225,8 @@ export async function addCaseAction(kernel: Kernel, actor: Actor | null, id: str
   const row = await loadCase(kernel, actor, id, 'opinion.handle');
   if (row.status === 'closed' && input.kind !== 'note') throw new AppError('conflict', '工单已办结；如需继续处置，请先改回“核实中”');
   const name = ACTION_NAMES[input.kind];
+  const stray = (['refutationId', 'claim', 'facts', 'regulator', 'platform', 'reason'] as const).filter((f) => input[f] !== undefined && !ACTION_FIELDS[input.kind].includes(f));
+  if (stray.length) throw new AppError('invalid_input', `“${name}”不需要填写：${stray.join('、')}`, stray.map((f) => ({ path: f, message: '与措施类型不符' })));
   const detail: Record<string, unknown> = {};
   if (input.kind === 'publish_refutation') {
     if (!input.refutationId) requireFields(input, ['claim', 'facts'], name);

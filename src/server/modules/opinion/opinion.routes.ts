@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Kernel } from '../../kernel/index.ts';
 import { MINUTE } from '../../kernel/time.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { sendDocument } from '../reports/reports.routes.ts';
 import {
   alertView,
@@ -87,7 +88,10 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
         consumes: [...UPLOAD_TYPES],
         response: { 200: z.object({ created: z.number(), duplicates: z.number(), results: ingestResponse.shape.results }) },
       },
-    }, async (req) => uploadPosts(k, req.actor, req.body as Buffer, String(req.headers['content-type'] ?? ''), req.query.source));
+    }, async (req) => {
+      if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type', '请上传 CSV（text/csv）或 JSONL（application/x-ndjson）文件');
+      return uploadPosts(k, req.actor, req.body, String(req.headers['content-type'] ?? ''), req.query.source);
+    });
   });
 
   // ---- clusters
