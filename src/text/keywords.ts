@@ -253,7 +253,12 @@ export class KeywordAutomaton {
     }
     this.stamp = new Int32Array(Math.max(1, terms.length));
     this.found = new Int32Array(Math.max(16, Math.min(terms.length, 1024)));
+    this.inTerms = new Uint8Array(65536);
+    for (const t of norm) for (let i = 0; i < t.length; i++) this.inTerms[t.charCodeAt(i)] = 1;
   }
+
+  /** 1 for the code units that occur in some term. */
+  private readonly inTerms: Uint8Array;
 
   /** Ids of the terms found in `text` (each once, in order of first occurrence). */
   matchIds(text: string): number[] {
@@ -287,9 +292,15 @@ export class KeywordAutomaton {
     let out = this.found;
     let count = 0;
     const n = text.length;
+    const inTerms = this.inTerms;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
+      if (inTerms[c] === 0) {
+        // A character in no term: every match restarts after it (no failure chain to follow).
+        s = 0;
+        continue;
+      }
       let g = s === 0 ? root[c]! : childOf(table, mask, s, c);
       while (g < 0 && s !== 0) {
         s = fail[s]!;

@@ -134,28 +134,32 @@ function writeDigits(v: number, o: number): number {
 }
 
 /**
- * The dedup form of a normalised text: letters, digits and Han only, Chinese numerals as digits
- * (二十五 → 25), repost boilerplate removed.
+ * Writes the dedup form of a normalised text into `cbuf` (repost boilerplate removed first, then only
+ * letters, digits and Han kept, Chinese numerals as digits); returns its length. No string is built.
  */
-export function dedupForm(normalizedText: string): string {
-  const n = normalizedText.length;
+function dedupInto(normalizedText: string): number {
+  const t = normalizedText.length > 1 ? normalizedText.replace(BOILER_RE, '') : normalizedText;
+  const n = t.length;
   if (cbuf.length < n * 2 + 16) cbuf = new Uint16Array(n * 2 + 16);
   let o = 0;
-  let changed = false;
   for (let i = 0; i < n; i++) {
-    const c = normalizedText.charCodeAt(i);
+    const c = t.charCodeAt(i);
     if (DIGIT[c]! >= 0 || UNIT[c]) {
       let j = i + 1;
-      while (j < n && (DIGIT[normalizedText.charCodeAt(j)]! >= 0 || UNIT[normalizedText.charCodeAt(j)])) j++;
-      o = writeNumeral(normalizedText, i, j, o);
+      while (j < n && (DIGIT[t.charCodeAt(j)]! >= 0 || UNIT[t.charCodeAt(j)])) j++;
+      o = writeNumeral(t, i, j, o);
       i = j - 1;
-      changed = true;
     } else if (WORD[c]) cbuf[o++] = c;
-    else changed = true;
   }
-  let s = !changed ? normalizedText : toStr(cbuf, o);
-  if (s.length > 1) s = s.replace(BOILER_RE, '');
-  return s;
+  return o;
+}
+
+/**
+ * The dedup form of a normalised text: repost boilerplate removed, letters, digits and Han only,
+ * Chinese numerals as digits (二十五 → 25).
+ */
+export function dedupForm(normalizedText: string): string {
+  return toStr(cbuf, dedupInto(normalizedText));
 }
 
 const utf16 = new TextDecoder('utf-16le');
@@ -181,12 +185,12 @@ let n2 = 0;
 let n3 = 0;
 
 /**
- * Shingle hashes of a dedup form in one pass: character bigrams into sh2 (SimHash, verification) and
- * trigrams into sh3 (MinHash keys), in text order with repeats; sets n2 and n3. A form shorter than a
- * shingle is one shingle of its own.
+ * Shingle hashes of the dedup form in cbuf[0, n) in one pass: character bigrams into sh2 (SimHash,
+ * verification) and trigrams into sh3 (MinHash keys), in text order with repeats; sets n2 and n3. A
+ * form shorter than a shingle is one shingle of its own.
  */
-function shingles(form: string): void {
-  const n = form.length;
+function shingles(n: number): void {
+  const form = cbuf;
   if (sh2.length < n + 1) {
     sh2 = new Uint32Array(n * 2 + 2);
     sh3 = new Uint32Array(n * 2 + 2);
@@ -194,17 +198,17 @@ function shingles(form: string): void {
   n2 = n3 = 0;
   if (n === 0) return;
   if (n === 1) {
-    sh2[0] = sh3[0] = fmix(form.charCodeAt(0) ^ 0x3c6ef372);
+    sh2[0] = sh3[0] = fmix(form[0]! ^ 0x3c6ef372);
     n2 = n3 = 1;
     return;
   }
-  let a = form.charCodeAt(0);
-  let b = form.charCodeAt(1);
+  let a = form[0]!;
+  let b = form[1]!;
   for (let i = 0; i + 1 < n; i++) {
     const h = fmix(((a << 16) | b) ^ 0x3c6ef372);
     sh2[n2++] = h;
     if (i + 2 < n) {
-      const c = form.charCodeAt(i + 2);
+      const c = form[i + 2]!;
       sh3[n3++] = fmix(Math.imul(h, 0x9e3779b1) ^ c);
       a = b;
       b = c;
@@ -318,23 +322,24 @@ function minhashKeys(out: string[]): void {
   }
 }
 
-function hash64(s: string): string {
+/** 64-bit hash (16 hex) of the dedup form in cbuf[0, n). */
+function hash64(n: number): string {
   let a = 0x811c9dc5;
   let b = 0x01234567;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = 0; i < n; i++) {
+    const c = cbuf[i]!;
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return hex32(fmix(a ^ s.length)) + hex32(fmix(b + a));
+  return hex32(fmix(a ^ n)) + hex32(fmix(b + a));
 }
 
 // ---- public API -------------------------------------------------------------------------------------
 
 /** 64-bit SimHash (16 hex characters) of a normalised text's dedup form. */
 export function simhash(normalizedText: string): string {
-  shingles(dedupForm(normalizedText));
+  shingles(dedupInto(normalizedText));
   return simhashOf();
 }
 
@@ -360,7 +365,7 @@ export function bandKeys(hash: string): string[] {
 
 /** 64-bit hash (16 hex) of a normalised text's dedup form: exact repeats, whatever the punctuation or repost prefix. */
 export function textHash(normalizedText: string): string {
-  return hash64(dedupForm(normalizedText));
+  return hash64(dedupInto(normalizedText));
 }
 
 export interface DedupSignature {
@@ -372,10 +377,10 @@ export interface DedupSignature {
 
 /** Everything clustering needs from one normalised text, computed in one pass over its dedup form. */
 export function signature(normalizedText: string): DedupSignature {
-  const form = dedupForm(normalizedText);
-  shingles(form);
+  const len = dedupInto(normalizedText);
+  shingles(len);
   const sim = simhashOf();
-  const th = hash64(form);
+  const th = hash64(len);
   const keys = [`t:${th}`];
   const w = 16 / DEDUP.simBands;
   for (let b = 0; b < DEDUP.simBands; b++) keys.push(`b${b}:${sim.slice(b * w, b * w + w)}`);
@@ -385,7 +390,7 @@ export function signature(normalizedText: string): DedupSignature {
 
 /** Sorted unique shingle hashes of a normalised text (for verification). */
 export function shingleSet(normalizedText: string): Uint32Array {
-  shingles(dedupForm(normalizedText));
+  shingles(dedupInto(normalizedText));
   const arr = sh2.slice(0, n2).sort();
   let w = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[w - 1]) arr[w++] = arr[i]!;
