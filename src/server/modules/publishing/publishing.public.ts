@@ -108,7 +108,7 @@ nav.themes{display:flex;flex-wrap:wrap;gap:6px 12px;font-size:14px;margin-bottom
 ul.list{list-style:none;padding:0;margin:0}ul.list li{padding:12px 0;border-bottom:1px solid #eee}ul.list a{color:#222;text-decoration:none;font-size:17px}
 .meta{color:#888;font-size:13px}.tag{display:inline-block;background:#fdecea;color:#b71c1c;border-radius:3px;padding:0 6px;font-size:12px;margin-right:6px}
 article h1{font-size:22px;line-height:1.4;margin:8px 0}article img{max-width:100%;height:auto}.correction{background:#fff8e1;border-left:4px solid #f9a825;padding:8px 12px;margin:12px 0;font-size:14px}
-.live{border-left:3px solid #b71c1c;padding-left:12px;margin:16px 0}.live time{color:#b71c1c;font-size:13px;font-weight:600}
+.live{border-left:3px solid #b71c1c;padding-left:12px;margin:14px 0}.live time{display:block;color:#b71c1c;font-size:13px;font-weight:600}.live p{margin:4px 0}h2.live-head{font-size:17px;margin:20px 0 8px;padding-top:12px;border-top:1px solid #eee}
 .pager{display:flex;justify-content:space-between;margin-top:16px}footer{text-align:center;color:#999;font-size:12px;padding:16px}
 </style></head>
 <body><header><a href="/news">${esc(site)}</a><form action="/news/search" method="get" role="search"><input name="q" placeholder="搜索通告、新闻、科普" aria-label="搜索"><button type="submit">搜索</button></form></header>
@@ -158,12 +158,12 @@ type ArticleFields = { id: string; kind: string; theme: string; title: string; s
 /** The public page of one item (also what the editor's 网站 preview shows, with a banner). */
 export function renderArticle(kernel: Kernel, c: ArticleFields, live: Array<{ at: string; body_html: string }>, banner = '') {
   const description = (c.summary ?? plainText(c.body_html)).slice(0, 120);
-  // Live blogs: newest entry first, as readers follow them; the body (the blog's introduction) below.
+  // Live blogs: the body is the introduction; the entries follow, newest first, as readers follow them.
   const body = `${banner}<article><div class="meta"><span class="tag">${esc(KIND_NAMES[c.kind as keyof typeof KIND_NAMES] ?? c.kind)}</span>${c.is_repost ? '<span class="tag">转发</span>' : ''}${esc(THEME_NAMES[c.theme as keyof typeof THEME_NAMES] ?? '')}</div>
 <h1>${esc(c.title)}</h1><div class="meta">${esc(time(c.published_at, kernel.config.timeZone))}${c.source_name ? ` · 来源：${esc(c.source_name)}` : ''}</div>
 ${c.correction_note ? `<div class="correction">${esc(c.correction_note)}</div>` : ''}
-${live.map((e) => `<section class="live"><time datetime="${esc(e.at)}">${esc(time(e.at, kernel.config.timeZone))}</time>${e.body_html}</section>`).join('')}
-${c.body_html}</article><p><a href="/news">返回列表</a></p>`;
+${c.body_html}
+${live.length ? `<h2 class="live-head">直播</h2>${live.map((e) => `<section class="live"><time datetime="${esc(e.at)}">${esc(time(e.at, kernel.config.timeZone))}</time>${e.body_html}</section>`).join('')}` : ''}</article><p><a href="/news">返回列表</a></p>`;
   return layout(kernel, { title: c.title, description, path: `/news/${c.id}`, body });
 }
 

@@ -64,13 +64,15 @@ export function LivePanel({ content, canWrite }: { content: Content; canWrite: b
           items={list.map((e) => ({
             key: e.id,
             color: 'red',
-            title: (
-              <Typography.Text strong style={{ color: '#b71c1c' }}>
-                {formatDateTime(e.at)}
-                {e.authorName ? <Typography.Text type="secondary"> · {e.authorName}</Typography.Text> : null}
-              </Typography.Text>
+            content: (
+              <Flex vertical gap={2}>
+                <Typography.Text strong style={{ color: '#b71c1c' }}>
+                  {formatDateTime(e.at)}
+                  {e.authorName ? <Typography.Text type="secondary"> · {e.authorName}</Typography.Text> : null}
+                </Typography.Text>
+                <div className="publishing-html" data-testid="live-entry" dangerouslySetInnerHTML={{ __html: e.body }} />
+              </Flex>
             ),
-            content: <div className="publishing-html" data-testid="live-entry" dangerouslySetInnerHTML={{ __html: e.body }} />,
           }))}
         />
       )}

@@ -219,12 +219,15 @@ function WebhookList() {
           </Button>
         }
         maskClosable={false}
+        destroyOnHidden
       >
         <Flex vertical gap={12}>
           <Alert type="warning" showIcon title={t('publishing.webhook.secretOnce')} />
-          <Typography.Paragraph copyable={{ text: secret ?? '' }} code style={{ wordBreak: 'break-all', margin: 0 }} data-testid="webhook-secret">
-            {secret}
-          </Typography.Paragraph>
+          {secret ? (
+            <Typography.Paragraph copyable={{ text: secret }} code style={{ wordBreak: 'break-all', margin: 0 }} data-testid="webhook-secret">
+              {secret}
+            </Typography.Paragraph>
+          ) : null}
           <Typography.Text type="secondary">{t('publishing.webhook.secretHow')}</Typography.Text>
         </Flex>
       </Modal>

@@ -191,7 +191,7 @@ function Toolbar({ editor, disabled, compact }: { editor: Editor; disabled: bool
         ref={fileInput}
         type="file"
         accept={IMAGE_TYPES.join(',')}
-        hidden
+        style={{ display: 'none' }}
         data-testid="tool-image-input"
         onChange={(e) => {
           const file = e.target.files?.[0];
