@@ -114,11 +114,24 @@ export async function deliver(kernel: Kernel, payload: { contentId: string; chan
   } catch (err) {
     await kernel.db
       .updateTable('pub_deliveries')
-      .set({ status: 'failed', attempts: delivery.attempts + 1, last_error: `${(err as Error).message}`.slice(0, 500), updated_at: now() })
+      .set({ status: 'failed', attempts: delivery.attempts + 1, last_error: deliveryError(err).slice(0, 500), updated_at: now() })
       .where('id', '=', delivery.id)
       .execute();
     throw err; // the job runner retries with backoff
   }
+}
+
+/** Why a webhook call failed, in words staff can act on (the code stays for the technician). */
+function deliveryError(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return '对接地址 10 秒内未响应（超时）';
+  const http = /^HTTP (\d{3})$/.exec(e.message);
+  if (http) return `对接地址返回 HTTP ${http[1]}`;
+  const code = e.cause?.code;
+  if (code === 'ECONNREFUSED') return '无法连接对接地址：连接被拒绝（ECONNREFUSED），对接程序可能未启动';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `无法解析对接地址的域名（${code}）`;
+  if (code) return `无法连接对接地址（${code}）`;
+  return `发送失败：${e.cause?.message ?? e.message}`;
 }
 
 export async function confirmDelivery(kernel: Kernel, actor: Actor | null, deliveryId: string, externalId?: string) {
