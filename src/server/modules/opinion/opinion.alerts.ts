@@ -140,10 +140,18 @@ async function topCluster(kernel: Kernel, orgId: string, series: string, from: s
   return row ? { id: row.id, sample_text: row.sample_text, size: Number(row.size), n: Number(row.n) } : null;
 }
 
+/** "11月29日3时" in the district's time zone, for an hour bucket kept in UTC. */
+export function localHourText(hour: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, month: 'numeric', day: 'numeric', hour: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(`${hour}:00:00Z`)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.month}月${parts.day}日${Number(parts.hour)}时`;
+}
+
 async function raise(kernel: Kernel, orgId: string, series: string, hour: string, count: number, baseline: number, top: Top): Promise<boolean> {
   const label = await seriesLabel(kernel, series);
   const ratio = baseline > 0.05 ? `，是基线的${(count / baseline).toFixed(1)}倍` : '';
-  const hourText = `${hour.slice(0, 10)} ${hour.slice(11)}时（UTC）`;
+  const hourText = localHourText(hour, kernel.config.timeZone);
   const topText = top ? `；传播最多的说法：“${top.sample_text.slice(0, 40)}${top.sample_text.length > 40 ? '…' : ''}”（本小时${top.n}条，累计${top.size}条）` : '';
   const reason = `${label}在${hourText}达到${count}条，近7日基线约每小时${baseline.toFixed(1)}条${ratio}${topText}。`;
   const webhook = await alertWebhook(kernel);

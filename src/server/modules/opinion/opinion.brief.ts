@@ -21,7 +21,7 @@ export const BRIEF_PARTS: Record<string, string> = {
   clusters: '传播较多的内容：',
   rumors: '新出现疑似谣言{{rumorCount}}，{{#refutedCount}}其中{{refutedCount}}已有辟谣信息，{{/refutedCount}}{{#unrefuted}}尚未辟谣{{unrefuted}}，请及时核实。{{/unrefuted}}{{^unrefuted}}均已对照辟谣。{{/unrefuted}}',
   actions:
-    '当日处置：{{#refutations}}发布辟谣信息{{refutations}}，{{/refutations}}{{#answers}}回应群众关切{{answers}}，{{/answers}}{{#referrals}}向市场监管部门移交涨价线索{{referrals}}，{{/referrals}}{{#removals}}提请平台删除有害信息{{removals}}，{{/removals}}办结工单{{closed}}，尚有{{open}}件在办{{#overdue}}（其中{{overdue}}超时）{{/overdue}}。',
+    '当日处置：{{#refutations}}发布辟谣信息{{refutations}}，{{/refutations}}{{#answers}}回应群众关切{{answers}}，{{/answers}}{{#referrals}}向市场监管部门移交涨价线索{{referrals}}，{{/referrals}}{{#removals}}提请平台删除有害信息{{removals}}，{{/removals}}办结工单{{closed}}，尚有{{open}}在办{{#overdue}}（其中{{overdue}}超时）{{/overdue}}。',
   alerts: '当日触发舆情预警{{alerts}}。',
   footer: '本日报由一线平台根据舆情监测数据自动生成，只统计网络信息内容，不含发布者身份信息；数据截至{{asOfText}}。',
 };

@@ -9,6 +9,7 @@ import JSZip from 'jszip';
 import { describeEachDb, type Client } from '../../testing/harness.ts';
 import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
+import { loadCorpus } from '../../../text/corpus/index.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
 const clock = () => new Date(now);
@@ -81,6 +82,28 @@ describeEachDb('opinion monitoring', (ctx) => {
     const one = await analyst.get(`/api/opinion/posts/${r[0].id}`);
     assert.equal(one.status, 200);
     assert.equal(one.body.post.text, RUMOR);
+  });
+
+  test('the server clusters the held-out corpus as the quality bar asks (pair recall ≥ 0.90, precision ≥ 0.95)', async () => {
+    const { test: held } = loadCorpus();
+    const c = ctx();
+    const org = await c.org(c.rootOrgId, 'township', '语料镇');
+    const corpusAnalyst = await c.user(org, ['opinion_analyst']);
+    const res = await ingest(held.map((e, i) => ({ source: 'corpus', externalId: `held-${i}`, text: e.text, publishedAt: at(60 - (i % 50)) })), corpusAnalyst);
+    assert.equal(res.status, 200);
+    const cluster = res.body.results.map((r: any) => r.clusterId);
+    let tp = 0, fp = 0, fn = 0;
+    for (let i = 0; i < held.length; i++) {
+      for (let j = i + 1; j < held.length; j++) {
+        const same = held[i]!.claim === held[j]!.claim;
+        const together = cluster[i] === cluster[j];
+        if (same && together) tp++;
+        else if (together) fp++;
+        else if (same) fn++;
+      }
+    }
+    assert.ok(tp / (tp + fn) >= 0.9, `pair recall ${tp / (tp + fn)}`);
+    assert.ok(tp / (tp + fp) >= 0.95, `pair precision ${tp / (tp + fp)}`);
   });
 
   test('authors are never shown, never searchable, and stored only as a keyed hash', async () => {

@@ -1,0 +1,245 @@
+// Opinion monitoring benchmark, against the targets of issue #4 (2-core machine, embedded SQLite;
+// posts of about 200 Chinese characters):
+//
+//   "End to end over HTTP into SQLite, batches of 1,000: ≥ 8,000 posts/s."
+//   "Cluster lookup time stays flat from 10,000 to 1,000,000 stored posts: print the curve."
+//
+// (The in-process pipeline target is measured by bench/opinion-pipeline.ts.)
+//
+// Posts: built from the corpus (src/text/corpus), two or three of its posts joined with a place, a
+// time and a number, about 200 characters; one in four is a repost of an earlier one (a prefix, an
+// appended comment or a changed word), so clusters grow as they do when a claim spreads.
+//
+// (a) HTTP: the real server as a child process (fresh data directory, FRONTLINE_JOBS=false), an
+//     analyst with an API token provisioned through the API; batches of 1,000 posts, pre-serialised,
+//     sent by CLIENTS concurrent keep-alive connections for the run's duration. Reported: posts/s,
+//     batch latency, server CPU per post. Every answer must be 200 with 1,000 results.
+// (b) Lookup curve: in process, a SQLite file in bench/.work grows by the real ingest (ingestFor)
+//     to 10k, 100k and 1M stored posts (cached between runs); at each size, 1,000 probe posts (half
+//     reposts of stored posts, half new) are analysed once, then their candidate lookup and cluster
+//     decision (candidatesFor + chooseCluster, what each ingest does before it writes) is timed, in
+//     batches of 100, in a read transaction. Flat means the per-post time at 1M is within 2× of 10k.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { loadConfig } from '../src/server/config.ts';
+import { createDb, migrateToLatest } from '../src/server/db/index.ts';
+import { buildApp } from '../src/server/app.ts';
+import { bootstrapPlatform } from '../src/server/bootstrap.ts';
+import { loadCorpus } from '../src/text/corpus/index.ts';
+import { analyse } from '../src/text/pipeline.ts';
+import { candidatesFor, chooseCluster, clusterKeys, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
+import type { PostInput } from '../src/server/modules/opinion/opinion.schema.ts';
+import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, type BenchContext, type BenchResult } from './lib.ts';
+
+const GENERATOR_VERSION = 1;
+const BATCH = 1000;
+const CLIENTS = 2;
+const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
+const TARGET_POSTS_PER_S = 8000;
+const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const ADMIN_PASSWORD = 'Bench#Admin2026';
+const WORK = path.join(ROOT, 'bench', '.work');
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['青石镇', '柳河村', '东关社区', '西坝', '南塘镇', '北山村', '梨花湾小区', '新华路', '城南街道', '白马村'];
+const PREFIXES = ['转发：', '【扩散】', '//@本地生活圈: ', '紧急通知！', '大家注意，'];
+const SUFFIXES = ['大家注意', '太可怕了', '求证', '同问', '说得好'];
+
+/** A stream of ~200-character posts; one in four repeats an earlier one as a repost. */
+export function postGenerator(seed: number, source = 'bench') {
+  const rand = prng(seed);
+  const texts = loadCorpus().all.map((e) => e.text);
+  const recent: string[] = [];
+  let n = 0;
+  return (publishedAt: string): PostInput => {
+    let text: string;
+    if (recent.length > 50 && rand() < 0.25) {
+      const base = recent[Math.floor(rand() * recent.length)]!;
+      const r = rand();
+      text = r < 0.4 ? PREFIXES[Math.floor(rand() * PREFIXES.length)] + base : r < 0.8 ? `${base} ${SUFFIXES[Math.floor(rand() * SUFFIXES.length)]}` : base.replace(/[，。]/, '！');
+    } else {
+      const parts: string[] = [];
+      while (parts.join('').length < 170) parts.push(texts[Math.floor(rand() * texts.length)]!);
+      text = `${PLACES[Math.floor(rand() * PLACES.length)]}${Math.floor(rand() * 90) + 1}号：${parts.join(' ')}`.slice(0, 220);
+      recent.push(text);
+      if (recent.length > 2000) recent.splice(0, 1000);
+    }
+    n++;
+    return { source, externalId: `${seed}-${n}`, text, publishedAt };
+  };
+}
+
+async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
+  const dataDir = fs.mkdtempSync(path.join(WORK, 'opinion-http-'));
+  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' } });
+  const client = new HttpClient(server.port, { maxSockets: CLIENTS + 2 });
+  try {
+    const { token } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });
+    const auth = { authorization: `Bearer ${token}` };
+    const next = postGenerator(7);
+    const now = Date.now();
+    const total = Math.ceil((SECONDS * TARGET_POSTS_PER_S * 1.5) / BATCH) + 4;
+    ctx.log(`opinion (a): pre-serialising ${total} batches of ${BATCH} posts`);
+    const bodies = Array.from({ length: total }, (_, b) =>
+      JSON.stringify({ posts: Array.from({ length: BATCH }, (_, i) => next(new Date(now - (total * BATCH - b * BATCH - i) * 1000).toISOString())) }),
+    );
+    const avgChars = Math.round(JSON.parse(bodies[0]!).posts.reduce((s: number, p: PostInput) => s + p.text.length, 0) / BATCH);
+    // Warm-up: two batches (loads jieba and the model in the server).
+    for (const body of bodies.slice(0, 2)) await rawPost(client, body, auth);
+    const cpu0 = processCpuMs(server.proc.pid);
+    let sent = 2;
+    const load = await loadLoop({
+      concurrency: CLIENTS,
+      durationMs: SECONDS * 1000,
+      maxRequests: total - 2,
+      one: async () => {
+        const body = bodies[sent++]!;
+        const res = await rawPost(client, body, auth);
+        return res.status === 200 && res.body.results?.length === BATCH;
+      },
+    });
+    const cpu = processCpuMs(server.proc.pid) - cpu0;
+    if (load.failed) throw new Error(`opinion (a): ${load.failed} batches failed: ${load.errors.join('; ')}`);
+    const posts = load.ok * BATCH;
+    const rate = posts / load.seconds;
+    const lat = stats(load.latencies);
+    ctx.log(`opinion (a): ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post`);
+    return [
+      { name: 'opinion: HTTP ingest, batches of 1,000 (posts/s)', value: Math.round(rate), unit: 'posts/s', target: `≥ ${TARGET_POSTS_PER_S}`, ok: rate >= TARGET_POSTS_PER_S },
+      { name: 'opinion: HTTP ingest batch latency p95', value: round(lat.p95, 0), unit: 'ms' },
+      { name: 'opinion: server CPU per ingested post', value: round((cpu * 1000) / posts, 1), unit: 'µs' },
+      { name: 'opinion: average post length', value: avgChars, unit: 'chars' },
+    ];
+  } finally {
+    client.close();
+    await server.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** POST a pre-serialised body (the client does not spend CPU on JSON it already has). */
+function rawPost(client: HttpClient, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: client.port, method: 'POST', path: '/api/opinion/posts', agent: client.agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: any = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* keep the text */
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(120_000, () => req.destroy(new Error('timeout')));
+    req.end(payload);
+  });
+}
+
+async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
+  const dataDir = path.join(WORK, `opinion-store-v${GENERATOR_VERSION}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const config = loadConfig({ FRONTLINE_DATA_DIR: dataDir, FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_LOG_LEVEL: 'silent', FRONTLINE_JOBS: 'false', FRONTLINE_PASSWORD_HASH_COST: '10' });
+  const database = await createDb({ dataDir, sqliteSync: 'normal' });
+  await migrateToLatest(database.db);
+  const app = await buildApp({ config, database, logger: false });
+  await bootstrapPlatform(app.kernel);
+  await app.ready();
+  const kernel = app.kernel;
+  const root = (await kernel.db.selectFrom('orgs').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow()).id;
+  const count = async () => Number((await kernel.db.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', root).executeTakeFirstOrThrow()).n);
+  const gen = postGenerator(11, 'store');
+  let stored = await count();
+  // Skip what earlier runs stored: the generator is deterministic.
+  for (let i = 0; i < stored; i++) gen(new Date().toISOString());
+  const results: BenchResult[] = [];
+  const curve: Array<{ size: number; perPostUs: number; candidates: number }> = [];
+  try {
+    for (const size of SIZES) {
+      if (stored < size) {
+        ctx.log(`opinion (b): growing the store from ${stored} to ${size} posts through the ingest…`);
+        const t0 = Date.now();
+        while (stored < size) {
+          const n = Math.min(5000, size - stored);
+          const base = Date.parse('2026-01-01T00:00:00Z') + stored * 1000;
+          const batch = Array.from({ length: n }, (_, i) => gen(new Date(base + i * 1000).toISOString()));
+          await ingestFor(kernel, { orgId: root, actor: null }, batch, 'push');
+          stored += n;
+          if (stored % 100_000 === 0) ctx.log(`opinion (b): ${stored} stored (${Math.round(stored / ((Date.now() - t0) / 1000 || 1))}/s this run)`);
+        }
+      }
+      // Probes: half reposts of stored posts (the generator's own recent texts), half new posts.
+      const probeGen = postGenerator(10_000 + size, 'probe');
+      const replay = postGenerator(11, 'store');
+      const stride = Math.max(1, Math.floor(size / 500));
+      const storedTexts: string[] = [];
+      for (let i = 0; i < size && storedTexts.length < 500; i++) {
+        const p = replay('2026-01-01T00:00:00Z');
+        if (i % stride === 0) storedTexts.push(p.text);
+      }
+      const probes = [
+        ...storedTexts.map((t, i) => (i % 2 ? `转发：${t}` : `${t} 大家注意`)),
+        ...Array.from({ length: 1000 - storedTexts.length }, () => probeGen('2026-06-01T00:00:00Z').text),
+      ].map((t) => {
+        const a = analyse(t);
+        return { a, keys: clusterKeys(a) };
+      });
+      const samples: number[] = [];
+      let candidates = 0;
+      let joined = 0;
+      for (let round_ = 0; round_ < 3; round_++) {
+        for (let i = 0; i < probes.length; i += 100) {
+          const part = probes.slice(i, i + 100);
+          const t = process.hrtime.bigint();
+          await kernel.db.transaction().execute(async (trx) => {
+            const byKey = await candidatesFor(trx, root, part);
+            if (round_ === 0) candidates += [...byKey.values()].reduce((s, r) => s + r.length, 0);
+            for (const p of part) if (chooseCluster(p, byKey).best && round_ === 0) joined++;
+          });
+          samples.push(Number(process.hrtime.bigint() - t) / 1e3 / part.length);
+        }
+      }
+      const s = stats(samples);
+      curve.push({ size, perPostUs: s.p50, candidates: candidates / probes.length });
+      ctx.log(`opinion (b): ${size} stored: lookup + decision p50 ${round(s.p50, 1)} µs/post (p95 ${round(s.p95, 1)}), ${round(candidates / probes.length, 1)} candidate rows/post, ${joined}/${probes.length} probes joined a cluster`);
+      results.push({ name: `opinion: cluster lookup at ${size.toLocaleString('en-US')} stored posts (p50 per post)`, value: round(s.p50, 1), unit: 'µs' });
+    }
+  } finally {
+    await app.close();
+    await database.close();
+  }
+  if (curve.length >= 2) {
+    const ratio = curve.at(-1)!.perPostUs / curve[0]!.perPostUs;
+    results.push({ name: `opinion: cluster lookup ${curve.at(-1)!.size.toLocaleString('en-US')} vs ${curve[0]!.size.toLocaleString('en-US')} stored (ratio)`, value: round(ratio, 2), unit: '×', target: '≤ 2 (flat)', ok: ratio <= 2 });
+  }
+  return results;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  fs.mkdirSync(WORK, { recursive: true });
+  const parts = (process.env.FRONTLINE_BENCH_OPINION_PARTS ?? 'http,lookup').split(',');
+  const out: BenchResult[] = [];
+  if (parts.includes('http')) out.push(...(await httpIngest(ctx)));
+  if (parts.includes('lookup')) out.push(...(await lookupCurve(ctx)));
+  return out;
+}
