@@ -4,7 +4,8 @@
 // reposts' cluster has at least three posts; a label shows on its post; a case made from the cluster
 // records 移交市场监管部门 and gives a Word referral sheet; a refutation written in the library is
 // attached to the cluster; the keyword-group editor explains a broken rule in Chinese. Throughout,
-// no author name that was pushed appears on any page (content, not people).
+// no author name that was pushed appears on any page (content, not people). Last, the daily brief is
+// generated from the overview as a Word file.
 // Screenshots go to /tmp/shots-opinion.
 //
 // Needs a built web app (`npx vite build` → dist/web) and /usr/bin/chromium. Run with
@@ -230,6 +231,12 @@ describe('opinion monitoring in the browser', () => {
     await page.goto('/opinion');
     await page.getByTestId('opinion-hourly-chart').locator('canvas').waitFor();
     await e2e.shot(page, 'o10-overview', false);
+
+    // 舆情日报 from the overview, as Word.
+    await page.getByTestId('brief-open').click();
+    const [brief] = await Promise.all([page.waitForEvent('download'), page.getByTestId('brief-generate').click()]);
+    assert.match(brief.suggestedFilename(), /舆情日报.*\.docx$/);
+    assert.equal(fs.readFileSync(await brief.path()).subarray(0, 2).toString('latin1'), 'PK', 'the brief is a docx');
 
     assert.deepEqual(errors, []);
     await ctx.close();

@@ -2,7 +2,7 @@
 // baseline), with the reason, the claim driving it and whether the webhook got it; analysts
 // acknowledge them and set where alerts are pushed.
 import { CheckOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Form, Input, Segmented, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Form, Input, Segmented, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -147,7 +147,7 @@ export function AlertsView() {
             loading={alerts.isPending}
             columns={columns}
             dataSource={alerts.data?.alerts ?? []}
-            locale={{ emptyText: t('opinion.alerts.empty') }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={status === 'open' ? t('opinion.alerts.empty') : t('opinion.alerts.emptyAll')} /> }}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             scroll={{ x: 960 }}
             data-testid="alert-table"

@@ -1,6 +1,6 @@
 // 聚类: the claims spreading in a period, largest first — how many posts, how many accounts (a count,
 // never who), when first and last seen, whether refuted, and the case handling it.
-import { Card, Flex, Segmented, Select, Table, Tooltip, Typography } from 'antd';
+import { Card, Empty, Flex, Segmented, Select, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -99,7 +99,7 @@ export function ClusterList() {
             loading={clusters.isPending}
             columns={columns}
             dataSource={clusters.data?.clusters ?? []}
-            locale={{ emptyText: t('opinion.clusters.empty') }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opinion.clusters.empty')} /> }}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             scroll={{ x: 980 }}
             data-testid="cluster-table"

@@ -87,7 +87,7 @@ function QualityBody({ q }: { q: Quality }) {
   ];
 
   const stat = (title: ReactNode, value: string, testId: string, sub?: ReactNode) => (
-    <Col flex="1 1 170px">
+    <Col flex="1 1 140px">
       <Card size="small" className="op-stat" data-testid={testId}>
         <Statistic title={title} value={value} />
         <div className="op-stat-extra">{sub ?? '\u00a0'}</div>

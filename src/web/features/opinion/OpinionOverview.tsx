@@ -17,7 +17,7 @@ const OVERVIEW_PERIODS: PeriodKey[] = ['24h', '72h', '7d'];
 
 function StatCard({ title, value, to, extra, accent, testId, loading }: { title: string; value: number; to: string; extra?: ReactNode; accent?: string; testId: string; loading: boolean }) {
   return (
-    <Col flex="1 1 170px">
+    <Col flex="1 1 140px">
       <Link to={to} className="op-stat-link" data-testid={testId}>
         <Card size="small" hoverable className="op-stat" style={accent ? { borderTopColor: accent } : undefined}>
           <Statistic title={title} value={value} loading={loading} />

@@ -1,7 +1,7 @@
 // 辟谣库: each false claim with the facts and the published refutation; posts that repeat a claim
 // carry its refutation, and the count links to them.
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Input, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Input, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -108,7 +108,7 @@ export function RefutationLibrary() {
             loading={list.isPending}
             columns={columns}
             dataSource={list.data?.refutations ?? []}
-            locale={{ emptyText: t('opinion.refutations.empty') }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={q ? t('common.empty') : t('opinion.refutations.empty')} /> }}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             scroll={{ x: 900 }}
             data-testid="refutation-table"

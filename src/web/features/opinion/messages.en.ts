@@ -209,6 +209,7 @@ export const opinionEn: Messages['opinion'] = {
     acked: 'Acknowledged',
     ackDone: 'Alert acknowledged',
     empty: 'No open alerts',
+    emptyAll: 'No alerts',
     settings: 'Alert webhook',
     settingsHint: 'Alerts are pushed to this address (retried on failure). The signing secret lets the receiver check the sender.',
     webhookUrl: 'Webhook URL',

@@ -209,6 +209,7 @@ export const opinionZh = {
     acked: '已确认',
     ackDone: '已确认预警',
     empty: '没有待处理的预警',
+    emptyAll: '暂无预警',
     settings: '预警推送设置',
     settingsHint: '发生预警时向此地址推送（失败自动重试）。签名密钥用于验证推送来源。',
     webhookUrl: '推送地址',
