@@ -82,3 +82,18 @@ test('the older exports keep their behaviour', () => {
   assert.equal(stripHtml('<b>a</b>&lt;b&gt;&#20013;'), ' a <b>中');
   assert.equal(normalize('  Ａ　 b  '), 'A b');
 });
+
+test('normalizePost is idempotent on 20,000 random strings of tricky characters', () => {
+  // Handles, URLs, emoticon brackets, HTML, surrogate halves, numerals, dots and spaces in every order:
+  // removing one thing must never leave text that a second pass would change.
+  const pool = ['疫', '情', '口', '罩', '!', '！', '@', '＠', '#', '[', ']', 'h', 't', 'p', ':', '/', '.', 'w', '\ud83d', '\ude00', '\ud800', '二', '十', ' ', '\u200b', '转', '“', '”', '(', '|', '&', 'A', 'c', 'n', '1', '<', '>', '&amp;', 'http://a.cn/x', '哈'];
+  let seed = 20200123;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let k = 0; k < 20_000; k++) {
+    let s = '';
+    const len = Math.floor(rand() * 40);
+    for (let i = 0; i < len; i++) s += pool[Math.floor(rand() * pool.length)];
+    const once = normalizePost(s);
+    assert.equal(normalizePost(once), once, JSON.stringify(s));
+  }
+});

@@ -151,6 +151,7 @@ const F_NAME = 64; // may appear in an @handle
 
   for (const ch of 'hHwWtT@[\uff20') FLAGS[ch.charCodeAt(0)] |= F_SPECIAL;
   set(0xd800, 0xdbff, F_HIGH);
+  set(0xdc00, 0xdfff, F_DROP); // a low surrogate is consumed with its high one; alone it is garbage
   for (let c = 0x30; c <= 0x39; c++) FLAGS[c] |= F_NAME;
   for (let c = 0x41; c <= 0x5a; c++) FLAGS[c] |= F_NAME;
   for (let c = 0x61; c <= 0x7a; c++) FLAGS[c] |= F_NAME;
@@ -178,7 +179,24 @@ const isHan = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <
  * normalizePost(normalizePost(x)) === normalizePost(x).
  */
 export function normalizePost(text: string): string {
-  if ((text.indexOf('<') >= 0 || text.indexOf('&') >= 0) && HTML_HINT.test(text)) text = stripHtml(text);
+  const hasHtml = (s: string) => (s.indexOf('<') >= 0 || s.indexOf('&') >= 0) && HTML_HINT.test(s);
+  let out = onePass(hasHtml(text) ? stripHtml(text) : text);
+  // Full-width "＜ｂ＞" becomes "<b>" in the pass, and decoded entities can form tags: strip again so
+  // that normalizePost stays idempotent (each round only shortens the text).
+  for (let round = 0; round < 3 && hasHtml(out); round++) out = onePass(stripHtml(out));
+  // Removing a handle, URL or emoji can bring together characters that form another one ("[哈@x 哈]"):
+  // when the output still has such characters, pass again until nothing changes (rare; bounded).
+  for (let round = 0; round < 3 && MAYBE_SPECIAL.test(out); round++) {
+    const again = onePass(out);
+    if (again === out) break;
+    out = again;
+  }
+  return out;
+}
+
+const MAYBE_SPECIAL = /[@[]|http|www\.|t\.cn/;
+
+function onePass(text: string): string {
   const n = text.length;
   if (buf.length < n) buf = new Uint16Array(Math.max(n, buf.length * 2));
   const b = buf;
@@ -206,18 +224,24 @@ export function normalizePost(text: string): string {
           last = d;
           continue;
         }
-        f = F_WIDE;
+        continue; // a lone high surrogate is garbage
       } else {
         // F_SPECIAL: URL, t.cn short link, @handle, [emoticon]
         const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+        // Decisions look at what was written (as a second pass over the output would), not at the raw
+        // text: "@" right after a written letter or digit is an e-mail address, not a handle.
+        const before = space ? 0x20 : last;
         if (c === 0x40 || c === 0xff20) {
-          if (!isAsciiAlnum(prev)) {
+          if (!isAsciiAlnum(before)) {
             let j = i + 1;
             while (j < n && j - i <= MAX_HANDLE && FLAGS[text.charCodeAt(j)]! & F_NAME) j++;
-            if (j > i + 1 && (j >= n || !(FLAGS[text.charCodeAt(j)]! & F_NAME))) {
-              // "//@name:" repost chain marker: drop the "//" written just before.
-              if (last === 0x2f && prev === 0x2f) {
+            if (j === i + 1) continue; // a lone "@" (no handle after it) carries nothing
+            if (j >= n || !(FLAGS[text.charCodeAt(j)]! & F_NAME)) {
+              // "//@name:" repost chain marker: drop the "//" written just before (and a space
+              // written before it: whether one belongs there is decided again by the next character).
+              if (last === 0x2f && prev === 0x2f && !space) {
                 o--;
+                if (o > 0 && b[o - 1] === 0x20) o--;
                 last = o > 0 ? b[o - 1]! : 0;
               }
               const next = j < n ? text.charCodeAt(j) : 0;
@@ -233,7 +257,7 @@ export function normalizePost(text: string): string {
             i = j;
             continue;
           }
-        } else if (!isAsciiAlnum(prev)) {
+        } else if (!isAsciiAlnum(before)) {
           const re = c === 0x74 || c === 0x54 ? SHORT_URL_AT : URL_AT;
           re.lastIndex = i;
           if (re.test(text)) {
@@ -244,25 +268,24 @@ export function normalizePost(text: string): string {
         }
       }
     }
-    const m = OUT[c]!;
+    let m = OUT[c]!;
+    // "..." → "…" (a single dot, as in 1.5, stays); decided before the space, as "…" is wide.
+    const dots = m === 0x2e && i + 1 < n && text.charCodeAt(i + 1) === 0x2e;
+    if (dots) {
+      m = 0x2026;
+      f = FLAGS[0x2026]!;
+      while (i + 1 < n && text.charCodeAt(i + 1) === 0x2e) i++;
+    }
     if (space) {
       space = false;
-      if (o > 0 && !(f & F_WIDE) && !(FLAGS[last]! & F_WIDE)) {
+      if (o > 0 && last !== 0x20 && !(f & F_WIDE) && !(FLAGS[last]! & F_WIDE)) {
         b[o++] = 0x20;
         last = 0x20;
       }
     }
     if (f & F_PUNCT) {
       if (m === last) continue;
-      if (m === 0x2e) {
-        if (last === 0x2026) continue;
-        // "..." → "…" (a single dot, as in 1.5, stays)
-        if (i + 1 < n && text.charCodeAt(i + 1) === 0x2e) {
-          b[o++] = last = 0x2026;
-          while (i + 1 < n && text.charCodeAt(i + 1) === 0x2e) i++;
-          continue;
-        }
-      }
+      if (m === 0x2e && last === 0x2026) continue;
     }
     b[o++] = m;
     last = m;
