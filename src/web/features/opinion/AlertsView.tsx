@@ -90,7 +90,7 @@ export function AlertsView() {
       render: (c: Alert['topCluster']) =>
         c ? (
           <Link to={`/opinion/clusters/${c.id}`} className="op-clamp-2">
-            {c.sampleText}（{t('opinion.common.posts', { count: c.size })}）
+            {t('opinion.common.withCount', { text: c.sampleText, count: c.size })}
           </Link>
         ) : (
           '—'

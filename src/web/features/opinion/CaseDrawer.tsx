@@ -36,15 +36,14 @@ function HistoryEntry({ entry, names, claims }: { entry: CaseHistoryEntry; names
   const lines: string[] = [];
   if (entry.kind === 'status') lines.push(t('opinion.cases.from', { from: statusName(t, d.from), to: statusName(t, d.to) }));
   if (entry.kind === 'assign') lines.push(d.to ? t('opinion.cases.assignedTo', { name: names.get(String(d.to)) ?? '' }) : t('opinion.cases.unassigned'));
-  if (typeof d.refutationId === 'string') lines.push(`${t('opinion.cases.claim')}：${claims.get(d.refutationId) ?? d.refutationId.slice(0, 8)}`);
-  if (typeof d.regulator === 'string') lines.push(`${t('opinion.cases.regulator')}：${d.regulator}`);
-  if (typeof d.platform === 'string') lines.push(`${t('opinion.cases.platform')}：${d.platform}`);
-  if (typeof d.reason === 'string') lines.push(`${t('opinion.cases.reason')}：${d.reason}`);
+  if (typeof d.refutationId === 'string') lines.push(t('opinion.common.field', { label: t('opinion.cases.claim'), value: claims.get(d.refutationId) ?? d.refutationId.slice(0, 8) }));
+  if (typeof d.regulator === 'string') lines.push(t('opinion.common.field', { label: t('opinion.cases.regulator'), value: d.regulator }));
+  if (typeof d.platform === 'string') lines.push(t('opinion.common.field', { label: t('opinion.cases.platform'), value: d.platform }));
+  if (typeof d.reason === 'string') lines.push(t('opinion.common.field', { label: t('opinion.cases.reason'), value: d.reason }));
   return (
     <div data-testid="case-history-entry" data-kind={entry.kind}>
       <Typography.Text strong>{t(`opinion.actionKinds.${entry.kind}`)}</Typography.Text>
-      <Typography.Text type="secondary" className="op-meta">
-        {'　'}
+      <Typography.Text type="secondary" className="op-meta" style={{ marginInlineStart: 8 }}>
         {entry.by} · {formatTime(entry.at)}
       </Typography.Text>
       {lines.map((l) => (

@@ -163,7 +163,7 @@ export function KeywordGroupEditor({ group, open, onClose }: { group: KeywordGro
         </Flex>
         {test.data ? (
           <Typography.Paragraph type="secondary" className="op-meta" style={{ marginTop: 8 }}>
-            {t('opinion.groups.normalized')}：{test.data.normalized}
+            {t('opinion.common.field', { label: t('opinion.groups.normalized'), value: test.data.normalized })}
           </Typography.Paragraph>
         ) : null}
       </div>

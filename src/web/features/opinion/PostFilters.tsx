@@ -10,7 +10,8 @@ import { CATEGORIES, type Category, type PostFilters } from './opinion.api';
 import { useKeywordGroups, useSources } from './config.api';
 
 const KEYS = ['from', 'to', 'category', 'relevant', 'group', 'source', 'q', 'labelled', 'clusterId', 'refutationId'] as const;
-const isoOk = (s: string | null) => !!s && !Number.isNaN(Date.parse(s));
+/** An ISO time, or a date alone (2026-03-01), read as that day's start in local time. */
+const toIso = (s: string | null) => (s && dayjs(s).isValid() ? dayjs(s).toISOString() : undefined);
 const bool = (s: string | null) => (s === 'true' || s === 'false' ? s : undefined);
 const UUID = /^[0-9a-f-]{36}$/i;
 
@@ -20,9 +21,8 @@ export function usePostFilters(): [PostFilters, (patch: Partial<Record<(typeof K
     const f: PostFilters = {};
     const from = params.get('from');
     const to = params.get('to');
-    // A date alone (2026-03-01) is read as that day's start in local time.
-    if (isoOk(from)) f.from = new Date(from!).toISOString();
-    if (isoOk(to)) f.to = new Date(to!).toISOString();
+    f.from = toIso(from);
+    f.to = toIso(to);
     const category = params.get('category');
     if (category && (CATEGORIES as readonly string[]).includes(category)) f.category = category as Category;
     f.relevant = bool(params.get('relevant'));

@@ -71,7 +71,7 @@ export function PostStream() {
         ) : null}
         <DataState query={stream} rows={8} isEmpty={() => posts.length === 0} empty={<Card><Empty description={t('opinion.posts.empty')} /></Card>}>
           {() => (
-            <Flex vertical gap={10} data-testid="post-stream">
+            <Flex vertical gap={10} data-testid="post-stream" style={stream.isPlaceholderData ? { opacity: 0.5 } : undefined}>
               {posts.map((p) => (
                 <PostCard key={p.id} post={p} groupNames={groupNames} clusterSize={sizes.get(p.clusterId)} fresh={highlight.has(p.id)} />
               ))}

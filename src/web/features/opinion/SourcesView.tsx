@@ -85,7 +85,7 @@ export function SourcesView() {
             <Typography.Text type="danger" ellipsis style={{ maxWidth: 220 }}>
               {v}
             </Typography.Text>
-            {s.failures ? <Typography.Text type="secondary" className="op-meta">（{t('opinion.sources.failures')} {s.failures}）</Typography.Text> : null}
+            {s.failures ? <Typography.Text type="secondary" className="op-meta">{' '}{t('opinion.sources.failureCount', { count: s.failures })}</Typography.Text> : null}
           </Tooltip>
         ) : (
           '—'

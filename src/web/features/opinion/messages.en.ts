@@ -42,6 +42,8 @@ export const opinionEn: Messages['opinion'] = {
     last30d: 'Last 30 days',
     lastHour: 'Last hour',
     posts: '{{count}} posts',
+    withCount: '{{text}} ({{count}} posts)',
+    field: '{{label}}: {{value}}',
     privacy: 'Content, not people: authors are neither stored nor shown, and nobody can be searched for.',
   },
   overview: {
@@ -231,6 +233,7 @@ export const opinionEn: Messages['opinion'] = {
     lastPolled: 'Last polled',
     lastError: 'Last error',
     failures: 'Failures',
+    failureCount: '({{count}} failures in a row)',
     posts: 'Posts',
     create: 'New source',
     created: 'Source added',

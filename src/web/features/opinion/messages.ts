@@ -42,6 +42,8 @@ export const opinionZh = {
     last30d: '近30天',
     lastHour: '近1小时',
     posts: '{{count}} 条',
+    withCount: '{{text}}（{{count}} 条）',
+    field: '{{label}}：{{value}}',
     privacy: '只看内容，不看人：本系统不保存、不显示发布者身份，也不能按人查询。',
   },
   overview: {
@@ -231,6 +233,7 @@ export const opinionZh = {
     lastPolled: '最近抓取',
     lastError: '最近错误',
     failures: '连续失败',
+    failureCount: '（连续失败 {{count}} 次）',
     posts: '帖文数',
     create: '新增来源',
     created: '已新增来源',

@@ -1,6 +1,6 @@
 // Opinion endpoints for reading and judging posts (/api/opinion/posts, clusters, overview, model,
 // brief). Posts carry what was said, where and when — never who said it: there is no author here.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { http, postForBlob, saveBlob } from '../../lib/http';
 
 export const CATEGORIES = ['rumor', 'price_gouging', 'concern', 'positive', 'other'] as const;
@@ -102,6 +102,8 @@ export function usePostStream(filters: PostFilters) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 10_000,
+    // While other filters load, the old list stays (dimmed) instead of a skeleton.
+    placeholderData: keepPreviousData,
   });
 }
 
