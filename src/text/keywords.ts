@@ -253,12 +253,15 @@ export class KeywordAutomaton {
     }
     this.stamp = new Int32Array(Math.max(1, terms.length));
     this.found = new Int32Array(Math.max(16, Math.min(terms.length, 1024)));
-    this.inTerms = new Uint8Array(65536);
-    for (const t of norm) for (let i = 0; i < t.length; i++) this.inTerms[t.charCodeAt(i)] = 1;
+    // The root's transitions, and -2 for code units in no term (one table, one lookup a character).
+    this.start = Int32Array.from(trie.root);
+    const inTerms = new Uint8Array(65536);
+    for (const t of norm) for (let i = 0; i < t.length; i++) inTerms[t.charCodeAt(i)] = 1;
+    for (let c = 0; c < 65536; c++) if (!inTerms[c]) this.start[c] = -2;
   }
 
-  /** 1 for the code units that occur in some term. */
-  private readonly inTerms: Uint8Array;
+  /** The root's child by a code unit (-1: none), or -2 when the code unit occurs in no term. */
+  private readonly start: Int32Array;
 
   /** Ids of the terms found in `text` (each once, in order of first occurrence). */
   matchIds(text: string): number[] {
@@ -286,25 +289,25 @@ export class KeywordAutomaton {
     }
     const gen = this.gen;
     const { fail, termAt, outLink, stamp, sameNext } = this;
-    const root = this.trie.root;
     const table = this.trie.table;
     const mask = this.trie.mask;
     let out = this.found;
     let count = 0;
     const n = text.length;
-    const inTerms = this.inTerms;
+    const start = this.start;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (inTerms[c] === 0) {
+      const r = start[c]!;
+      if (r === -2) {
         // A character in no term: every match restarts after it (no failure chain to follow).
         s = 0;
         continue;
       }
-      let g = s === 0 ? root[c]! : childOf(table, mask, s, c);
+      let g = s === 0 ? r : childOf(table, mask, s, c);
       while (g < 0 && s !== 0) {
         s = fail[s]!;
-        g = s === 0 ? root[c]! : childOf(table, mask, s, c);
+        g = s === 0 ? r : childOf(table, mask, s, c);
       }
       s = g < 0 ? 0 : g;
       let o = termAt[s]! >= 0 ? s : outLink[s]!;

@@ -51,8 +51,8 @@ interface Dict {
   /**
    * Per edge, packed in the payload of the edge into a node (so one probe finds everything):
    * (log(freq / total) of the word ending there, fixed point × 2^16, always < 0; 0 for no word) × 2,
-   * plus 1 when the node has children (a walk that reaches a leaf stops without probing). For
-   * one-character words and root edges the same in `rootInfo`.
+   * plus 1 when the node has children (a walk that reaches a leaf stops without probing). Root edges
+   * are pairs in `rootInfo`: [child (-1: none), the same packed info].
    */
   rootInfo: Int32Array;
   /**
@@ -141,10 +141,12 @@ function loadDict(): Dict {
   }
   for (let c = 0; c < 65536; c++) if (trie.root[c]! >= 0) hasKids[0] = 1;
   for (let i = 0; i < t.length; i += 4) if (t[i] !== 0) t[i + 3] = t[i + 3]! * 2 + hasKids[t[i + 2]!]!;
-  const rootInfo = new Int32Array(65536);
+  // Root edges as pairs [child, info] in one array: one cache line per lookup.
+  const rootInfo = new Int32Array(131072);
   for (let c = 0; c < 65536; c++) {
     const child = trie.root[c]!;
-    if (child >= 0) rootInfo[c] = rootLogp[c]! * 2 + hasKids[child]!;
+    rootInfo[2 * c] = child;
+    if (child >= 0) rootInfo[2 * c + 1] = rootLogp[c]! * 2 + hasKids[child]!;
   }
   dict = { trie, rootInfo, edgeBits, minLogp: Math.round(-logTotal * FIXED), words, loadMs: performance.now() - t0 };
   return dict;
@@ -178,6 +180,13 @@ export interface Spans {
 
 let routeP = new Float64Array(512);
 let routeX = new Int32Array(512);
+// The level-by-level walk over a window of starts (see segmentSpans).
+const WINDOW = 256;
+const MAX_WORD = 32; // longer than any dictionary word (16)
+const lps = new Int32Array(WINDOW * MAX_WORD); // lps[d * WINDOW + j]: packed log-probability of the word text[a+j .. a+j+d]
+const depth = new Int32Array(WINDOW); // how many levels of lps are valid for start j
+const walkNode = new Int32Array(WINDOW);
+const walkList = new Int32Array(WINDOW);
 
 export function newSpans(capacity = 256): Spans {
   return { start: new Int32Array(capacity), end: new Int32Array(capacity), n: 0 };
@@ -189,7 +198,6 @@ export function newSpans(capacity = 256): Spans {
  */
 export function segmentSpans(text: string, spans: Spans): Spans {
   const { trie, rootInfo, edgeBits, minLogp } = loadDict();
-  const root = trie.root;
   const table = trie.table;
   const mask = trie.mask;
   const n = text.length;
@@ -227,40 +235,71 @@ export function segmentSpans(text: string, spans: Spans): Spans {
     while (i < n && HAN[text.charCodeAt(i)] !== 0) i++;
     const e = i;
     // Most probable route, right to left: P[k] = max over words text[k..x] of logp + P[x + 1].
+    // The dictionary walks from every start are independent, so they are run level by level over a
+    // window of starts (all second characters, then all third characters, …): the table probes of one
+    // level do not wait for each other, and the memory system overlaps their cache misses. Words reach
+    // at most MAX_WORD characters, so a window only needs P of the window to its right.
     P[e] = 0;
-    for (let k = e - 1; k >= s; k--) {
-      const c0 = text.charCodeAt(k);
-      let best = -Infinity;
-      let bestX = k;
-      let node = root[c0]!;
-      if (node >= 0) {
-        const info0 = rootInfo[c0]!;
-        if (info0 >> 1 !== 0) best = (info0 >> 1) + P[k + 1]!;
-        let kids = info0 & 1;
-        for (let x = k + 1; kids !== 0 && x < e; x++) {
-          const c = text.charCodeAt(x);
+    for (let b = e; b > s; b -= WINDOW) {
+      const a = Math.max(s, b - WINDOW);
+      const m = b - a;
+      let alive = 0;
+      for (let j = 0; j < m; j++) {
+        const c0 = text.charCodeAt(a + j);
+        const child = rootInfo[2 * c0]!;
+        if (child < 0) {
+          depth[j] = 0;
+          continue;
+        }
+        const info = rootInfo[2 * c0 + 1]!;
+        lps[j] = info >> 1;
+        depth[j] = 1;
+        if ((info & 1) !== 0 && a + j + 1 < e) {
+          walkNode[j] = child;
+          walkList[alive++] = j;
+        }
+      }
+      for (let d = 1; alive > 0 && d < MAX_WORD; d++) {
+        let next = 0;
+        for (let t = 0; t < alive; t++) {
+          const j = walkList[t]!;
+          const c = text.charCodeAt(a + j + d);
+          const node = walkNode[j]!;
           const h = slot(node, c);
           const bit = h >>> (32 - EDGE_BITS);
-          if ((edgeBits[bit >>> 5]! & (1 << (bit & 31))) === 0) break;
+          if ((edgeBits[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
           const i = probe(table, mask, h, node, c);
-          if (i < 0) break;
+          if (i < 0) continue;
           const info = table[i + 3]!;
-          const lp = info >> 1;
+          lps[d * WINDOW + j] = info >> 1;
+          depth[j] = d + 1;
+          if ((info & 1) !== 0 && a + j + d + 1 < e) {
+            walkNode[j] = table[i + 2]!;
+            walkList[next++] = j;
+          }
+        }
+        alive = next;
+      }
+      for (let k = b - 1; k >= a; k--) {
+        const j = k - a;
+        let best = -Infinity;
+        let bestX = k;
+        const dd = depth[j]!;
+        for (let d = 0; d < dd; d++) {
+          const lp = lps[d * WINDOW + j]!;
           if (lp !== 0) {
-            const v = lp + P[x + 1]!;
+            const v = lp + P[k + d + 1]!;
             // Ties go to the longer word, as in jieba (max over (probability, end)).
             if (v >= best) {
               best = v;
-              bestX = x;
+              bestX = k + d;
             }
           }
-          kids = info & 1;
-          node = table[i + 2]!;
         }
+        if (best === -Infinity) best = minLogp + P[k + 1]!;
+        P[k] = best;
+        X[k] = bestX;
       }
-      if (best === -Infinity) best = minLogp + P[k + 1]!;
-      P[k] = best;
-      X[k] = bestX;
     }
     // Left to right; single Latin letters/digits are joined into one word (jieba's "eng" buffer).
     let x = s;
