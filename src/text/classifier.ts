@@ -66,6 +66,16 @@ function mulberry32(seed: number) {
   };
 }
 
+/** Softmax of zs[0, NC) into probs. */
+function softmax(): Float64Array {
+  let max = -Infinity;
+  for (let c = 0; c < NC; c++) if (zs[c]! > max) max = zs[c]!;
+  let sum = 0;
+  for (let c = 0; c < NC; c++) sum += probs[c] = Math.exp(zs[c]! - max);
+  for (let c = 0; c < NC; c++) probs[c]! /= sum;
+  return probs;
+}
+
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 const zs = new Float64Array(STRIDE);
@@ -157,12 +167,7 @@ export class OpinionClassifier {
       zs[3]! += w[base + 3]! * v;
       zs[4]! += w[base + 4]! * v;
     }
-    let max = -Infinity;
-    for (let c = 0; c < NC; c++) if (zs[c]! > max) max = zs[c]!;
-    let sum = 0;
-    for (let c = 0; c < NC; c++) sum += probs[c] = Math.exp(zs[c]! - max);
-    for (let c = 0; c < NC; c++) probs[c]! /= sum;
-    return probs;
+    return softmax();
   }
 
   private stepRelevance(f: Int32Array, relevant: boolean, lr: number, l2: number, weight = 1, bias = true) {
@@ -209,8 +214,31 @@ export class OpinionClassifier {
   classify(a: Analysed): Classification {
     const f = a.features;
     const v = f.length ? 1 / Math.sqrt(f.length) : 0;
-    const relevanceScore = sigmoid(this.relevanceZ(f, v));
-    const p = this.categoryProbs(f, v);
+    // Both heads in one pass over the features (a feature's 6 weights share a cache line).
+    const w = this.w;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    let z4 = 0;
+    let z5 = 0;
+    for (let i = 0; i < f.length; i++) {
+      const base = f[i]! * STRIDE;
+      z0 += w[base]!;
+      z1 += w[base + 1]!;
+      z2 += w[base + 2]!;
+      z3 += w[base + 3]!;
+      z4 += w[base + 4]!;
+      z5 += w[base + 5]!;
+    }
+    const b = this.b;
+    const relevanceScore = sigmoid(b[0]! + z0 * v);
+    zs[0] = b[1]! + z1 * v;
+    zs[1] = b[2]! + z2 * v;
+    zs[2] = b[3]! + z3 * v;
+    zs[3] = b[4]! + z4 * v;
+    zs[4] = b[5]! + z5 * v;
+    const p = softmax();
     let best = 0;
     for (let c = 1; c < NC; c++) if (p[c]! > p[best]!) best = c;
     const relevant = relevanceScore >= this.options.threshold;

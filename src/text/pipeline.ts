@@ -66,7 +66,8 @@ const gf = (id: string) => {
   return f;
 };
 const F_URL = strFeature('has:url', 0x165667b1);
-const F_PUNCT = new Map<number, number>();
+/** Feature index of each punctuation code unit, filled on first sight (-1: not yet). */
+const F_PUNCT = new Int32Array(65536).fill(-1);
 
 const WORD = new Uint8Array(65536);
 (function () {
@@ -111,8 +112,8 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
     } else {
       prev = -1;
       if (c !== 0x20) {
-        let p = F_PUNCT.get(c);
-        if (p === undefined) F_PUNCT.set(c, (p = strFeature(`p:${String.fromCharCode(c)}`, 0x61c88647)));
+        let p = F_PUNCT[c]!;
+        if (p < 0) F_PUNCT[c] = p = strFeature(`p:${String.fromCharCode(c)}`, 0x61c88647);
         f[k++] = p;
       }
     }
