@@ -301,3 +301,144 @@ export async function provisionReporter(client: HttpClient, adminPassword: strin
   const token = expectStatus(await client.post('/api/auth/tokens', { name: 'bench' }, user), 201, 'token').body.token as string;
   return { admin, districtId, townId: town.body.org.id as string, villageId: village.body.org.id as string, token, user };
 }
+
+// ---- wrk: a load generator that leaves the CPU to the server ---------------------------------
+// The benches run client and server on the same 2 cores. A Node client spends about as much CPU per
+// request as a light route does on the server, so it takes a core away from what is being measured.
+// wrk (Debian package `wrk`) is C with a small Lua hook and costs a few µs per request. When it is
+// not installed the benches fall back to the Node client (HttpClient + loadLoop) and say so.
+
+export function wrkPath(): string | null {
+  if (process.env.FRONTLINE_BENCH_CLIENT === 'node') return null;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const p = path.join(dir, 'wrk');
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+/** CPU milliseconds of a process's main thread (tid = pid) and of all its other threads, from /proc. */
+export function threadCpuMs(pid: number | undefined): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        const ms = (Number(f[11]) + Number(f[12])) * (1000 / 100);
+        if (Number(tid) === pid) main += ms;
+        else others += ms;
+      } catch {
+        /* the thread ended */
+      }
+    }
+  } catch {
+    return { main: NaN, others: NaN };
+  }
+  return { main, others };
+}
+
+export interface WrkResult {
+  /** Responses wrk counted (any status). */
+  requests: number;
+  /** Responses with a status outside 2xx/3xx. */
+  non2xx: number;
+  /** Connect, read, write and timeout errors. */
+  socketErrors: number;
+  seconds: number;
+  latency: { p50: number; p99: number; max: number };
+  /** CPU time wrk itself used (user + system), as last sampled from /proc. */
+  cpuMs: number;
+  output: string;
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc; NaN when unknown. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+  } catch {
+    return NaN;
+  }
+}
+
+const toMs = (s: string) => {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(s.trim());
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : v * 60_000;
+};
+
+/**
+ * Run wrk against 127.0.0.1:port (never anywhere else). `script` is Lua source (written to a temp
+ * file); `stopAfterMs` ends the run early with SIGINT (wrk then prints its figures as usual), and
+ * `onStart` runs right after wrk was spawned (e.g. to arm a timer that kills the server).
+ */
+export async function runWrk(opts: {
+  port: number;
+  path: string;
+  connections: number;
+  threads?: number;
+  durationS: number;
+  script?: string;
+  scriptArgs?: string[];
+  headers?: Record<string, string>;
+  stopAfterMs?: number;
+  onStart?: () => void;
+}): Promise<WrkResult> {
+  const bin = wrkPath();
+  if (!bin) throw new Error('wrk is not installed');
+  const args = ['-t', String(opts.threads ?? 2), '-c', String(opts.connections), '-d', `${opts.durationS}s`, '--latency', '--timeout', '30s'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
+  let scriptFile: string | undefined;
+  if (opts.script) {
+    scriptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-wrk-')), 'load.lua');
+    fs.writeFileSync(scriptFile, opts.script);
+    args.push('-s', scriptFile);
+  }
+  args.push(`http://127.0.0.1:${opts.port}${opts.path}`);
+  if (opts.scriptArgs?.length) args.push('--', ...opts.scriptArgs);
+  const t0 = process.hrtime.bigint();
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  opts.onStart?.();
+  let cpuMs = NaN;
+  const sampler = setInterval(() => {
+    const c = processCpuMs(proc.pid);
+    if (Number.isFinite(c)) cpuMs = c;
+  }, 200);
+  let elapsed = NaN;
+  const stopper = opts.stopAfterMs
+    ? setTimeout(() => {
+        elapsed = msSince(t0) / 1000;
+        const c = processCpuMs(proc.pid);
+        if (Number.isFinite(c)) cpuMs = c;
+        proc.kill('SIGINT');
+      }, opts.stopAfterMs)
+    : undefined;
+  const code = await new Promise<number | null>((resolve) => proc.on('exit', (c) => resolve(c)));
+  clearTimeout(stopper);
+  clearInterval(sampler);
+  if (scriptFile) fs.rmSync(path.dirname(scriptFile), { recursive: true, force: true });
+  if (code !== 0 && !/Requests\/sec/.test(out)) throw new Error(`wrk failed (${code}):\n${out}`);
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+  const requests = num(/(\d+) requests in/);
+  const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const lat = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+  return {
+    requests,
+    non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
+    socketErrors: errs ? errs.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+    seconds: Number.isFinite(elapsed) ? elapsed : toMs(/requests in ([\d.]+\w+),/.exec(out)?.[1] ?? '') / 1000,
+    latency: { p50: lat('50'), p99: lat('99'), max: toMs(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(out)?.[1] ?? '') },
+    cpuMs,
+    output: out,
+  };
+}

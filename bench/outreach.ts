@@ -34,8 +34,12 @@ import {
   HttpClient,
   loadLoop,
   msSince,
+  processCpuMs,
   provisionReporter,
   ROOT,
+  runWrk,
+  threadCpuMs,
+  wrkPath,
   round,
   startServer,
   stats,
@@ -382,10 +386,75 @@ function byLevel(queries: Query[], latencies: number[]) {
 }
 
 // ---- (c) HTTP writes against the real server ---------------------------------------------------
+/** Distinct record shapes the wrk script cycles through (each request still gets its own clientId). */
+const WRK_TEMPLATES = 4096;
+
+/**
+ * The Lua side of the wrk run: each request is one pre-serialised record with a unique clientId
+ * (`<run>-<thread>-<n>`; the record's shape is template n mod WRK_TEMPLATES), and every answer is
+ * appended to `<ackFile>.<thread>` so that the bench can check after the kill that each
+ * acknowledged record is in the file.
+ */
+function wrkPostScript(tails: string[], token: string): string {
+  const lua = (x: string) => JSON.stringify(x); // a JSON string literal is a valid Lua string literal here (ASCII)
+  return `
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = ${lua(`Bearer ${token}`)}
+local tails = { ${tails.map(lua).join(',\n')} }
+local N = #tails
+local head = '{"records":[{"clientId":"'
+local counter = 0
+local answered = 0
+local prefix, out
+local nthreads = 0
+function setup(thread)
+  thread:set("tid", nthreads)
+  nthreads = nthreads + 1
+end
+function init(args)
+  prefix = args[1] .. "-" .. tid .. "-"
+  out = io.open(args[2] .. "." .. tid, "w")
+end
+function request()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, head .. prefix .. counter .. tails[counter % N + 1])
+end
+function response(status, headers, body)
+  if status == 200 then out:write(body, "\\n") else out:write("!", status, " ", body, "\\n") end
+  answered = answered + 1
+  if answered % 64 == 0 then out:flush() end
+end
+`;
+}
+
+/**
+ * Repeat one-second warm-up slices (at least three, at most ten) until two in a row differ by less
+ * than a quarter: the server's writer thread starts with the first record and takes over from the
+ * main connection a moment later, and the measured run should see the steady state.
+ */
+async function warmUntilSteady(ctx: BenchContext, slice: () => Promise<{ ok: number }>) {
+  const rates: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    rates.push((await slice()).ok);
+    const [a, b] = rates.slice(-2);
+    if (rates.length >= 3 && a && b && Math.abs(a - b) / Math.max(a, b) < 0.25) break;
+  }
+  ctx.log(`warm-up: ${rates.length} s of records (${rates.join(', ')} per second)`);
+}
+
 async function httpWrites(ctx: BenchContext): Promise<BenchResult[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-bench-http-'));
-  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '11' }, nodeArgs: process.env.FRONTLINE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FRONTLINE_BENCH_PROF}`] : [] });
+  const prof = process.env.FRONTLINE_BENCH_PROF;
+  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '11' }, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
   ctx.log(`server pid ${server.proc.pid} on 127.0.0.1:${server.port}, data ${dataDir} (SQLite, synchronous=NORMAL)`);
+  const wrk = wrkPath();
+  ctx.log(
+    wrk
+      ? `load generator: wrk (${wrk}), 2 threads, ${HTTP_CLIENTS} keep-alive connections, pre-serialised requests with unique clientIds`
+      : `load generator: the Node client (bench/lib.ts HttpClient, ${HTTP_CLIENTS} keep-alive sockets). NOTE: wrk is not installed ` +
+          '(Debian: apt-get install wrk), so the client runs in Node on the same cores and takes CPU from the server; expect lower figures.',
+  );
   const setup = new HttpClient(server.port, { maxSockets: 4 });
   const load = new HttpClient(server.port, { maxSockets: HTTP_CLIENTS });
   const results: BenchResult[] = [];
@@ -414,50 +483,141 @@ async function httpWrites(ctx: BenchContext): Promise<BenchResult[]> {
     const health = async () => (await load.get('/api/health')).status === 200;
     // CPU seconds the server process used (user + system, from /proc): a figure a busy machine
     // distorts far less than requests per second, since the server is charged only for its own work.
-    const cpuMs = () => {
-      try {
-        const f = fs.readFileSync(`/proc/${server.proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return (Number(f[11]) + Number(f[12])) * (1000 / 100);
-      } catch {
-        return NaN;
-      }
-    };
+    const cpuMs = () => processCpuMs(server.proc.pid);
+    // With profiling the server must exit normally to write its profile: SIGTERM instead of kill -9.
+    const killSignal: NodeJS.Signals = prof ? 'SIGTERM' : 'SIGKILL';
+    if (prof) ctx.log(`profiling into ${prof}: the server is stopped with SIGTERM (not kill -9), so this run does not test durability`);
 
-    // Warm up (JIT, caches, sockets), then the two measured runs.
-    await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: 1500, one: health });
-    await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: 1500, one: postOne });
-    const warmAcked = acked.size;
-    let cpu0 = cpuMs();
-    const h = await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: HTTP_SECONDS * 1000, one: health });
-    const healthCpuUs = ((cpuMs() - cpu0) * 1000) / h.ok;
-    const healthRate = h.ok / h.seconds;
-    ctx.log(`GET /api/health: ${h.ok} in ${h.seconds.toFixed(1)} s = ${healthRate.toFixed(0)} req/s, ${fmtStats(stats(h.latencies))}, failed ${h.failed}`);
-    // At the end of the run the server is killed with SIGKILL while 64 requests are still in flight:
-    // whatever it acknowledged must already be on disk.
-    cpu0 = cpuMs();
+    let healthRate: number;
+    let hs: { p50: number; p99: number };
+    let healthCpuUs: number;
+    let rate: number;
+    let ws: { p50: number; p99: number };
     let postCpuUs = NaN;
-    let killedAt = 0;
-    const killer = setTimeout(() => {
-      postCpuUs = (cpuMs() - cpu0) * 1000;
-      killedAt = Date.now();
-      server.proc.kill('SIGKILL');
-    }, HTTP_SECONDS * 1000);
-    const w = await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: HTTP_SECONDS * 1000 + 60_000, stop: () => killedAt > 0, one: postOne });
-    clearTimeout(killer);
-    await server.exited;
-    const inFlight = w.failed;
-    w.failed = 0;
-    w.errors = [];
-    // Acknowledged records over the time until the kill.
-    w.seconds = Math.min(w.seconds, HTTP_SECONDS);
-    postCpuUs /= w.ok;
-    const rate = w.ok / w.seconds;
-    const ws = stats(w.latencies);
-    ctx.log(`POST /api/outreach/records (1 record each): ${w.ok} acknowledged in ${w.seconds.toFixed(1)} s = ${rate.toFixed(0)} records/s, ${fmtStats(ws)}, failed ${w.failed}${w.errors.length ? ` (${w.errors[0]})` : ''}`);
+    // The main thread's share: the event loop is the part that cannot use the second core.
+    let postMainUs = NaN;
+    let threads0 = { main: NaN, others: NaN };
+    let ackedCount: number;
+    let inFlight: number;
+    let clientCpuUs = NaN;
+    let warmAcked = 0;
+    let badAnswers = 0;
+    if (wrk) {
+      // Warm up (JIT, caches, sockets, the writer thread the first record starts) through the Node
+      // client until the record rate is steady, then the two measured runs.
+      await loadLoop({ concurrency: 16, durationMs: 1500, one: health });
+      await warmUntilSteady(ctx, () => loadLoop({ concurrency: 16, durationMs: 1000, one: postOne }));
+      warmAcked = acked.size;
+      let cpu0 = cpuMs();
+      const h = await runWrk({ port: server.port, path: '/api/health', connections: HTTP_CLIENTS, durationS: HTTP_SECONDS });
+      healthCpuUs = ((cpuMs() - cpu0) * 1000) / h.requests;
+      healthRate = h.requests / h.seconds;
+      hs = h.latency;
+      if (h.non2xx || h.socketErrors) throw new Error(`GET /api/health under load: ${h.non2xx} non-2xx, ${h.socketErrors} socket errors`);
+      ctx.log(`GET /api/health (wrk): ${h.requests} in ${h.seconds.toFixed(1)} s = ${healthRate.toFixed(0)} req/s, p50=${round(hs.p50)}ms p99=${round(hs.p99)}ms; wrk used ${((h.cpuMs * 1000) / h.requests).toFixed(1)} µs CPU per request`);
+
+      const templates = Array.from({ length: WRK_TEMPLATES }, () => {
+        const r = makeRecord();
+        return { indicator: r.indicator, valueC: Math.round(r.value * 100), tail: `","orgId":${JSON.stringify(r.orgId)},"date":"${r.date}","indicator":"${r.indicator}","value":${r.value}}]}` };
+      });
+      const ackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontline-wrk-acks-'));
+      const runId = `b${Date.now().toString(36)}`;
+      // The server is killed (kill -9) HTTP_SECONDS after wrk starts, with 64 requests in flight;
+      // wrk is stopped right after. Whatever was acknowledged must then be in the file.
+      let killedAt = 0;
+      let killer: NodeJS.Timeout | undefined;
+      const w = await runWrk({
+        port: server.port,
+        path: '/api/outreach/records',
+        connections: HTTP_CLIENTS,
+        durationS: HTTP_SECONDS + 60,
+        script: wrkPostScript(templates.map((t) => t.tail), token),
+        scriptArgs: [runId, path.join(ackDir, 'acks')],
+        stopAfterMs: HTTP_SECONDS * 1000 + 300,
+        onStart: () => {
+          cpu0 = cpuMs();
+          threads0 = threadCpuMs(server.proc.pid);
+          killer = setTimeout(() => {
+            postCpuUs = (cpuMs() - cpu0) * 1000;
+            postMainUs = (threadCpuMs(server.proc.pid).main - threads0.main) * 1000;
+            killedAt = Date.now();
+            server.proc.kill(killSignal);
+          }, HTTP_SECONDS * 1000);
+        },
+      });
+      clearTimeout(killer);
+      await server.exited;
+      // Every answer wrk saw, from the per-thread files.
+      const perThread = new Map<string, number>();
+      for (const f of fs.readdirSync(ackDir)) {
+        for (const line of fs.readFileSync(path.join(ackDir, f), 'utf8').split('\n')) {
+          if (!line) continue;
+          if (line.startsWith('!')) {
+            badAnswers++;
+            if (badAnswers <= 3) ctx.log(`unexpected answer: ${line.slice(0, 200)}`);
+            continue;
+          }
+          const res = JSON.parse(line).results[0] as { clientId: string; id: number; status: string };
+          if (res.status !== 'created') {
+            badAnswers++;
+            continue;
+          }
+          const n = Number(res.clientId.split('-').at(-1));
+          const t = templates[n % WRK_TEMPLATES]!;
+          acked.set(res.clientId, { id: res.id, indicator: t.indicator, valueC: t.valueC });
+          perThread.set(f, (perThread.get(f) ?? 0) + 1);
+        }
+      }
+      fs.rmSync(ackDir, { recursive: true, force: true });
+      ackedCount = acked.size - warmAcked;
+      // Acknowledged records over the time until the kill.
+      rate = ackedCount / HTTP_SECONDS;
+      postCpuUs /= ackedCount;
+      postMainUs /= ackedCount;
+      ws = w.latency;
+      inFlight = HTTP_CLIENTS;
+      clientCpuUs = (w.cpuMs * 1000) / ackedCount;
+      if (!killedAt) throw new Error('the server was not killed');
+    } else {
+      // Warm up (JIT, caches, sockets, the writer thread), then the two measured runs.
+      await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: 1500, one: health });
+      await warmUntilSteady(ctx, () => loadLoop({ concurrency: HTTP_CLIENTS, durationMs: 1000, one: postOne }));
+      warmAcked = acked.size;
+      let cpu0 = cpuMs();
+      const h = await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: HTTP_SECONDS * 1000, one: health });
+      healthCpuUs = ((cpuMs() - cpu0) * 1000) / h.ok;
+      healthRate = h.ok / h.seconds;
+      hs = stats(h.latencies);
+      ctx.log(`GET /api/health: ${h.ok} in ${h.seconds.toFixed(1)} s = ${healthRate.toFixed(0)} req/s, ${fmtStats(stats(h.latencies))}, failed ${h.failed}`);
+      // At the end of the run the server is killed with SIGKILL while 64 requests are still in flight:
+      // whatever it acknowledged must already be on disk.
+      cpu0 = cpuMs();
+      threads0 = threadCpuMs(server.proc.pid);
+      let killedAt = 0;
+      const killer = setTimeout(() => {
+        postCpuUs = (cpuMs() - cpu0) * 1000;
+        postMainUs = (threadCpuMs(server.proc.pid).main - threads0.main) * 1000;
+        killedAt = Date.now();
+        server.proc.kill(killSignal);
+      }, HTTP_SECONDS * 1000);
+      const w = await loadLoop({ concurrency: HTTP_CLIENTS, durationMs: HTTP_SECONDS * 1000 + 60_000, stop: () => killedAt > 0, one: postOne });
+      clearTimeout(killer);
+      await server.exited;
+      inFlight = w.failed;
+      w.seconds = Math.min(w.seconds, HTTP_SECONDS);
+      ackedCount = w.ok;
+      postCpuUs /= w.ok;
+      postMainUs /= w.ok;
+      rate = w.ok / w.seconds;
+      ws = stats(w.latencies);
+    }
+    ctx.log(`POST /api/outreach/records (1 record each): ${ackedCount} acknowledged in ${HTTP_SECONDS} s = ${rate.toFixed(0)} records/s, p50=${round(ws.p50)}ms p99=${round(ws.p99)}ms${badAnswers ? `, ${badAnswers} unexpected answers` : ''}`);
     ctx.log(`ratio records/s ÷ health req/s = ${(rate / healthRate).toFixed(3)}`);
     ctx.log(
-      `server CPU per request: health ${healthCpuUs.toFixed(0)} µs, record ${postCpuUs.toFixed(0)} µs → one core to itself would ` +
-        `acknowledge ≈ ${(1e6 / postCpuUs).toFixed(0)} records/s (load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, other processes share the 2 cores)`,
+      `server CPU per request: health ${healthCpuUs.toFixed(0)} µs, record ${postCpuUs.toFixed(0)} µs (main thread ${postMainUs.toFixed(0)} µs, other threads ${(postCpuUs - postMainUs).toFixed(0)} µs) → ` +
+        `the event loop with a core to itself would acknowledge ≈ ${(1e6 / postMainUs).toFixed(0)} records/s` +
+        (Number.isFinite(clientCpuUs) ? `; wrk used ${clientCpuUs.toFixed(1)} µs CPU per record` : '') +
+        ` (load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, other processes share the 2 cores)`,
     );
 
     // Every acknowledged record is in the file exactly once (the file is opened after SIGKILL).
@@ -480,7 +640,7 @@ async function httpWrites(ctx: BenchContext): Promise<BenchResult[]> {
     const raw = db.prepare("SELECT COALESCE(SUM(value_c), 0) AS s FROM outreach_records WHERE org_id = ? AND status = 'counted'").get(villageId) as { s: number };
     db.close();
     ctx.log(
-      `after kill -9: ${acked.size} acknowledged (${warmAcked} in warm-up), ${rows.length} rows in the file (${inFlight} requests in flight at the kill, ${rows.length - acked.size} of them committed but unanswered), ` +
+      `after ${prof ? 'SIGTERM' : 'kill -9'}: ${acked.size} acknowledged (${warmAcked} in warm-up), ${rows.length} rows in the file (up to ${inFlight} requests in flight at the kill, ${rows.length - acked.size} of them committed but unanswered), ` +
         `missing ${missing}, duplicates ${duplicates}, mismatched ${wrong}; village roll-up ${rollup.s} vs records ${raw.s}`,
     );
     results.push(
@@ -490,8 +650,10 @@ async function httpWrites(ctx: BenchContext): Promise<BenchResult[]> {
       { name: 'http: GET /api/health (64 clients)', value: round(healthRate, 0), unit: 'req/s' },
       { name: 'http: records/s ÷ health req/s', value: round(rate / healthRate, 3), unit: '×' },
       { name: 'http: server CPU per acknowledged record', value: round(postCpuUs, 0), unit: 'µs' },
+      { name: 'http: server CPU per acknowledged record, main thread', value: round(postMainUs, 0), unit: 'µs' },
       { name: 'http: server CPU per health request', value: round(healthCpuUs, 0), unit: 'µs' },
-      { name: 'http: acknowledged records lost or doubled after kill -9', value: missing + duplicates + wrong, unit: 'records', target: '= 0', ok: missing + duplicates + wrong === 0 },
+      { name: 'http: load generator (1 = wrk, 0 = Node client)', value: wrk ? 1 : 0, unit: '' },
+      { name: 'http: acknowledged records lost or doubled after kill -9', value: missing + duplicates + wrong + badAnswers, unit: 'records', target: '= 0', ok: missing + duplicates + wrong + badAnswers === 0 },
       { name: 'http: roll-up ≠ records after kill -9', value: Math.abs(rollup.s - raw.s), unit: 'hundredths', target: '= 0', ok: rollup.s === raw.s },
     );
   } finally {

@@ -5,44 +5,19 @@
 // removing the newest rows is detected as well as editing or removing any earlier one.
 import { sql } from 'kysely';
 import type { Db, DbOrTrx, Engine, Trx } from '../db/index.ts';
-import type { AuditEventsTable } from '../db/types.ts';
-import { digestHex, type ChainAlgo } from './crypto.ts';
+import type { ChainAlgo } from './crypto.ts';
 import { iso, type Clock } from './time.ts';
+import { chainHash, chainRows, GENESIS_HASH, HEAD_KEY, type AuditInput } from './audit.chain.ts';
 
-export const GENESIS_HASH = '0'.repeat(64);
-const HEAD_KEY = 'audit_head';
-
-export interface AuditActor {
-  userId: string | null;
-  username: string;
-  ip?: string | null;
-}
-
-export interface AuditInput {
-  actor: AuditActor | null;
-  action: string;
-  target?: string | null;
-  outcome?: 'ok' | 'denied' | 'failed';
-  ip?: string | null;
-  /** Small, non-personal facts (ids, field names); never request bodies or passwords. */
-  detail?: Record<string, unknown>;
-}
-
-type EventFields = Omit<AuditEventsTable, 'hash' | 'prev_hash'>;
-
-function canonical(e: EventFields): string {
-  return JSON.stringify([e.seq, e.at, e.actor_id, e.actor, e.action, e.target, e.outcome, e.ip, e.detail, e.algo]);
-}
-
-export function chainHash(algo: ChainAlgo, prevHash: string, e: EventFields): string {
-  return digestHex(algo, `${prevHash}\n${canonical(e)}`);
-}
+export { chainHash, GENESIS_HASH } from './audit.chain.ts';
+export type { AuditActor, AuditInput } from './audit.chain.ts';
 
 export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly engine: Engine,
-    private readonly algo: ChainAlgo,
+    /** The chain's digest: SHA-256, or SM3 with FRONTLINE_CRYPTO=sm. */
+    readonly algo: ChainAlgo,
     private readonly clock: Clock,
   ) {}
 
@@ -61,36 +36,17 @@ export class AuditLog {
     const inputs = Array.isArray(input) ? input : [input];
     const head = await this.lockHead(trx);
     const at = iso(this.clock());
-    let prev = head.hash;
-    let seq = head.seq;
-    const rows: AuditEventsTable[] = inputs.map((i) => {
-      const e: EventFields = {
-        seq: ++seq,
-        at,
-        actor_id: i.actor?.userId ?? null,
-        actor: i.actor?.username ?? 'system',
-        action: i.action,
-        target: i.target ?? null,
-        outcome: i.outcome ?? 'ok',
-        ip: i.ip ?? i.actor?.ip ?? null,
-        detail: i.detail ? JSON.stringify(i.detail) : null,
-        algo: this.algo,
-      };
-      const hash = chainHash(this.algo, prev, e);
-      const row = { ...e, prev_hash: prev, hash };
-      prev = hash;
-      return row;
-    });
+    const { rows, seq, hash } = chainRows(this.algo, head, at, inputs);
     // Chunked to stay under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('audit_events').values(rows.slice(i, i + 1000)).execute();
     await trx
       .updateTable('settings')
-      .set({ value: JSON.stringify({ seq, hash: prev }), updated_at: at })
+      .set({ value: JSON.stringify({ seq, hash }), updated_at: at })
       .where('key', '=', HEAD_KEY)
       .execute();
   }
 
-  /** Read and lock the chain head; on PostgreSQL the row lock serialises appends across instances. */
+    /** Read and lock the chain head; on PostgreSQL the row lock serialises appends across instances. */
   private async lockHead(trx: DbOrTrx): Promise<{ seq: number; hash: string }> {
     const select = trx.selectFrom('settings').select('value').where('key', '=', HEAD_KEY);
     let row = await (this.engine === 'postgres' ? select.forUpdate() : select).executeTakeFirst();

@@ -27,6 +27,8 @@ export async function loadRoles(db: Db, userId: string): Promise<string[]> {
 // process. Revoking a token, and locking, disabling, moving or re-roling its user through this
 // process, clear the cache at once (forgetCachedTokens); on other instances behind the same
 // database such a change takes effect within TOKEN_CACHE_MS. Unknown or refused tokens are never cached.
+// The cache is keyed by the presented token itself (held only in this process's memory, like the
+// request that carried it), so a hit costs one map lookup instead of a SHA-256.
 const TOKEN_CACHE_MS = 2_000;
 const TOKEN_CACHE_MAX = 10_000;
 interface TokenCache {
@@ -44,15 +46,22 @@ export function forgetCachedTokens(db: Db): void {
   cache.entries.clear();
 }
 
+/** The identity of an API token from the cache, if it is there and fresh (synchronous: no query). */
+export function cachedTokenActor(db: Db, bearer: string, ip: string | null): Actor | undefined {
+  const hit = tokenCaches.get(db)?.entries.get(bearer);
+  // Wall time, not the injectable clock: the cache's age is about this process, not the domain.
+  if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return { ...hit.actor, ip };
+  return undefined;
+}
+
 export async function resolveActor(db: Db, clock: Clock, idleMinutes: number, c: Credentials): Promise<Actor | null> {
   const now = clock();
   if (c.bearer) {
-    const tokenHash = sha256Hex(c.bearer);
     let cache = tokenCaches.get(db);
     if (!cache) tokenCaches.set(db, (cache = { generation: 0, entries: new Map() }));
-    // Wall time, not the injectable clock: the cache's age is about this process, not the domain.
-    const hit = cache.entries.get(tokenHash);
-    if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return { ...hit.actor, ip: c.ip };
+    const hit = cachedTokenActor(db, c.bearer, c.ip);
+    if (hit) return hit;
+    const tokenHash = sha256Hex(c.bearer);
     const generation = cache.generation;
     const row = await db
       .selectFrom('api_tokens as t')
@@ -75,7 +84,7 @@ export async function resolveActor(db: Db, clock: Clock, idleMinutes: number, c:
     };
     if (cache.generation === generation) {
       if (cache.entries.size >= TOKEN_CACHE_MAX) cache.entries.clear();
-      cache.entries.set(tokenHash, { at: Date.now(), actor });
+      cache.entries.set(c.bearer, { at: Date.now(), actor });
     }
     return { ...actor, ip: c.ip };
   }

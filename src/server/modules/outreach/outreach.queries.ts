@@ -28,8 +28,16 @@ export type NewRecord = Insertable<OutreachRecordsTable>;
 // On SQLite the hot write path skips the query builder: one prepared statement per database, run
 // once per row inside the caller's transaction (same connection), is several times faster than
 // compiling multi-row VALUES lists for the same work.
-const statements = new WeakMap<SQLite.Database, { insert: SQLite.Statement; rollup: SQLite.Statement }>();
-function prepared(raw: SQLite.Database) {
+export interface SqliteWriteStatements {
+  /** Inserts one record; returns its id, or nothing when the client_id exists already. */
+  insert: SQLite.Statement;
+  /** The id stored for a client_id (pluck). */
+  idByClient: SQLite.Statement;
+  /** Adds a delta to one roll-up row. */
+  rollup: SQLite.Statement;
+}
+const statements = new WeakMap<SQLite.Database, SqliteWriteStatements>();
+export function sqliteWriteStatements(raw: SQLite.Database): SqliteWriteStatements {
   let s = statements.get(raw);
   if (!s) {
     s = {
@@ -38,6 +46,7 @@ function prepared(raw: SQLite.Database) {
          VALUES (@client_id, @org_id, @date, @indicator, @value_c, @note, @status, @review_reason, @source, @import_id, @replaces_id, @created_by, @created_at)
          ON CONFLICT (client_id) DO NOTHING RETURNING id`,
       ),
+      idByClient: raw.prepare('SELECT id FROM outreach_records WHERE client_id = ?').pluck(),
       rollup: raw.prepare(
         `INSERT INTO outreach_rollups (org_id, date, indicator, total_c, records) VALUES (@org_id, @date, @indicator, @total_c, @records)
          ON CONFLICT (org_id, date, indicator) DO UPDATE SET total_c = outreach_rollups.total_c + excluded.total_c, records = outreach_rollups.records + excluded.records`,
@@ -47,6 +56,7 @@ function prepared(raw: SQLite.Database) {
   }
   return s;
 }
+const prepared = sqliteWriteStatements;
 
 /** Insert records; those whose client_id exists already are skipped. Returns the ids of the inserted. */
 export async function insertRecords(db: DbOrTrx, rows: NewRecord[], raw?: SQLite.Database): Promise<Map<string, number>> {

@@ -28,6 +28,7 @@ import {
   submitRecords,
   totals,
   updateIndicator,
+  writerOf,
 } from './outreach.service.ts';
 
 const recordId = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
@@ -37,6 +38,9 @@ export const outreachRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const k = app.kernel;
   const tags = ['社会宣传台账'];
+  const writer = writerOf(k);
+  writer.log = app.log;
+  app.addHook('onClose', () => writer.close());
 
   app.get('/outreach/indicators', {
     schema: { tags, summary: '宣传指标目录', querystring: z.object({ all: z.enum(['1', '0']).optional() }).strict(), response: { 200: z.object({ indicators: z.array(indicatorSchema) }) } },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fastCheck, fastSerializer, knownKeys } from '../../kernel/schema-fast-path.ts';
 
 export const MAX_BATCH = 1000;
 
@@ -35,9 +36,12 @@ export const updateIndicatorBody = z
   })
   .strict();
 
+const CLIENT_ID = /^[A-Za-z0-9:_-]+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 export const recordInput = z
   .object({
-    clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9:_-]+$/, { message: 'clientId 应为 UUID' }),
+    clientId: z.string().min(8).max(64).regex(CLIENT_ID, { message: 'clientId 应为 UUID' }),
     orgId,
     date,
     indicator: indicatorCode,
@@ -58,6 +62,56 @@ export const submitResponse = z.object({
       review: z.boolean(),
     }),
   ),
+});
+
+// Fast paths for POST /outreach/records, the route every village phone calls (kernel/schema-fast-path.ts):
+// the same rules as the zod schemas above, written out; anything else goes through zod.
+const RECORD_KEYS: ReadonlySet<string> = new Set(['clientId', 'orgId', 'date', 'indicator', 'value', 'note']);
+const BODY_KEYS: ReadonlySet<string> = new Set(['records']);
+const str = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
+function isRecordInput(r: unknown): r is RecordInput {
+  if (knownKeys(r, RECORD_KEYS) < 0) return false;
+  const o = r as Record<string, unknown>;
+  const v = o.value;
+  const note = o.note;
+  return (
+    str(o.clientId, 8, 64) &&
+    CLIENT_ID.test(o.clientId) &&
+    str(o.orgId, 1, 64) &&
+    typeof o.date === 'string' &&
+    DATE.test(o.date) &&
+    str(o.indicator, 1, 40) &&
+    typeof v === 'number' &&
+    v >= 0 &&
+    v <= 1e9 &&
+    (note === undefined || note === null || str(note, 0, 500))
+  );
+}
+fastCheck(submitBody, (b): b is z.output<typeof submitBody> => {
+  if (knownKeys(b, BODY_KEYS) !== 1) return false;
+  const records = (b as { records: unknown }).records;
+  if (!Array.isArray(records) || records.length === 0) return false;
+  for (const r of records) if (!isRecordInput(r)) return false;
+  return true;
+});
+fastSerializer(submitResponse, (data) => {
+  const results = (data as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) return undefined;
+  let out = '{"results":[';
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i] as { clientId?: unknown; id?: unknown; status?: unknown; review?: unknown } | null;
+    if (
+      typeof r !== 'object' || r === null ||
+      typeof r.clientId !== 'string' ||
+      typeof r.id !== 'number' || !Number.isFinite(r.id) ||
+      (r.status !== 'created' && r.status !== 'duplicate') ||
+      typeof r.review !== 'boolean'
+    ) {
+      return undefined;
+    }
+    out += `${i ? ',' : ''}{"clientId":${JSON.stringify(r.clientId)},"id":${JSON.stringify(r.id)},"status":"${r.status}","review":${r.review}}`;
+  }
+  return `${out}]}`;
 });
 
 export const recordSchema = z.object({

@@ -145,8 +145,24 @@ export interface RecordProblem {
 /** How far above a unit's own typical value a record must be before someone looks at it. */
 const HISTORY_FACTOR = 10;
 const HISTORY_MIN_RECORDS = 5;
-const HISTORY_WINDOW = 30;
+export const HISTORY_WINDOW = 30;
+/** Values (hundredths) below this are never compared with the unit's history: small values cannot mislead totals. */
+export const HISTORY_MIN_VALUE_C = 1000;
 const HISTORY_TTL_MS = 5_000;
+
+/**
+ * Why a record must be reviewed before it counts, or null: above the indicator's plausible maximum,
+ * or far above the unit's own recent values (`history`: its last HISTORY_WINDOW counted values,
+ * ascending). Shared by single submissions and Excel imports.
+ */
+export function reviewReasonFor(ind: OutreachIndicatorsTable, valueC: number, history: number[] | undefined): string | null {
+  if (ind.max_per_record !== null && valueC > ind.max_per_record) return `超过单条合理上限 ${Number(ind.max_per_record) / 100}${ind.unit}`;
+  if (valueC >= HISTORY_MIN_VALUE_C && history && history.length >= HISTORY_MIN_RECORDS) {
+    const median = history[Math.floor(history.length / 2)]!;
+    if (valueC > HISTORY_FACTOR * Math.max(median, 100)) return `远高于本单位近期水平（中位数 ${median / 100}${ind.unit}）`;
+  }
+  return null;
+}
 
 /**
  * The last HISTORY_WINDOW counted values of a unit and indicator, ascending. Looking them up is the
@@ -167,6 +183,28 @@ async function unitHistory(kernel: Kernel, orgId: string, indicator: string): Pr
   return values;
 }
 
+// Every submission asks for today's date and checks its records' dates. A local date changes only
+// at a whole minute in every real time zone, so today's date is kept per UTC minute of the clock;
+// dates found valid are remembered (a small set: records carry recent dates).
+const todays = new WeakMap<Kernel, { minute: number; date: string }>();
+function todayIn(kernel: Kernel): string {
+  const now = kernel.clock();
+  const minute = Math.floor(now.getTime() / MINUTE);
+  const hit = todays.get(kernel);
+  if (hit && hit.minute === minute) return hit.date;
+  const date = localDate(now, kernel.config.timeZone);
+  todays.set(kernel, { minute, date });
+  return date;
+}
+const validDates = new Set<string>();
+function validDate(d: string): boolean {
+  if (validDates.has(d)) return true;
+  if (!isCalendarDate(d)) return false;
+  if (validDates.size >= 10_000) validDates.clear();
+  validDates.add(d);
+  return true;
+}
+
 /**
  * Check a batch and turn it into prepared records, or throw: 413 when too large, 400 with one
  * detail per bad record, 403 when any org is outside the caller's subtree. Nothing is stored.
@@ -182,13 +220,13 @@ export async function prepareRecords(
   }
   let indicators = await indicatorMap(kernel);
   if (records.some((r) => !indicators.has(r.indicator))) indicators = await indicatorMap(kernel, true);
-  const today = localDate(kernel.clock(), kernel.config.timeZone);
+  const today = todayIn(kernel);
   const problems: RecordProblem[] = [];
   records.forEach((r, index) => {
     const bad = (field: string, message: string) => problems.push({ index, clientId: r.clientId, field, message });
     const ind = indicators.get(r.indicator);
     if (!ind || !ind.active) bad('indicator', `未知或已停用的指标：${r.indicator}`);
-    if (!isCalendarDate(r.date)) bad('date', `日期无效：${r.date}`);
+    if (!validDate(r.date)) bad('date', `日期无效：${r.date}`);
     else if (r.date > today) bad('date', `日期 ${r.date} 晚于今天（${today}）`);
     else if (r.date < '2000-01-01') bad('date', '日期过早');
     if (ind) {
@@ -213,7 +251,7 @@ export async function prepareRecords(
   const history = new Map<string, number[]>();
   for (const r of records) {
     const key = `${r.orgId}\u0000${r.indicator}`;
-    if (r.value * 100 >= 1000 && !history.has(key)) {
+    if (r.value * 100 >= HISTORY_MIN_VALUE_C && !history.has(key)) {
       history.set(key, await unitHistory(kernel, r.orgId, r.indicator));
     }
   }
@@ -221,16 +259,7 @@ export async function prepareRecords(
   for (const r of records) {
     const ind = indicators.get(r.indicator)!;
     const valueC = Math.round(r.value * 100);
-    let reviewReason: string | null = null;
-    const hist = history.get(`${r.orgId}\u0000${r.indicator}`);
-    if (ind.max_per_record !== null && valueC > ind.max_per_record) {
-      reviewReason = `超过单条合理上限 ${Number(ind.max_per_record) / 100}${ind.unit}`;
-    } else if (valueC >= 1000 && hist && hist.length >= HISTORY_MIN_RECORDS) {
-      const median = hist[Math.floor(hist.length / 2)]!;
-      if (valueC > HISTORY_FACTOR * Math.max(median, 100)) {
-        reviewReason = `远高于本单位近期水平（中位数 ${median / 100}${ind.unit}）`;
-      }
-    }
+    const reviewReason = reviewReasonFor(ind, valueC, history.get(`${r.orgId}\u0000${r.indicator}`));
     prepared.push({
       clientId: r.clientId,
       orgId: r.orgId,
