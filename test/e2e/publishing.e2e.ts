@@ -19,6 +19,8 @@ import { ADMIN_PASSWORD, E2E, USER_PASSWORD, apiLogin, apiPost, freePort, loginI
 let e2e: E2E;
 
 const world = { mediaId: '', editor: 'xw_bianji', reviewer: 'xw_shenhe' };
+/** A 1×1 PNG. */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082', 'hex');
 
 before(async () => {
   e2e = await E2E.start({
@@ -107,13 +109,20 @@ describe('publishing in the browser', () => {
     await editor.getByTestId('link-ok').click();
     await body.locator('a[href="https://www.example.gov.cn/hesuan"]').waitFor();
     await body.locator('strong', { hasText: '每日 8:00—18:00' }).waitFor();
+    // An image through POST /api/media goes into the document; a file that is not one is refused with the reason.
+    await editor.getByTestId('tool-image-input').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await editor.getByTestId('image-error').getByText('图片上传失败').waitFor();
+    await editor.getByTestId('tool-image-input').setInputFiles({ name: '检测点示意.png', mimeType: 'image/png', buffer: PNG });
+    await body.locator('img[src^="/media/"][alt="检测点示意"]').waitFor();
 
     // Channel previews of the unsaved text: the website page, then Weibo with its length.
     const website = editor.getByTestId('preview-website');
     await website.waitFor();
     await editor.frameLocator('[data-testid=preview-website]').locator('h1', { hasText: title }).waitFor();
     await editor.frameLocator('[data-testid=preview-website]').locator('article strong', { hasText: '每日 8:00—18:00' }).waitFor();
-    await e2e.shot(editor, 'p005-editor-preview-website');
+    // A viewport shot: Chromium leaves sandboxed (out-of-process) frames blank in full-page pictures.
+    await website.scrollIntoViewIfNeeded();
+    await e2e.shot(editor, 'p005-editor-preview-website', false);
     await editor.getByTestId('preview-tab-weibo').click();
     const count = editor.getByTestId('weibo-count');
     await count.waitFor();
@@ -129,6 +138,7 @@ describe('publishing in the browser', () => {
     assert.match(saved.body, /<strong>每日 8:00—18:00<\/strong>/, saved.body);
     assert.match(saved.body, /<a [^>]*href="https:\/\/www\.example\.gov\.cn\/hesuan"[^>]*>https:\/\/www\.example\.gov\.cn\/hesuan<\/a>/, saved.body);
     assert.match(saved.body, /<a [^>]*rel="noopener noreferrer nofollow"/, saved.body);
+    assert.match(saved.body, /<img src="\/media\/[0-9a-f]{64}" alt="检测点示意" \/>/, saved.body);
     await e2e.shot(editor, 'p01-editor-draft');
 
     await editor.getByTestId('content-submit').click();
