@@ -118,6 +118,20 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const counted = confirmed.created === records && confirmed.review === 0;
 
     const total = (t2 - t0) / 1000;
+    // The server's own phases (Server-Timing), and the HTTP layer as the rest of each request.
+    const timing = (res: { headers: Record<string, unknown> }) =>
+      String(res.headers['server-timing'] ?? '')
+        .split(',')
+        .map((p) => /^\s*([\w-]+);dur=([\d.]+)(?:;desc="cpu ([\d.]+)")?/.exec(p))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => ({ name: m[1]!, ms: Number(m[2]), cpuMs: m[3] === undefined ? NaN : Number(m[3]) }));
+    const phases: Array<{ name: string; ms: number; cpuMs: number }> = [
+      ...timing(up).map((p) => ({ ...p, name: `upload: ${p.name}` })),
+      { name: 'upload: http + auth', ms: t1 - t0 - timing(up).reduce((s, p) => s + p.ms, 0), cpuMs: NaN },
+      ...timing(conf).map((p) => ({ ...p, name: `confirm: ${p.name}` })),
+      { name: 'confirm: http + auth', ms: t2 - t1 - timing(conf).reduce((s, p) => s + p.ms, 0), cpuMs: NaN },
+    ];
+    ctx.log(`phases (wall / CPU): ${phases.map((p) => `${p.name} ${(p.ms / 1000).toFixed(2)}${Number.isNaN(p.cpuMs) ? '' : ` / ${(p.cpuMs / 1000).toFixed(2)}`} s`).join(' · ')}`);
     ctx.log(`upload+preview ${((t1 - t0) / 1000).toFixed(2)} s, confirm ${((t2 - t1) / 1000).toFixed(2)} s; created ${confirmed.created}, held for review ${confirmed.review}; totals exact: ${exact}; CPU ${cpuS.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}); load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     return [
       { name: 'outreach import 50k rows: upload → stored', value: Number(total.toFixed(2)), unit: 's', target: `≤ ${TARGET_S} s`, ok: total <= TARGET_S && exact && counted },
@@ -127,6 +141,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       { name: 'outreach import: rows per second', value: Math.round(ROWS / total), unit: 'rows/s' },
       { name: 'outreach import: records per second', value: Math.round(records / total), unit: 'records/s' },
       { name: 'outreach import: totals exact after import', value: exact ? 1 : 0, unit: 'bool', target: '1', ok: exact },
+      ...phases.map((p) => ({ name: `outreach import phase: ${p.name}`, value: Number((p.ms / 1000).toFixed(2)), unit: 's' })),
     ];
   } finally {
     await c.close();

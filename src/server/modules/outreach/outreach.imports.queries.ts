@@ -1,5 +1,7 @@
-// Queries of the Excel round-trip: the orgs a sheet may name, stored import previews.
-import type { DbOrTrx } from '../../db/index.ts';
+// Queries of the Excel round-trip: the orgs a sheet may name, stored import previews, and the bulk
+// statements that store a confirmed import (records, their roll-ups, the units' history).
+import { sql } from 'kysely';
+import type { DbOrTrx, Engine } from '../../db/index.ts';
 import type { OutreachImportsTable } from '../../db/types.ts';
 
 /** Every org in the subtree of rootId (itself included), shallow first, with its parent's name. */
@@ -76,4 +78,136 @@ export async function markConfirmed(db: DbOrTrx, id: string, at: string, preview
     .where('status', '=', 'preview')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
+}
+
+/** Unconfirmed previews created before `before` (ISO time); returns how many were deleted. */
+export async function deleteStalePreviews(db: DbOrTrx, before: string): Promise<number> {
+  const res = await db.deleteFrom('outreach_imports').where('status', '=', 'preview').where('created_at', '<', before).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+// ---- storing a confirmed import ----------------------------------------------------------------
+
+/** One record of an import, in the column order of the bulk insert; the bulk statements take a JSON array of these. */
+export type ImportedRecord = [
+  clientId: string,
+  orgId: string,
+  date: string,
+  indicator: string,
+  valueC: number,
+  note: string | null,
+  status: 'counted' | 'pending_review',
+  reviewReason: string | null,
+];
+
+export interface ImportedMeta {
+  importId: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface InsertedSummary {
+  created: number;
+  review: number;
+  firstId?: number;
+  lastId?: number;
+}
+
+/**
+ * The last `limit` counted values of each (org, indicator) pair, in one statement: a correlated
+ * LIMIT per pair (SQLite) or a LATERAL join (PostgreSQL), each an index range on (org_id, date) read
+ * newest first, as the single-record path reads one pair. Values come back unordered.
+ */
+export async function recentValuesOfPairs(db: DbOrTrx, engine: Engine, pairs: Array<[orgId: string, indicator: string]>, limit: number): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < pairs.length; i += 2000) {
+    const json = JSON.stringify(pairs.slice(i, i + 2000));
+    const { rows } =
+      engine === 'sqlite'
+        ? await sql<{ org_id: string; indicator: string; vals: string | null }>`
+            SELECT p.value ->> 0 AS org_id, p.value ->> 1 AS indicator,
+              (SELECT group_concat(h.value_c) FROM (
+                SELECT r.value_c FROM outreach_records r
+                WHERE r.org_id = p.value ->> 0 AND r.indicator = p.value ->> 1 AND r.status = 'counted'
+                ORDER BY r.date DESC LIMIT ${limit}) h) AS vals
+            FROM json_each(${json}) p`.execute(db)
+        : await sql<{ org_id: string; indicator: string; vals: string | null }>`
+            SELECT p.value ->> 0 AS org_id, p.value ->> 1 AS indicator, h.vals
+            FROM json_array_elements(${json}::json) p
+            CROSS JOIN LATERAL (
+              SELECT string_agg(x.value_c::text, ',') AS vals FROM (
+                SELECT r.value_c FROM outreach_records r
+                WHERE r.org_id = p.value ->> 0 AND r.indicator = p.value ->> 1 AND r.status = 'counted'
+                ORDER BY r.date DESC LIMIT ${limit}) x) h`.execute(db);
+    for (const r of rows) out.set(`${r.org_id}\u0000${r.indicator}`, r.vals ? r.vals.split(',').map(Number) : []);
+  }
+  return out;
+}
+
+const INSERT_COLUMNS = sql`client_id, org_id, date, indicator, value_c, note, status, review_reason, source, import_id, replaces_id, created_by, created_at`;
+
+/**
+ * SQLite: insert the records of one chunk (`records`: a JSON array of ImportedRecord) in one
+ * statement (unpacked by jsonb_each, so 20,000 records cost one call instead of 20,000), skipping
+ * clientIds that exist; then add every new counted record to the roll-ups of each of its
+ * ancestors (org_closure, the org itself included) per day and indicator — the same roll-up
+ * maintenance as the record writer, aggregated by SQLite's sorter and applied once per key in key
+ * order. Must run inside the caller's write transaction: the new records are exactly those with an
+ * id above the largest before the insert (AUTOINCREMENT ids only grow; no other writer can
+ * interleave within the transaction).
+ */
+export async function insertImportedSqlite(trx: DbOrTrx, records: string, meta: ImportedMeta): Promise<InsertedSummary> {
+  const before = Number((await sql<{ m: number | null }>`SELECT max(id) AS m FROM outreach_records`.execute(trx)).rows[0]?.m ?? 0);
+  await sql`
+    INSERT INTO outreach_records (${INSERT_COLUMNS})
+    SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7,
+           'import', ${meta.importId}, NULL, ${meta.createdBy}, ${meta.createdAt}
+    FROM jsonb_each(${records}) j WHERE true
+    ON CONFLICT (client_id) DO NOTHING`.execute(trx);
+  const [s] = (
+    await sql<{ created: number; review: number | null; first_id: number | null; last_id: number | null }>`
+      SELECT count(*) AS created, sum(status = 'pending_review') AS review, min(id) AS first_id, max(id) AS last_id
+      FROM outreach_records WHERE id > ${before}`.execute(trx)
+  ).rows;
+  if (s && s.created > 0) {
+    await sql`
+      INSERT INTO outreach_rollups (org_id, date, indicator, total_c, records)
+      SELECT c.ancestor_id, r.date, r.indicator, sum(r.value_c), count(*)
+      FROM outreach_records r JOIN org_closure c ON c.descendant_id = r.org_id
+      WHERE r.id > ${before} AND r.status = 'counted'
+      GROUP BY c.ancestor_id, r.date, r.indicator
+      ORDER BY c.ancestor_id, r.date, r.indicator
+      ON CONFLICT (org_id, date, indicator) DO UPDATE SET
+        total_c = outreach_rollups.total_c + excluded.total_c, records = outreach_rollups.records + excluded.records`.execute(trx);
+  }
+  return {
+    created: Number(s?.created ?? 0),
+    review: Number(s?.review ?? 0),
+    ...(s?.first_id != null ? { firstId: Number(s.first_id), lastId: Number(s.last_id) } : {}),
+  };
+}
+
+/**
+ * PostgreSQL: insert the records of one chunk (a JSON array of ImportedRecord) in one statement,
+ * skipping clientIds that exist; returns the summary and the new counted records, whose roll-ups
+ * the caller applies through the writer's roll-up path (same key order as concurrent writers).
+ */
+export async function insertImportedPg(trx: DbOrTrx, records: string, meta: ImportedMeta) {
+  const { rows } = await sql<{ id: number; org_id: string; date: string; indicator: string; value_c: number; status: string }>`
+    INSERT INTO outreach_records (${INSERT_COLUMNS})
+    SELECT j ->> 0, j ->> 1, j ->> 2, j ->> 3, (j ->> 4)::bigint, j ->> 5, j ->> 6, j ->> 7,
+           'import', ${meta.importId}, NULL, ${meta.createdBy}, ${meta.createdAt}
+    FROM json_array_elements(${records}::json) j
+    ON CONFLICT (client_id) DO NOTHING
+    RETURNING id, org_id, date, indicator, value_c, status`.execute(trx);
+  const summary: InsertedSummary = { created: rows.length, review: 0 };
+  const counted: Array<{ orgId: string; indicator: string; date: string; valueC: number }> = [];
+  for (const r of rows) {
+    const id = Number(r.id);
+    if (summary.firstId === undefined || id < summary.firstId) summary.firstId = id;
+    if (summary.lastId === undefined || id > summary.lastId) summary.lastId = id;
+    if (r.status === 'counted') counted.push({ orgId: r.org_id, indicator: r.indicator, date: r.date, valueC: Number(r.value_c) });
+    else summary.review++;
+  }
+  return { summary, counted };
 }

@@ -1,12 +1,15 @@
 // Routes of the outreach ledger's Excel round-trip: template download, upload → preview → confirm,
 // and exports. The request/response schemas live here with the routes (the ledger's own schema
 // file belongs to the core module). The raw .xlsx body parser is registered in this plugin only.
+// Uploads and confirmations report their phases in a Server-Timing header.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParam } from '../../kernel/module.ts';
 import { XLSX_MIME, CSV_MIME } from './outreach.excel.ts';
-import { assertMayImport, confirmImport, contentDisposition, exportView, getImport, template, uploadImport, type Download } from './outreach.imports.service.ts';
+import { assertMayImport, confirmImport, contentDisposition, exportView, getImport, Phases, template, uploadImport, type Download } from './outreach.imports.service.ts';
+
+export { registerImportJobs } from './outreach.imports.service.ts';
 
 const UPLOAD_LIMIT = 64 * 1024 * 1024;
 
@@ -88,7 +91,12 @@ export const outreachExcelRoutes: FastifyPluginAsync = async (fastify) => {
       body: xlsxBody,
       response: { 200: z.object({ import: importSchema }) },
     },
-  }, async (req) => ({ import: await uploadImport(k, req.actor, { orgId: req.query.orgId, fileName: req.query.fileName, body: req.body }) }));
+  }, async (req, reply) => {
+    const phases = new Phases();
+    const view = await uploadImport(k, req.actor, { orgId: req.query.orgId, fileName: req.query.fileName, body: req.body }, phases);
+    reply.header('server-timing', phases.header());
+    return { import: view };
+  });
 
   app.get('/outreach/imports/:id', {
     schema: { tags, summary: '查看导入预览', params: idParam.strict(), response: { 200: z.object({ import: importSchema }) } },
@@ -96,7 +104,12 @@ export const outreachExcelRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/outreach/imports/:id/confirm', {
     schema: { tags, summary: '确认导入（幂等：同一内容不会重复计数）', params: idParam.strict(), response: { 200: confirmResponse } },
-  }, async (req) => confirmImport(k, req.actor, req.params.id));
+  }, async (req, reply) => {
+    const phases = new Phases();
+    const result = await confirmImport(k, req.actor, req.params.id, phases);
+    reply.header('server-timing', phases.header());
+    return result;
+  });
 
   app.get('/outreach/export', {
     schema: { tags, summary: '导出（按下级、按日或明细；.xlsx 或 .csv）', querystring: exportQuery, produces: [XLSX_MIME, CSV_MIME] },

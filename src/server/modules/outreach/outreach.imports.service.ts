@@ -11,9 +11,8 @@ import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { isCalendarDate, iso, localDate } from '../../kernel/time.ts';
 import type { OutreachIndicatorsTable } from '../../db/types.ts';
-import { listRecords as queryRecords } from './outreach.queries.ts';
-import { indicatorMap, prepareRecords, totals, writerOf } from './outreach.service.ts';
-import type { RecordInput } from './outreach.schema.ts';
+import { applyRollups, listRecords as queryRecords } from './outreach.queries.ts';
+import { HISTORY_MIN_VALUE_C, HISTORY_WINDOW, indicatorMap, reviewReasonFor, totals, writerOf } from './outreach.service.ts';
 import {
   buildTemplate,
   contentDisposition,
@@ -29,12 +28,31 @@ import {
   type Cell,
   type Table,
 } from './outreach.excel.ts';
-import { findImport, findImportHead, importedClientIds, insertImport, markConfirmed, orgCodes, orgsByKey, subtreeOrgs } from './outreach.imports.queries.ts';
+import {
+  deleteStalePreviews,
+  findImport,
+  findImportHead,
+  importedClientIds,
+  insertImport,
+  insertImportedPg,
+  insertImportedSqlite,
+  markConfirmed,
+  orgCodes,
+  orgsByKey,
+  recentValuesOfPairs,
+  subtreeOrgs,
+  type InsertedSummary,
+} from './outreach.imports.queries.ts';
 
 /** Rows a preview returns besides the rows with errors. */
 const PREVIEW_ROWS = 200;
-/** Records written per transaction on confirmation; each chunk is idempotent on its own. */
+/**
+ * Records written per transaction on confirmation; each chunk is idempotent on its own. Other
+ * writers wait while a chunk's transaction holds the database (about half a second per 20,000).
+ */
 const CONFIRM_CHUNK = 20_000;
+/** Unconfirmed previews are deleted after this long (a preview of 50,000 rows is a few MB). */
+export const PREVIEW_TTL_MS = 24 * 60 * 60_000;
 const EXPORT_MAX_RECORDS = 100_000;
 const NOTE_MAX = 500;
 /** Rows one file may have (the issue's largest case is 50,000). */
@@ -46,6 +64,27 @@ export interface Download {
   contentType: string;
   body: Buffer;
   truncated?: boolean;
+}
+
+/**
+ * Wall time of the phases of an upload or confirmation, for the Server-Timing header (and the
+ * import benchmark's breakdown).
+ */
+export class Phases {
+  readonly list: Array<{ name: string; ms: number; cpuMs: number }> = [];
+  private at = performance.now();
+  private cpu = process.cpuUsage();
+  mark(name: string) {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    this.list.push({ name, ms: now - this.at, cpuMs: (cpu.user - this.cpu.user + cpu.system - this.cpu.system) / 1000 });
+    this.at = now;
+    this.cpu = cpu;
+  }
+  /** `read;dur=812.4;desc="cpu 790.1"`: wall and process CPU milliseconds per phase. */
+  header(): string {
+    return this.list.map((p) => `${p.name};dur=${p.ms.toFixed(1)};desc="cpu ${p.cpuMs.toFixed(1)}"`).join(', ');
+  }
 }
 
 const activeIndicators = async (kernel: Kernel, fresh = false) =>
@@ -221,30 +260,75 @@ function mapHeader(header: string[], headerRow: number, indicators: Map<string, 
   return cols as Columns;
 }
 
-const clientIdOf = (orgId: string, date: string, indicator: string, valueC: number, note: string | null) =>
-  hash('sha256', `${orgId}\u001f${date}\u001f${indicator}\u001f${valueC}\u001f${note ?? ''}`, 'hex');
+/** Data rows of a stored preview: [org index, date, note, ...values (null = empty)]. */
+type DataRow = NonNullable<StoredPreview['data']>[number];
 
-/** The records of stored preview data, with their derived clientIds, in file order. */
-function recordsOf(p: Pick<StoredPreview, 'indicators' | 'orgs' | 'data'>): RecordInput[] {
-  const out: RecordInput[] = [];
-  const occurrences = new Map<string, number>();
-  const data = p.data ?? [];
+/**
+ * The occurrence number n of each record's tuple (org, date, indicator, value, note) among
+ * identical tuples earlier in the file, per data row and value slot; undefined for a row whose
+ * (org, date, note) appeared in no earlier row, the usual case (all its records are n = 0). Two
+ * cells of one row never share a tuple (their indicators differ), so rows are the unit of the search.
+ */
+function occurrences(data: DataRow[], slots: number): Array<number[] | undefined> {
+  const out: Array<number[] | undefined> = new Array(data.length);
+  const seen = new Map<string, number | Map<number, number>>();
+  const count = (m: Map<number, number>, row: DataRow, into?: number[]) => {
+    for (let i = 0; i < slots; i++) {
+      const v = row[3 + i] as number | null;
+      if (v === null || v === undefined) continue;
+      const k = Math.round(v * 100) * 4096 + i;
+      const n = m.get(k) ?? 0;
+      m.set(k, n + 1);
+      if (into) into[i] = n;
+    }
+  };
   for (let r = 0; r < data.length; r++) {
     const row = data[r]!;
-    const orgId = p.orgs[row[0]]!;
-    const date = row[1];
-    const note = row[2];
-    for (let i = 0; i < p.indicators.length; i++) {
-      const value = row[3 + i] as number | null | undefined;
-      if (value === null || value === undefined) continue;
-      const indicator = p.indicators[i]!;
-      const h = clientIdOf(orgId, date, indicator, Math.round(value * 100), note);
-      const n = occurrences.get(h) ?? 0;
-      occurrences.set(h, n + 1);
-      out.push({ clientId: `imp:${h}:${n}`, orgId, date, indicator, value, note });
+    const key = `${row[0]}\u0000${row[1]}\u0000${row[2] ?? ''}`;
+    let m = seen.get(key);
+    if (m === undefined) {
+      seen.set(key, r);
+      continue;
     }
+    if (typeof m === 'number') {
+      const first = m;
+      seen.set(key, (m = new Map()));
+      count(m, data[first]!);
+    }
+    count(m, row, (out[r] = new Array(slots).fill(0)));
   }
   return out;
+}
+
+/** Value slots in indicator-code order: records of a row are written and numbered in this order. */
+const slotsByCode = (indicators: string[]) => indicators.map((code, i) => ({ code, i })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+
+/**
+ * Visit every record of stored preview data with its derived clientId, rows in `order` (default:
+ * file order). The clientId of a record is imp:SHA-256(org, date, indicator, value, note):n.
+ */
+function eachRecord(
+  p: Pick<StoredPreview, 'indicators' | 'orgs' | 'data'>,
+  visit: (row: number, slot: number, valueC: number, clientId: string) => void,
+  order?: ArrayLike<number>,
+) {
+  const data = p.data ?? [];
+  const slots = slotsByCode(p.indicators);
+  const occ = occurrences(data, p.indicators.length);
+  const rows = order ?? [...data.keys()];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    const row = data[r]!;
+    const prefix = `${p.orgs[row[0]]}\u001f${row[1]}\u001f`;
+    const suffix = `\u001f${row[2] ?? ''}`;
+    const n = occ[r];
+    for (const { code, i } of slots) {
+      const value = row[3 + i] as number | null | undefined;
+      if (value === null || value === undefined) continue;
+      const valueC = Math.round(value * 100);
+      visit(r, i, valueC, `imp:${hash('sha256', `${prefix}${code}\u001f${valueC}${suffix}`, 'hex')}:${n ? n[i] : 0}`);
+    }
+  }
 }
 
 /** How many of the stored preview's records exist already (by their derived clientIds). */
@@ -259,7 +343,9 @@ async function countExisting(kernel: Kernel, p: StoredPreview): Promise<number> 
   const existing = await importedClientIds(kernel.db, p.orgs, from, to);
   if (existing.size === 0) return 0;
   let n = 0;
-  for (const r of recordsOf(p)) if (existing.has(r.clientId)) n++;
+  eachRecord(p, (_r, _i, _v, clientId) => {
+    if (existing.has(clientId)) n++;
+  });
   return n;
 }
 
@@ -289,7 +375,12 @@ const present = (row: { id: string; org_id: string; status: string; file_name: s
   result: p.result ?? null,
 });
 
-export async function uploadImport(kernel: Kernel, actor: Actor | null, input: { orgId: string; fileName?: string; body: Buffer }): Promise<ImportView> {
+export async function uploadImport(
+  kernel: Kernel,
+  actor: Actor | null,
+  input: { orgId: string; fileName?: string; body: Buffer },
+  phases = new Phases(),
+): Promise<ImportView> {
   const a = await kernel.authz.require(actor, 'outreach.import', { orgId: input.orgId });
   let sheet;
   try {
@@ -298,6 +389,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     if (err instanceof NotAWorkbook) throw new AppError('invalid_input', '不是有效的 Excel 文件（.xlsx）');
     throw err;
   }
+  phases.mark('read');
   if (!sheet) throw new AppError('invalid_input', '没有找到填报表：表头应包含“单位编码”和“日期”两列，请使用下载的模板');
   if (sheet.rows.length > MAX_ROWS) throw new AppError('payload_too_large', `每个文件最多 ${MAX_ROWS} 行，本文件 ${sheet.rows.length} 行，请分成几个文件上传`);
   const indicators = await indicatorMap(kernel, true);
@@ -386,6 +478,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
   }
 
   if (summary.rows === 0) throw new AppError('invalid_input', '文件中没有填写任何数据：各指标列都是空的');
+  phases.mark('check');
   const stored: StoredPreview = {
     v: 1,
     summary,
@@ -395,6 +488,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
     data,
   };
   summary.duplicates = await countExisting(kernel, stored);
+  phases.mark('duplicates');
 
   const row = {
     id: newId(),
@@ -414,6 +508,7 @@ export async function uploadImport(kernel: Kernel, actor: Actor | null, input: {
       trx,
     );
   });
+  phases.mark('store');
   return present(row, stored);
 }
 
@@ -432,40 +527,137 @@ export async function getImport(kernel: Kernel, actor: Actor | null, id: string)
 
 // ---- confirm -----------------------------------------------------------------------------------
 
-export async function confirmImport(kernel: Kernel, actor: Actor | null, id: string) {
+/**
+ * Store a previewed import. The rows were checked on upload; what may have changed since is
+ * checked again: the caller's right to write, indicators switched off, and each unit's history
+ * (outliers are judged against it now, as a record sent today would be). Records go in chunks of
+ * CONFIRM_CHUNK, each one transaction with its roll-ups and one audit event, in (org, date,
+ * indicator) order so a chunk touches neighbouring index pages and roll-up rows. A confirmation
+ * interrupted after some chunks can be repeated: stored clientIds are skipped.
+ */
+export async function confirmImport(kernel: Kernel, actor: Actor | null, id: string, phases = new Phases()): Promise<ConfirmResult> {
   const { a, row, stored } = await loadImport(kernel, actor, id);
   if (row.status === 'confirmed') throw new AppError('conflict', '该文件已确认导入，无需再次确认');
   if (stored.summary.errors > 0) throw new AppError('conflict', '请先修正错误后重新上传');
-  const records = recordsOf(stored);
-  const prepared = records.length ? await prepareRecords(kernel, a, records, { source: 'import', importId: id, maxBatch: Infinity }) : [];
-  // Written in (org, date, indicator) order, a chunk touches few roll-up rows (village, township
-  // and district totals of neighbouring days merge before they are written) and stretches of the
-  // indexes rather than pages all over them: on 50,000 rows, less than half the SQLite work of
-  // file order.
-  prepared.sort((x, y) =>
-    x.orgId < y.orgId ? -1 : x.orgId > y.orgId ? 1 : x.date < y.date ? -1 : x.date > y.date ? 1 : x.indicator < y.indicator ? -1 : x.indicator > y.indicator ? 1 : 0,
+  await kernel.authz.require(a, 'outreach.write', { orgId: row.org_id });
+  const indicators = await indicatorMap(kernel, true);
+  for (const code of stored.indicators) {
+    const ind = indicators.get(code);
+    if (!ind || !ind.active) throw new AppError('invalid_input', `指标“${ind?.name ?? code}”已停用，整批未保存，请重新下载模板填写后上传`);
+  }
+  phases.mark('load');
+
+  const data = stored.data ?? [];
+  const nSlots = stored.indicators.length;
+  const slotInd = stored.indicators.map((code) => indicators.get(code)!);
+  // The history of every (unit, indicator) with a value large enough to be judged, in one query.
+  const pairIndex = new Int32Array(stored.orgs.length * nSlots).fill(-1);
+  const pairs: Array<[string, string]> = [];
+  for (const row of data) {
+    for (let i = 0; i < nSlots; i++) {
+      const v = row[3 + i] as number | null;
+      if (v === null || v === undefined || Math.round(v * 100) < HISTORY_MIN_VALUE_C) continue;
+      const k = row[0] * nSlots + i;
+      if (pairIndex[k] === -1) {
+        pairIndex[k] = pairs.length;
+        pairs.push([stored.orgs[row[0]]!, stored.indicators[i]!]);
+      }
+    }
+  }
+  const found = pairs.length ? await recentValuesOfPairs(kernel.db, kernel.engine, pairs, HISTORY_WINDOW) : new Map<string, number[]>();
+  const history = pairs.map(([org, code]) => found.get(`${org}\u0000${code}`)?.sort((x, y) => x - y));
+  phases.mark('history');
+
+  // Rows in (org, date) order, file order among equals; each chunk a JSON array of ImportedRecord.
+  const orgRank = new Int32Array(stored.orgs.length);
+  stored.orgs.map((o, i) => [o, i] as const).sort((x, y) => (x[0] < y[0] ? -1 : 1)).forEach(([, i], rank) => (orgRank[i] = rank));
+  const order = [...data.keys()].sort((x, y) => {
+    const a = data[x]!;
+    const b = data[y]!;
+    return orgRank[a[0]]! - orgRank[b[0]]! || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : x - y);
+  });
+  const orgJson = stored.orgs.map((o) => JSON.stringify(o));
+  const codeJson = stored.indicators.map((c) => JSON.stringify(c));
+  const chunks: Array<{ json: string; count: number }> = [];
+  let parts: string[] = [];
+  let lastRow = -1;
+  let rowJson = '';
+  eachRecord(
+    stored,
+    (r, i, valueC, clientId) => {
+      const row = data[r]!;
+      if (r !== lastRow) {
+        lastRow = r;
+        rowJson = `,${orgJson[row[0]]},"${row[1]}",`;
+      }
+      const pair = pairIndex[row[0] * nSlots + i]!;
+      const reason = reviewReasonFor(slotInd[i]!, valueC, pair === -1 ? undefined : history[pair]);
+      const tail = reason ? `"pending_review",${JSON.stringify(reason)}]` : '"counted",null]';
+      parts.push(`["${clientId}"${rowJson}${codeJson[i]},${valueC},${row[2] === null ? 'null' : JSON.stringify(row[2])},${tail}`);
+      if (parts.length >= CONFIRM_CHUNK) {
+        chunks.push({ json: `[${parts.join(',')}]`, count: parts.length });
+        parts = [];
+      }
+    },
+    order,
   );
+  if (parts.length || chunks.length === 0) chunks.push({ json: `[${parts.join(',')}]`, count: parts.length });
+  phases.mark('records');
+
   const { data: _data, ...kept } = stored;
   const result: ConfirmResult = { created: 0, duplicates: 0, review: 0 };
-  const chunks = Math.max(1, Math.ceil(prepared.length / CONFIRM_CHUNK));
-  for (let c = 0; c < chunks; c++) {
-    const chunk = prepared.slice(c * CONFIRM_CHUNK, (c + 1) * CONFIRM_CHUNK);
+  const meta = { importId: id, createdBy: a.userId, createdAt: iso(kernel.clock()) };
+  for (let c = 0; c < chunks.length; c++) {
+    const chunk = chunks[c]!;
+    const last = c === chunks.length - 1;
     await kernel.db.transaction().execute(async (trx) => {
-      if (chunk.length) {
-        const [res] = await writerOf(kernel).apply(trx, [
-          { actor: a, records: chunk, audit: { action: 'outreach.import.confirm', target: id, detail: { part: c + 1, parts: chunks } } },
-        ]);
-        for (const r of res!) {
-          if (r.status === 'created') result.created++;
-          else result.duplicates++;
-          if (r.review) result.review++;
-        }
+      let s: InsertedSummary = { created: 0, review: 0 };
+      if (chunk.count && kernel.engine === 'sqlite') s = await insertImportedSqlite(trx, chunk.json, meta);
+      else if (chunk.count) {
+        const pg = await insertImportedPg(trx, chunk.json, meta);
+        await applyRollups(trx, await writerOf(kernel).rollupDeltas(trx, pg.counted));
+        s = pg.summary;
       }
-      // The last chunk's transaction completes the import: the records are all in by now.
-      if (c === chunks - 1) await markConfirmed(trx, id, iso(kernel.clock()), JSON.stringify({ ...kept, result }));
+      await kernel.audit.record(
+        {
+          actor: a,
+          action: 'outreach.import.confirm',
+          target: id,
+          detail: { part: c + 1, parts: chunks.length, created: s.created, duplicate: chunk.count - s.created, review: s.review, ...(s.firstId !== undefined ? { firstId: s.firstId, lastId: s.lastId } : {}) },
+        },
+        trx,
+      );
+      result.created += s.created;
+      result.duplicates += chunk.count - s.created;
+      result.review += s.review;
+      // The last chunk's transaction completes the import: the records are all in by now. Two
+      // confirmations racing: the loser's last chunk rolls back and it is told so.
+      if (last && !(await markConfirmed(trx, id, iso(kernel.clock()), JSON.stringify({ ...kept, result })))) {
+        throw new AppError('conflict', '该文件已确认导入，无需再次确认');
+      }
     });
+    // Let other requests in between chunks (the statements themselves are synchronous on SQLite).
+    if (!last) await new Promise((r) => setImmediate(r));
   }
+  phases.mark('store');
   return result;
+}
+
+// ---- housekeeping ------------------------------------------------------------------------------
+
+/** Delete previews nobody confirmed within PREVIEW_TTL_MS; one audit event when any went. */
+export async function deleteExpiredPreviews(kernel: Kernel): Promise<number> {
+  const before = iso(new Date(kernel.clock().getTime() - PREVIEW_TTL_MS));
+  const deleted = await deleteStalePreviews(kernel.db, before);
+  if (deleted > 0) await kernel.audit.record({ actor: null, action: 'outreach.import.expire', detail: { deleted, createdBefore: before } });
+  return deleted;
+}
+
+export function registerImportJobs(kernel: Kernel) {
+  kernel.jobs.register('outreach.imports.cleanup', async () => {
+    await deleteExpiredPreviews(kernel);
+  });
+  kernel.jobs.schedule('outreach.imports.cleanup', 'outreach.imports.cleanup', 60 * 60_000);
 }
 
 // ---- export ------------------------------------------------------------------------------------
