@@ -3,6 +3,7 @@
 // appending them on a raw SQLite connection. The record writer's thread uses these directly.
 import type SQLite from 'better-sqlite3';
 import type { AuditEventsTable } from '../db/types.ts';
+import crypto from 'node:crypto';
 import { digestHex, type ChainAlgo } from './crypto.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,8 +31,13 @@ function canonical(e: EventFields): string {
   return JSON.stringify([e.seq, e.at, e.actor_id, e.actor, e.action, e.target, e.outcome, e.ip, e.detail, e.algo]);
 }
 
+// crypto.hash (Node ≥ 20.12) is the one-shot form of createHash().update().digest(): the same
+// digest at half the cost, which matters at one event per submitted record.
+const oneShot = (crypto as { hash?: (algo: string, data: string, enc: 'hex') => string }).hash;
+
 export function chainHash(algo: ChainAlgo, prevHash: string, e: EventFields): string {
-  return digestHex(algo, `${prevHash}\n${canonical(e)}`);
+  const data = `${prevHash}\n${canonical(e)}`;
+  return oneShot ? oneShot(algo, data, 'hex') : digestHex(algo, data);
 }
 
 /** The chained rows for `inputs` after `head`; returns them with the new head. Pure. */
@@ -72,8 +78,7 @@ export function appendSqlite(raw: SQLite.Database, algo: ChainAlgo, at: string, 
       head: raw.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       initHead: raw.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING'),
       insert: raw.prepare(
-        'INSERT INTO audit_events (seq, at, actor_id, actor, action, target, outcome, ip, detail, algo, prev_hash, hash) ' +
-          'VALUES (@seq, @at, @actor_id, @actor, @action, @target, @outcome, @ip, @detail, @algo, @prev_hash, @hash)',
+        'INSERT INTO audit_events (seq, at, actor_id, actor, action, target, outcome, ip, detail, algo, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       setHead: raw.prepare('UPDATE settings SET value = ?, updated_at = ? WHERE key = ?'),
     };
@@ -85,6 +90,6 @@ export function appendSqlite(raw: SQLite.Database, algo: ChainAlgo, at: string, 
     value = st.head.get(HEAD_KEY) as string;
   }
   const { rows, seq, hash } = chainRows(algo, JSON.parse(value), at, inputs);
-  for (const r of rows) st.insert.run(r);
+  for (const r of rows) st.insert.run(r.seq, r.at, r.actor_id, r.actor, r.action, r.target, r.outcome, r.ip, r.detail, r.algo, r.prev_hash, r.hash);
   st.setHead.run(JSON.stringify({ seq, hash }), at, HEAD_KEY);
 }

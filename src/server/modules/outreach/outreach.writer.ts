@@ -17,7 +17,16 @@ import { appendSqlite, type AuditInput } from '../../kernel/audit.chain.ts';
 import type { ChainAlgo } from '../../kernel/crypto.ts';
 import type { Trx } from '../../db/index.ts';
 import { iso } from '../../kernel/time.ts';
-import { applyRollups, idsByClientId, insertRecords, sqliteWriteStatements, type NewRecord, type RollupDelta } from './outreach.queries.ts';
+import {
+  applyRollups,
+  applyRollupSqlite,
+  idsByClientId,
+  insertRecords,
+  insertRecordSqlite,
+  sqliteWriteStatements,
+  type NewRecord,
+  type RollupDelta,
+} from './outreach.queries.ts';
 import type { Ancestry } from './outreach.ancestry.ts';
 import type { GroupMessage, GroupReply, Outcome, WorkerSetup } from './outreach.writer.worker.ts';
 
@@ -283,16 +292,16 @@ export function writeGroupSqlite(raw: SQLite.Database, subs: GroupItem[], ancest
   const existing = new Map<string, number>();
   const counted: RollupItem[] = [];
   for (const r of rows) {
-    const row = st.insert.get(r) as { id: number } | undefined;
-    if (row) {
-      created.set(r.client_id, Number(row.id));
+    const id = insertRecordSqlite(st, r);
+    if (id !== undefined) {
+      created.set(r.client_id, id);
       if (r.status === 'counted') counted.push({ orgId: r.org_id, indicator: r.indicator, date: r.date, valueC: r.value_c as number });
     } else {
       const id = st.idByClient.get(r.client_id) as number | bigint | undefined;
       if (id !== undefined) existing.set(r.client_id, Number(id));
     }
   }
-  for (const d of mergeRollups(counted, ancestors)) st.rollup.run(d);
+  for (const d of mergeRollups(counted, ancestors)) applyRollupSqlite(st, d);
   const results = resultsOf(subs, firstByClient, created, existing);
   appendSqlite(raw, algo, now, auditInputs(subs, results));
   return results;
