@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDb, USER_PASSWORD, type Client, type TestContext } from '../../testing/harness.ts';
 import { localDate } from '../../kernel/time.ts';
+import { deleteExpiredPreviews, PREVIEW_TTL_MS } from './outreach.imports.service.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const today = () => localDate(new Date(), 'Asia/Shanghai');
@@ -246,6 +247,102 @@ describeEachDb('outreach Excel round-trip', (ctx) => {
     const auditor = await ctx().user(ctx().rootOrgId, ['auditor']);
     const actions = (await auditor.get('/api/audit?limit=100&action=outreach.import')).body.events.map((e: any) => e.action);
     assert.ok(actions.includes('outreach.import.preview') && actions.includes('outreach.import.confirm'));
+  });
+
+  test('a file overlapping an earlier import adds only its new records: preview, result, totals, roll-ups and the audit event agree', async () => {
+    const d = (n: number) => asDate(daysAgo(30 + n));
+    const first = [
+      ['QS01', '', d(1), 1, 10, null, null, '第一批'],
+      ['QS02', '', d(2), 2, 20, 0.5, null, '第一批'],
+      ['QS01', '', d(3), null, null, null, 4, '第一批'],
+    ];
+    const extra = [
+      ['QS01', '', d(1), 1, 10, null, null, '第一批'], // the same line once more in the file: a second report
+      ['QS02', '', d(4), 5, null, null, 6, '第二批'],
+    ];
+    const before = await totalsOf(townA);
+    const one = await upload(rawA, townA, await sheet(first));
+    assert.equal((await pubA.post(`/api/outreach/imports/${one.body.import.id}/confirm`)).status, 200);
+    const mid = await totalsOf(townA);
+    assert.equal(mid.banners - before.banners, 3);
+    assert.equal(Math.round((mid.broadcast_hours - before.broadcast_hours) * 10), 5);
+
+    const two = await upload(rawA, townA, await sheet([...first, ...extra]));
+    assert.deepEqual(two.body.import.summary, { rows: 5, records: 10, errors: 0, duplicates: 6 });
+    const res = await rawA.send('POST', `/api/outreach/imports/${two.body.import.id}/confirm`);
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(rawA.json(res), { created: 4, duplicates: 6, review: 0 });
+    assert.match(String(res.headers['server-timing']), /store;dur=[\d.]+/, 'confirm reports its phases');
+    const after = await totalsOf(townA);
+    assert.equal(after.banners - mid.banners, 6);
+    assert.equal(after.leaflets - mid.leaflets, 10);
+    assert.equal(after.household_visits - mid.household_visits, 6);
+    assert.equal(after.broadcast_hours, mid.broadcast_hours);
+    // The roll-ups of a village, its township and the district moved by the same amounts.
+    const village = (await district.get(`/api/outreach/totals?orgId=${villA2}&from=${daysAgo(40)}&to=${daysAgo(30)}`)).body.totals;
+    assert.equal(village.banners, 7);
+    assert.equal(village.household_visits, 6);
+    const root = await totalsOf(ctx().rootOrgId);
+    assert.equal(root.banners - before.banners, 9 + (root.banners - after.banners), 'the district includes the township');
+
+    const auditor = await ctx().user(ctx().rootOrgId, ['auditor']);
+    const events = (await auditor.get('/api/audit?limit=50&action=outreach.import.confirm')).body.events;
+    const ev = events.find((e: any) => e.target === two.body.import.id);
+    assert.ok(ev, 'one audit event per chunk');
+    assert.equal(ev.detail.created, 4);
+    assert.equal(ev.detail.duplicate, 6);
+    const ids = (await pubA.get(`/api/outreach/records?orgId=${townA}&limit=20`)).body.records.filter((r: any) => r.id >= ev.detail.firstId && r.id <= ev.detail.lastId);
+    assert.equal(ids.length, 4, 'firstId…lastId spans exactly the new records');
+  });
+
+  test('values far above the unit\'s own history or above the plausible maximum are held for review, the rest count', async () => {
+    // Kept before the exports' 60 days, whose test compares listed records with totals.
+    const window = async () => (await district.get(`/api/outreach/totals?orgId=${townA}&from=${daysAgo(100)}&to=${daysAgo(80)}`)).body.totals;
+    // A history of six ordinary days for a new village: 10 leaflets each; another has no history.
+    const steady = await ctx().org(townA, 'village', '老实村', 'QS08');
+    await ctx().org(townA, 'village', '新建村', 'QS09');
+    const history = Array.from({ length: 6 }, (_, i) => ({ clientId: randomUUID(), orgId: steady, date: daysAgo(90 + i), indicator: 'leaflets', value: 10 }));
+    assert.equal((await pubA.post('/api/outreach/records', { records: history })).status, 200);
+    const before = await window();
+    const file = await sheet(
+      [
+        ['QS08', '', asDate(daysAgo(85)), null, 5000, null, null, '远高于平时'],
+        ['QS08', '', asDate(daysAgo(86)), null, 60, null, null, '略高，照常计入'],
+        ['QS09', '', asDate(daysAgo(85)), null, 5000, null, null, '没有历史的村'],
+        ['QS01', '', asDate(daysAgo(85)), 600, null, null, null, '超过单条上限'],
+      ],
+      ['单位编码', '单位名称', '日期', '标语横幅（条）', '宣传单（张）', '村村通广播（小时）', '入户宣传走访（次）', '备注'],
+    );
+    const up = await upload(rawA, townA, file);
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    const ok = await pubA.post(`/api/outreach/imports/${up.body.import.id}/confirm`);
+    assert.deepEqual(ok.body, { created: 4, duplicates: 0, review: 2 });
+    const after = await window();
+    assert.equal(after.leaflets - before.leaflets, 5060, 'held records are not counted');
+    assert.equal(after.banners, before.banners);
+    const held = (await pubA.get(`/api/outreach/records?orgId=${townA}&from=${daysAgo(100)}&to=${daysAgo(80)}&status=pending_review&limit=50`)).body.records.filter((r: any) => r.source === 'import');
+    const reasons = held.map((r: any) => [r.orgId, r.indicator, r.value, r.reviewReason]);
+    assert.ok(reasons.some(([org, ind, v, why]: any) => org === steady && ind === 'leaflets' && v === 5000 && /远高于本单位近期水平（中位数 10张）/.test(why)), JSON.stringify(reasons));
+    assert.ok(reasons.some(([org, ind, v, why]: any) => org === villA1 && ind === 'banners' && v === 600 && /超过单条合理上限 500条/.test(why)), JSON.stringify(reasons));
+  });
+
+  test('unconfirmed previews are deleted after 24 hours by the housekeeping job; confirmed imports and fresh previews stay', async () => {
+    const k = ctx().kernel;
+    const file = async (n: number) => sheet([['QS01', '', asDate(daysAgo(70 + n)), n, null, null, null, `清理-${n}`]]);
+    const stale = (await upload(rawA, townA, await file(1))).body.import.id;
+    const fresh = (await upload(rawA, townA, await file(2))).body.import.id;
+    const done = (await upload(rawA, townA, await file(3))).body.import.id;
+    assert.equal((await pubA.post(`/api/outreach/imports/${done}/confirm`)).status, 200);
+    const old = new Date(Date.now() - PREVIEW_TTL_MS - 60_000).toISOString();
+    await k.db.updateTable('outreach_imports').set({ created_at: old }).where('id', 'in', [stale, done]).execute();
+    assert.ok((await deleteExpiredPreviews(k)) >= 1);
+    assert.equal((await pubA.get(`/api/outreach/imports/${stale}`)).status, 404);
+    assert.equal((await pubA.post(`/api/outreach/imports/${stale}/confirm`)).status, 404);
+    assert.equal((await pubA.get(`/api/outreach/imports/${fresh}`)).status, 200);
+    assert.equal((await pubA.get(`/api/outreach/imports/${done}`)).body.import.status, 'confirmed');
+    assert.equal(await deleteExpiredPreviews(k), 0, 'nothing left to delete');
+    const auditor = await ctx().user(ctx().rootOrgId, ['auditor']);
+    assert.ok((await auditor.get('/api/audit?limit=20&action=outreach.import.expire')).body.events.length >= 1);
   });
 
   test('exports (children, days, records) parse back with the same totals; CSV has a BOM, CRLF and the header', async () => {
