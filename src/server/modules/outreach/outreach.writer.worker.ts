@@ -39,6 +39,9 @@ raw.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
 raw.pragma('foreign_keys = ON');
 raw.pragma('busy_timeout = 5000');
 raw.pragma('temp_store = MEMORY');
+// Checkpoints are the checkpointer thread's job (outreach.writer.ts, startCheckpointer); this
+// connection only checkpoints should the log grow past 10,000 pages (~40 MB) without it.
+raw.pragma('wal_autocheckpoint = 10000');
 const begin = raw.prepare('BEGIN IMMEDIATE');
 const commit = raw.prepare('COMMIT');
 const rollback = raw.prepare('ROLLBACK');
