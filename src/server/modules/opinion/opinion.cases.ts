@@ -151,7 +151,8 @@ export async function listCases(kernel: Kernel, actor: Actor | null, q: { status
   if (q.open !== undefined) query = query.where('k.status', q.open ? '!=' : '=', 'closed');
   if (q.assignee) query = query.where('k.assignee_id', '=', q.assignee === 'me' ? a.userId : q.assignee);
   if (q.overdue) query = query.where('k.status', '!=', 'closed').where('k.due_at', '<', now);
-  const rows = await query.orderBy('k.due_at').limit(q.limit).execute();
+  // Open cases by urgency; closed ones most recently closed first.
+  const rows = await (q.status === 'closed' || q.open === false ? query.orderBy('k.closed_at', 'desc') : query.orderBy('k.due_at')).limit(q.limit).execute();
   return rows.map((r) => present(r, now));
 }
 

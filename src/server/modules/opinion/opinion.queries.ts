@@ -126,7 +126,14 @@ export async function lockOrgForIngest(db: DbOrTrx, engine: Engine, orgId: strin
 
 // ---- reading ------------------------------------------------------------------------------------
 
-export const findPost = (db: DbOrTrx, id: string) => db.selectFrom('opinion_posts').selectAll().where('id', '=', id).executeTakeFirst();
+export const findPost = (db: DbOrTrx, id: string) =>
+  db
+    .selectFrom('opinion_posts as p')
+    .leftJoin('opinion_clusters as k', 'k.id', 'p.cluster_id')
+    .selectAll('p')
+    .select('k.size as cluster_size')
+    .where('p.id', '=', id)
+    .executeTakeFirst();
 export const findCluster = (db: DbOrTrx, id: string) => db.selectFrom('opinion_clusters').selectAll().where('id', '=', id).executeTakeFirst();
 
 export function listPosts(
@@ -150,7 +157,9 @@ export function listPosts(
   let q = db
     .selectFrom('opinion_posts as p')
     .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'p.org_id').on('c.ancestor_id', '=', f.rootOrgId))
-    .selectAll('p');
+    .leftJoin('opinion_clusters as k', 'k.id', 'p.cluster_id')
+    .selectAll('p')
+    .select('k.size as cluster_size');
   if (f.from) q = q.where('p.published_at', '>=', f.from);
   if (f.to) q = q.where('p.published_at', '<', f.to);
   if (f.category) q = q.where('p.category', '=', f.category);

@@ -71,6 +71,8 @@ export const postView = z.object({
   category: z.enum(CATEGORIES),
   groups: z.array(z.string()),
   clusterId: z.string(),
+  /** Posts in the cluster (this one included). */
+  clusterSize: z.number(),
   refutationId: z.string().nullable(),
   label: z.object({ relevant: z.boolean(), category: z.enum(CATEGORIES), at: z.string() }).nullable(),
 });

@@ -10,10 +10,11 @@ import { evaluate } from '../../../text/classifier.ts';
 import { defaultClassifier, loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
+import { hourOf } from './opinion.ingest.ts';
 import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations } from './opinion.state.ts';
-import { findCluster, findPost, listClusters as listClusterRows, listPosts as listPostRows, openCasesByCluster, spreadersOf } from './opinion.queries.ts';
+import { addHourly, findCluster, findPost, listClusters as listClusterRows, listPosts as listPostRows, openCasesByCluster, spreadersOf } from './opinion.queries.ts';
 
-export function presentPost(r: OpinionPostsTable): PostView {
+export function presentPost(r: OpinionPostsTable & { cluster_size?: number | null }): PostView {
   return {
     id: r.id,
     source: r.source,
@@ -27,6 +28,7 @@ export function presentPost(r: OpinionPostsTable): PostView {
     category: r.category as Category,
     groups: JSON.parse(r.groups) as string[],
     clusterId: r.cluster_id,
+    clusterSize: Number(r.cluster_size ?? 1),
     refutationId: r.refutation_id,
     label: r.labelled_at ? { relevant: r.label_relevant === 1, category: r.label_category as Category, at: r.labelled_at } : null,
   };
@@ -70,6 +72,20 @@ export async function labelPost(kernel: Kernel, actor: Actor | null, id: string,
       .set({ label_relevant: label.relevant ? 1 : 0, label_category: category, labelled_by: actor!.userId, labelled_at: now, relevant: label.relevant ? 1 : 0, category })
       .where('id', '=', id)
       .execute();
+    // The hourly counts (overview, alerts, brief) follow the analyst's judgement.
+    const hour = hourOf(row.published_at);
+    const moves = new Map<string, number>();
+    const bump = (series: string, d: number) => moves.set(`${series}|${hour}`, (moves.get(`${series}|${hour}`) ?? 0) + d);
+    if (row.relevant === 1) {
+      bump('relevant', -1);
+      bump(`cat:${row.category}`, -1);
+    }
+    if (label.relevant) {
+      bump('relevant', 1);
+      bump(`cat:${category}`, 1);
+    }
+    for (const [k, d] of moves) if (d === 0) moves.delete(k);
+    if (moves.size) await addHourly(trx, row.org_id, moves);
     await trx.insertInto('opinion_labels').values({ org_id: row.org_id, post_id: id, relevant: label.relevant ? 1 : 0, category, labelled_by: actor!.userId, created_at: now }).execute();
     // The cluster's category follows its sample post's judgement.
     await trx

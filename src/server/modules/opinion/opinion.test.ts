@@ -78,6 +78,7 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.ok(again.body.results.every((x: any, i: number) => x.status === 'duplicate' && x.id === r[i].id && x.clusterId === r[i].clusterId));
     const cluster = await analyst.get(`/api/opinion/clusters/${r[0].clusterId}`);
     assert.equal(cluster.body.cluster.size, 5);
+    assert.ok(cluster.body.posts.every((p: any) => p.clusterSize === 5));
     assert.equal(cluster.body.cluster.spreaders, 1, 'one keyed author among the five (the others gave none)');
     const one = await analyst.get(`/api/opinion/posts/${r[0].id}`);
     assert.equal(one.status, 200);
@@ -180,6 +181,14 @@ describeEachDb('opinion monitoring', (ctx) => {
       assert.equal(res.status, 200);
       assert.deepEqual(res.body.post.label && { r: res.body.post.label.relevant, c: res.body.post.label.category }, { r: true, c: wanted });
     }
+    // Counts follow the judgement: one post moved from its category to another.
+    const probe = (await ingest([post('西坝菜市场今天的猪肉又涨价了，一斤要四十五')])).body.results[0];
+    const target = probe.category === 'concern' ? 'rumor' : 'concern';
+    const before = (await analyst.get('/api/opinion/overview')).body.byCategory;
+    assert.equal((await analyst.post(`/api/opinion/posts/${probe.id}/label`, { relevant: true, category: target })).status, 200);
+    const after = (await analyst.get('/api/opinion/overview')).body.byCategory;
+    assert.equal(after[target] - before[target], 1);
+    if (probe.relevant) assert.equal(before[probe.category] - after[probe.category], 1);
     const later = (await ingest([post(`转发 ${text}`)])).body.results[0];
     assert.equal(later.category, wanted, 'classification follows the analysts');
     const model = await analyst.get('/api/opinion/model');
