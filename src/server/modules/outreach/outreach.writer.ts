@@ -66,12 +66,23 @@ interface Submission extends GroupItem {
 
 /** Most records one group transaction takes; the rest wait for the next. */
 const GROUP_LIMIT = 5000;
+/** Groups the writer thread may have at once: one being written and the next one waiting. */
+const MAX_INFLIGHT = 2;
+/** Longest the writer keeps the main connection while groups keep coming (see pump). */
+const HOLD_MS = 50;
 
 export class RecordWriter {
   private queue: Submission[] = [];
-  private draining = false;
+  private queuedRecords = 0;
+  private scheduled = false;
+  private drainingHere = false;
   private thread?: SqliteWriterThread;
   private closed = false;
+  /** Kysely's SQLite connection while groups are with the writer thread (see pump). */
+  private lock?: { since: number; release: () => void };
+  private acquiring = false;
+  private inflight = 0;
+  private lastGroup = 1;
   /** Where the writer thread's failures are logged (set by the routes plugin). */
   log?: Pick<FastifyBaseLogger, 'warn' | 'error'>;
 
@@ -79,6 +90,11 @@ export class RecordWriter {
     private readonly kernel: Kernel,
     private readonly ancestry: Ancestry,
   ) {}
+
+  /** Whether groups currently go through the writer thread (tests, diagnostics). */
+  get threadReady(): boolean {
+    return !!this.thread?.ready;
+  }
 
   /** Stop the writer thread (the app is closing); later groups are written on the main connection. */
   async close(): Promise<void> {
@@ -93,74 +109,144 @@ export class RecordWriter {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ actor, records, audit, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Let the requests of this turn of the event loop join the group.
-        setImmediate(() => void this.drain());
-      }
+      this.queuedRecords += records.length;
+      this.schedule();
     });
   }
 
-  private async drain() {
-    try {
-      while (this.queue.length) {
-        const group: Submission[] = [];
-        let size = 0;
-        while (this.queue.length && (group.length === 0 || size + this.queue[0]!.records.length <= GROUP_LIMIT)) {
-          const s = this.queue.shift()!;
-          size += s.records.length;
-          group.push(s);
-        }
-        if (this.thread?.ready) {
-          let outcomes: Outcome[];
-          try {
-            outcomes = await this.writeOnThread(this.thread, group);
-          } catch (err) {
-            group.forEach((s) => s.reject(err));
-            continue;
-          }
-          // Answer on the next turn of the event loop: the next group (whatever queued meanwhile)
-          // goes to the thread first, so that it writes while this group's responses are sent.
-          setImmediate(() =>
-            group.forEach((s, i) => {
-              const o = outcomes[i]!;
-              if (o.ok) s.resolve(o.results);
-              else s.reject(Object.assign(new Error(o.error.message), o.error));
-            }),
-          );
-          continue;
-        }
-        try {
-          const results = await this.kernel.db.transaction().execute((trx) => this.apply(trx, group));
-          group.forEach((s, i) => s.resolve(results[i]!));
-        } catch (err) {
-          if (group.length === 1) {
-            group[0]!.reject(err);
-            continue;
-          }
-          // One bad submission must not fail the others: retry each alone.
-          for (const s of group) {
-            try {
-              s.resolve((await this.kernel.db.transaction().execute((trx) => this.apply(trx, [s])))[0]!);
-            } catch (e) {
-              s.reject(e);
-            }
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+  /** Pump on the next turn of the event loop, so that the requests of this turn join one group. */
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
-  private async writeOnThread(thread: SqliteWriterThread, group: Submission[]): Promise<Outcome[]> {
-    const ancestors = await this.ancestry.of(this.kernel.db, [...new Set(group.flatMap((s) => s.records.map((r) => r.orgId)))]);
+  private takeGroup(): Submission[] {
+    const group: Submission[] = [];
+    let size = 0;
+    while (this.queue.length && (group.length === 0 || size + this.queue[0]!.records.length <= GROUP_LIMIT)) {
+      const s = this.queue.shift()!;
+      size += s.records.length;
+      group.push(s);
+    }
+    this.queuedRecords -= size;
+    return group;
+  }
+
+  /**
+   * Move queued submissions on. With the writer thread: up to MAX_INFLIGHT groups at a time — the
+   * next group goes out while one is being written as soon as half as many records wait as that
+   * one has, so that the thread starts it right after its commit instead of waiting for the event
+   * loop to answer and send again, and groups stay large enough to share their commit. While groups are with the thread this holds Kysely's one SQLite connection:
+   * no transaction of the main connection is open while the thread writes, so none can read a
+   * snapshot that a commit then makes stale, and the two connections never wait for each other's
+   * write lock. After HOLD_MS of continuous writing the connection is let go once the groups in
+   * flight are done (queries waiting for it go first), then taken again. Without the thread (not
+   * started yet, failed, PostgreSQL) groups are written one at a time on the main connection.
+   */
+  private pump() {
+    const thread = this.thread?.ready && !this.drainingHere ? this.thread : undefined;
+    if (thread) {
+      if (!this.lock) {
+        if (!this.acquiring && this.queue.length) {
+          this.acquiring = true;
+          this.holdConnection().then(
+            (lock) => {
+              this.acquiring = false;
+              this.lock = lock;
+              this.pump();
+            },
+            (err) => {
+              this.acquiring = false;
+              for (const s of this.queue.splice(0)) s.reject(err);
+              this.queuedRecords = 0;
+            },
+          );
+        }
+        return;
+      }
+      const fresh = Date.now() - this.lock.since < HOLD_MS;
+      while (fresh && this.queue.length && this.inflight < MAX_INFLIGHT && (this.inflight === 0 || 2 * this.queuedRecords >= this.lastGroup)) {
+        this.send(thread, this.takeGroup());
+      }
+    }
+    if (this.lock && this.inflight === 0) {
+      const lock = this.lock;
+      this.lock = undefined;
+      lock.release();
+      if (this.queue.length) this.schedule();
+      return;
+    }
+    if (!thread && !this.lock && !this.acquiring && this.inflight === 0 && !this.drainingHere && this.queue.length) void this.drainHere();
+  }
+
+  private send(thread: SqliteWriterThread, group: Submission[]) {
+    this.inflight++;
+    this.lastGroup = group.reduce((n, s) => n + s.records.length, 0);
     const subs: GroupItem[] = group.map((s) => ({ actor: { userId: s.actor.userId, username: s.actor.username, ip: s.actor.ip }, records: s.records, audit: s.audit }));
-    const now = iso(this.kernel.clock());
-    // Holding Kysely's one connection keeps every transaction of the main connection out while
-    // the thread writes: none can read a snapshot that this commit then makes stale, and the two
-    // connections never wait for each other's write lock.
-    return this.kernel.db.connection().execute(() => thread.write({ subs, ancestors: [...ancestors], now, algo: this.kernel.audit.algo }));
+    thread.write({ subs, now: iso(this.kernel.clock()), algo: this.kernel.audit.algo }).then(
+      (outcomes) => {
+        this.inflight--;
+        // The next group goes to the thread first; this group's callers are answered on the next turn.
+        this.pump();
+        setImmediate(() =>
+          group.forEach((s, i) => {
+            const o = outcomes[i]!;
+            if (o.ok) s.resolve(o.results);
+            else s.reject(Object.assign(new Error(o.error.message), o.error));
+          }),
+        );
+      },
+      (err) => {
+        this.inflight--;
+        group.forEach((s) => s.reject(err));
+        this.pump();
+      },
+    );
+  }
+
+  /** Take Kysely's SQLite connection until release() (queued behind whoever waits for it already). */
+  private holdConnection(): Promise<{ since: number; release: () => void }> {
+    return new Promise((resolve, reject) => {
+      this.kernel.db
+        .connection()
+        .execute(() => new Promise<void>((release) => resolve({ since: Date.now(), release })))
+        .catch(reject);
+    });
+  }
+
+  /** Groups on the main connection, one Kysely transaction each, until the queue is empty or the thread is ready. */
+  private async drainHere() {
+    this.drainingHere = true;
+    try {
+      while (this.queue.length && !this.thread?.ready) await this.writeHere(this.takeGroup());
+    } finally {
+      this.drainingHere = false;
+    }
+    if (this.queue.length) this.pump();
+  }
+
+  private async writeHere(group: Submission[]) {
+    try {
+      const results = await this.kernel.db.transaction().execute((trx) => this.apply(trx, group));
+      group.forEach((s, i) => s.resolve(results[i]!));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0]!.reject(err);
+        return;
+      }
+      // One bad submission must not fail the others: retry each alone.
+      for (const s of group) {
+        try {
+          s.resolve((await this.kernel.db.transaction().execute((trx) => this.apply(trx, [s])))[0]!);
+        } catch (e) {
+          s.reject(e);
+        }
+      }
+    }
   }
 
   /** Write submissions inside trx; also used directly by imports and corrections. */

@@ -19,7 +19,6 @@ export interface WorkerSetup {
 export interface GroupMessage {
   id: number;
   subs: GroupItem[];
-  ancestors: Array<[string, string[]]>;
   now: string;
   algo: ChainAlgo;
 }
@@ -42,6 +41,25 @@ raw.pragma('temp_store = MEMORY');
 // Checkpoints are the checkpointer thread's job (outreach.writer.ts, startCheckpointer); this
 // connection only checkpoints should the log grow past 10,000 pages (~40 MB) without it.
 raw.pragma('wal_autocheckpoint = 10000');
+// Ancestors of each org (itself first), cached: orgs never move in the tree (see outreach.ancestry.ts).
+const closure = raw.prepare('SELECT ancestor_id FROM org_closure WHERE descendant_id = ? ORDER BY depth').pluck();
+const ancestry = new Map<string, string[]>();
+function ancestorsOf(subs: GroupItem[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of subs) {
+    for (const r of s.records) {
+      if (out.has(r.orgId)) continue;
+      let list = ancestry.get(r.orgId);
+      if (!list) {
+        list = closure.all(r.orgId) as string[];
+        if (list.length) ancestry.set(r.orgId, list);
+      }
+      out.set(r.orgId, list);
+    }
+  }
+  return out;
+}
+
 const begin = raw.prepare('BEGIN IMMEDIATE');
 const commit = raw.prepare('COMMIT');
 const rollback = raw.prepare('ROLLBACK');
@@ -64,7 +82,7 @@ const describe = (err: unknown) => {
 };
 
 parentPort!.on('message', (m: GroupMessage) => {
-  const ancestors = new Map(m.ancestors);
+  const ancestors = ancestorsOf(m.subs);
   let outcomes: Outcome[];
   try {
     outcomes = inTransaction(() => writeGroupSqlite(raw, m.subs, ancestors, m.now, m.algo)).map((results) => ({ ok: true, results }));
