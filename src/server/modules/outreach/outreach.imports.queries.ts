@@ -149,15 +149,14 @@ const INSERT_COLUMNS = sql`client_id, org_id, date, indicator, value_c, note, st
 /**
  * SQLite: insert the records of one chunk (`records`: a JSON array of ImportedRecord) in one
  * statement (unpacked by jsonb_each, so 20,000 records cost one call instead of 20,000), skipping
- * clientIds that exist; then add every new counted record to the roll-ups of each of its
- * ancestors (org_closure, the org itself included) per day and indicator — the same roll-up
- * maintenance as the record writer, aggregated by SQLite's sorter and applied once per key in key
- * order. Must run inside the caller's write transaction: the new records are exactly those with an
- * id above the largest before the insert (AUTOINCREMENT ids only grow; no other writer can
- * interleave within the transaction).
+ * clientIds that exist. Must run inside the caller's write transaction, followed by
+ * rollUpImportedSqlite with the returned `after`: the new records are exactly those with an id above
+ * the largest before the insert (AUTOINCREMENT ids only grow; no other writer can interleave
+ * within the transaction, the record writer's thread included, as it writes only while holding
+ * the main connection).
  */
-export async function insertImportedSqlite(trx: DbOrTrx, records: string, meta: ImportedMeta): Promise<InsertedSummary> {
-  const before = Number((await sql<{ m: number | null }>`SELECT max(id) AS m FROM outreach_records`.execute(trx)).rows[0]?.m ?? 0);
+export async function insertImportedSqlite(trx: DbOrTrx, records: string, meta: ImportedMeta): Promise<InsertedSummary & { after: number }> {
+  const after = Number((await sql<{ m: number | null }>`SELECT max(id) AS m FROM outreach_records`.execute(trx)).rows[0]?.m ?? 0);
   await sql`
     INSERT INTO outreach_records (${INSERT_COLUMNS})
     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7,
@@ -167,20 +166,10 @@ export async function insertImportedSqlite(trx: DbOrTrx, records: string, meta: 
   const [s] = (
     await sql<{ created: number; review: number | null; first_id: number | null; last_id: number | null }>`
       SELECT count(*) AS created, sum(status = 'pending_review') AS review, min(id) AS first_id, max(id) AS last_id
-      FROM outreach_records WHERE id > ${before}`.execute(trx)
+      FROM outreach_records WHERE id > ${after}`.execute(trx)
   ).rows;
-  if (s && s.created > 0) {
-    await sql`
-      INSERT INTO outreach_rollups (org_id, date, indicator, total_c, records)
-      SELECT c.ancestor_id, r.date, r.indicator, sum(r.value_c), count(*)
-      FROM outreach_records r JOIN org_closure c ON c.descendant_id = r.org_id
-      WHERE r.id > ${before} AND r.status = 'counted'
-      GROUP BY c.ancestor_id, r.date, r.indicator
-      ORDER BY c.ancestor_id, r.date, r.indicator
-      ON CONFLICT (org_id, date, indicator) DO UPDATE SET
-        total_c = outreach_rollups.total_c + excluded.total_c, records = outreach_rollups.records + excluded.records`.execute(trx);
-  }
   return {
+    after,
     created: Number(s?.created ?? 0),
     review: Number(s?.review ?? 0),
     ...(s?.first_id != null ? { firstId: Number(s.first_id), lastId: Number(s.last_id) } : {}),
@@ -188,9 +177,28 @@ export async function insertImportedSqlite(trx: DbOrTrx, records: string, meta: 
 }
 
 /**
+ * SQLite: add every counted record with an id above `after` to the roll-ups of each of its
+ * ancestors (org_closure, the org itself included) per day and indicator — the same roll-up
+ * maintenance as the record writer — aggregated by SQLite's sorter and applied once per key, in
+ * key order.
+ */
+export async function rollUpImportedSqlite(trx: DbOrTrx, after: number): Promise<void> {
+  await sql`
+    INSERT INTO outreach_rollups (org_id, date, indicator, total_c, records)
+    SELECT c.ancestor_id, r.date, r.indicator, sum(r.value_c), count(*)
+    FROM outreach_records r JOIN org_closure c ON c.descendant_id = r.org_id
+    WHERE r.id > ${after} AND r.status = 'counted'
+    GROUP BY c.ancestor_id, r.date, r.indicator
+    ORDER BY c.ancestor_id, r.date, r.indicator
+    ON CONFLICT (org_id, date, indicator) DO UPDATE SET
+      total_c = outreach_rollups.total_c + excluded.total_c, records = outreach_rollups.records + excluded.records`.execute(trx);
+}
+
+/**
  * PostgreSQL: insert the records of one chunk (a JSON array of ImportedRecord) in one statement,
  * skipping clientIds that exist; returns the summary and the new counted records, whose roll-ups
  * the caller applies through the writer's roll-up path (same key order as concurrent writers).
+ * Rows go in clientId order, so two imports sharing records lock them in the same order.
  */
 export async function insertImportedPg(trx: DbOrTrx, records: string, meta: ImportedMeta) {
   const { rows } = await sql<{ id: number; org_id: string; date: string; indicator: string; value_c: number; status: string }>`
@@ -198,6 +206,7 @@ export async function insertImportedPg(trx: DbOrTrx, records: string, meta: Impo
     SELECT j ->> 0, j ->> 1, j ->> 2, j ->> 3, (j ->> 4)::bigint, j ->> 5, j ->> 6, j ->> 7,
            'import', ${meta.importId}, NULL, ${meta.createdBy}, ${meta.createdAt}
     FROM json_array_elements(${records}::json) j
+    ORDER BY j ->> 0
     ON CONFLICT (client_id) DO NOTHING
     RETURNING id, org_id, date, indicator, value_c, status`.execute(trx);
   const summary: InsertedSummary = { created: rows.length, review: 0 };

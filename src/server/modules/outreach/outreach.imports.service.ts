@@ -1,6 +1,7 @@
 // The Excel round-trip of the outreach ledger: the fill-in template of an org; uploads checked row
-// by row into a stored preview (nothing counted yet); confirmation through the ledger's ordinary
-// write path; exports of any view as .xlsx or .csv.
+// by row into a stored preview (nothing counted yet); confirmation in bulk, under the ledger's
+// rules (roll-ups of every ancestor in the same transaction, outliers held for review, an audit
+// event per transaction); housekeeping of stale previews; exports of any view as .xlsx or .csv.
 //
 // Idempotency: an imported record's clientId is derived from its content — imp:SHA-256(org, date,
 // indicator, value, note):n, n counting identical tuples within the file — so the same file
@@ -36,6 +37,7 @@ import {
   insertImport,
   insertImportedPg,
   insertImportedSqlite,
+  rollUpImportedSqlite,
   markConfirmed,
   orgCodes,
   orgsByKey,
@@ -74,10 +76,17 @@ export class Phases {
   readonly list: Array<{ name: string; ms: number; cpuMs: number }> = [];
   private at = performance.now();
   private cpu = process.cpuUsage();
+  /** Close the phase running since the last mark; a name marked again adds to its phase. */
   mark(name: string) {
     const now = performance.now();
     const cpu = process.cpuUsage();
-    this.list.push({ name, ms: now - this.at, cpuMs: (cpu.user - this.cpu.user + cpu.system - this.cpu.system) / 1000 });
+    const ms = now - this.at;
+    const cpuMs = (cpu.user - this.cpu.user + cpu.system - this.cpu.system) / 1000;
+    const p = this.list.find((x) => x.name === name);
+    if (p) {
+      p.ms += ms;
+      p.cpuMs += cpuMs;
+    } else this.list.push({ name, ms, cpuMs });
     this.at = now;
     this.cpu = cpu;
   }
@@ -612,12 +621,18 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
     const last = c === chunks.length - 1;
     await kernel.db.transaction().execute(async (trx) => {
       let s: InsertedSummary = { created: 0, review: 0 };
-      if (chunk.count && kernel.engine === 'sqlite') s = await insertImportedSqlite(trx, chunk.json, meta);
-      else if (chunk.count) {
+      if (chunk.count && kernel.engine === 'sqlite') {
+        const ins = await insertImportedSqlite(trx, chunk.json, meta);
+        phases.mark('insert');
+        if (ins.created) await rollUpImportedSqlite(trx, ins.after);
+        s = ins;
+      } else if (chunk.count) {
         const pg = await insertImportedPg(trx, chunk.json, meta);
+        phases.mark('insert');
         await applyRollups(trx, await writerOf(kernel).rollupDeltas(trx, pg.counted));
         s = pg.summary;
       }
+      phases.mark('rollups');
       await kernel.audit.record(
         {
           actor: a,
@@ -635,11 +650,15 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
       if (last && !(await markConfirmed(trx, id, iso(kernel.clock()), JSON.stringify({ ...kept, result })))) {
         throw new AppError('conflict', '该文件已确认导入，无需再次确认');
       }
+      phases.mark('audit');
     });
+    phases.mark('commit');
     // Let other requests in between chunks (the statements themselves are synchronous on SQLite).
-    if (!last) await new Promise((r) => setImmediate(r));
+    if (!last) {
+      await new Promise((r) => setImmediate(r));
+      phases.mark('yield');
+    }
   }
-  phases.mark('store');
   return result;
 }
 
