@@ -5,13 +5,13 @@
 import { compileGroups, type CompiledGroups } from './keywords.ts';
 import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
-import { newSpans, segmentSpans } from './segment.ts';
+import { newSpans, segmentFast, segmentSpans } from './segment.ts';
 import { signature } from './simhash.ts';
 
 export interface Analysed {
   /** normalizePost(text). */
   normalized: string;
-  /** Words (jieba's dictionary, no punctuation). */
+  /** Words (jieba's dictionary, no punctuation); computed on first read. */
   tokens: string[];
   /** Ids of the keyword groups that match (the groups passed to analyse, else DEFAULT_GROUPS). */
   groups: string[];
@@ -93,11 +93,9 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
   if (feat.length < cap) feat = new Int32Array(cap * 2);
   const f = feat;
   let k = 0;
-  const tokens = new Array<string>(n);
   for (let w = 0; w < n; w++) {
     const s = sp.start[w]!;
     const e = sp.end[w]!;
-    tokens[w] = normalized.slice(s, e);
     let h = SEED_TOKEN;
     for (let i = s; i < e; i++) h = Math.imul(h ^ normalized.charCodeAt(i), 0x01000193);
     f[k++] = fmix(h) & MASK;
@@ -129,15 +127,27 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
   const urls = text.indexOf('http') >= 0 || text.indexOf('www.') >= 0 || text.indexOf('t.cn/') >= 0 ? extractUrls(text) : [];
   if (urls.length) f[k++] = F_URL;
   const sig = signature(normalized);
-  return {
-    normalized,
-    tokens,
-    groups: matched,
-    urls,
-    simhash: sig.simhash,
-    bandKeys: sig.keys,
-    textHash: sig.textHash,
-    ruleGroups,
-    features: f.slice(0, k),
-  };
+  return new AnalysedPost(normalized, matched, urls, sig.simhash, sig.keys, sig.textHash, ruleGroups, f.slice(0, k));
+}
+
+/**
+ * The result of analyse. `tokens` is computed on first read (the segmenter runs again, on the
+ * normalised text): the pipeline itself hashes the words' spans and never builds their strings.
+ */
+class AnalysedPost implements Analysed {
+  #words: string[] | undefined;
+  constructor(
+    readonly normalized: string,
+    readonly groups: string[],
+    readonly urls: string[],
+    readonly simhash: string,
+    readonly bandKeys: string[],
+    readonly textHash: string,
+    readonly ruleGroups: string[],
+    readonly features: Int32Array,
+  ) {}
+
+  get tokens(): string[] {
+    return (this.#words ??= segmentFast(this.normalized));
+  }
 }
