@@ -312,8 +312,8 @@ export interface OpinionClusterRepsTable {
   norm_text: string;
 }
 export interface OpinionClusterKeysTable {
-  org_id: string;
-  key: string;
+  /** 52-bit hash of (org, candidate key text). */
+  key: number;
   rep_id: number;
 }
 export interface OpinionRefutationsTable {

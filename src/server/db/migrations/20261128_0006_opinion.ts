@@ -1,7 +1,7 @@
 // Public-opinion monitoring (网络舆情): sources, posts (authors only as keyed hashes), near-duplicate
 // clusters with their lookup keys, refutations, keyword groups, analyst labels, hourly counts,
 // spike alerts and cases. Every table carries the owning org (the district office that ingests).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   const isPg = db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
@@ -56,13 +56,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('simhash', 'text', (c) => c.notNull())
     .addColumn('norm_text', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createTable('opinion_cluster_keys')
-    .addColumn('org_id', 'text', (c) => c.notNull())
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addColumn('rep_id', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('opinion_cluster_keys_pk', ['org_id', 'key', 'rep_id'])
-    .execute();
+  // Keys are 52-bit integers hashed from (org, key text): small, fast to compare, one B-tree on SQLite.
+  await sql`CREATE TABLE opinion_cluster_keys (
+    key ${sql.raw(isPg ? 'bigint' : 'integer')} NOT NULL,
+    rep_id ${sql.raw(isPg ? 'bigint' : 'integer')} NOT NULL,
+    PRIMARY KEY (key, rep_id)
+  )${sql.raw(isPg ? '' : ' WITHOUT ROWID')}`.execute(db);
 
   await db.schema
     .createTable('opinion_refutations')

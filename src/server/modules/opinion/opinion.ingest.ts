@@ -9,7 +9,7 @@ import { iso } from '../../kernel/time.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
-import { nearDuplicate } from '../../../text/simhash.ts';
+import { DEDUP, shingleSet } from '../../../text/simhash.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
 import { authorHasher, classifier, keywordGroups, refutationMatcher, serialised } from './opinion.state.ts';
 import {
@@ -23,6 +23,7 @@ import {
   insertMany,
   insertReps,
   insertSource,
+  keyNumber,
   lockOrgForIngest,
   repsByKeys,
   type RepCandidate,
@@ -190,11 +191,56 @@ export function chooseCluster(p: { keys: string[]; a: Analysed }, byKey: Map<str
       else shared.set(r.rep_id, { rep: r, n: key.startsWith('u:') ? 100 : 1 });
     }
   }
+  if (!shared.size) return { best: null, exact: false };
   const order = [...shared.values()].sort((x, y) => y.n - x.n || y.rep.rep_id - x.rep.rep_id);
+  let mine: Uint32Array | undefined;
   for (const { rep, n } of order.slice(0, MAX_VERIFY)) {
-    if (n >= 100 || nearDuplicate(p.a.normalized, rep.norm_text, p.a.simhash, rep.simhash)) return { best: rep, exact: false };
+    if (n >= 100) return { best: rep, exact: false };
+    mine ??= shingleSet(p.a.normalized);
+    if (sameClaim(mine, repShingles(rep))) return { best: rep, exact: false };
   }
   return { best: null, exact: false };
+}
+
+// Shingle sets of representatives, kept for the hot ones: a spreading claim is checked again and again.
+const repSets = new Map<number, Uint32Array>();
+const REP_SET_CACHE = 50_000;
+function repShingles(rep: RepCandidate): Uint32Array {
+  let set = repSets.get(rep.rep_id);
+  if (set) {
+    repSets.delete(rep.rep_id); // most recently used last
+    repSets.set(rep.rep_id, set);
+    return set;
+  }
+  set = shingleSet(rep.norm_text);
+  // Representatives of this batch (ids ≥ 2^52) are not cached: their ids are only for the batch.
+  if (rep.rep_id < 2 ** 52) {
+    repSets.set(rep.rep_id, set);
+    if (repSets.size > REP_SET_CACHE) repSets.delete(repSets.keys().next().value!);
+  }
+  return set;
+}
+
+/** nearDuplicate's decision (src/text/simhash.ts) on precomputed sorted shingle sets. */
+function sameClaim(a: Uint32Array, b: Uint32Array): boolean {
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      inter++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  const small = Math.min(a.length, b.length);
+  const large = Math.max(a.length, b.length);
+  if (large === 0) return true;
+  const jaccard = inter / (a.length + b.length - inter);
+  return jaccard >= DEDUP.jaccard || (small > 0 && inter / small >= DEDUP.containment && small / large >= DEDUP.sizeRatio);
 }
 
 /** What the clustering needs from a post's analysis: its candidate keys. */
@@ -317,11 +363,11 @@ async function storeFresh(
   await insertMany(trx, 'opinion_clusters', [...newClusters.values()], 100);
   await insertMany(trx, 'opinion_posts', postRows, 100);
   const repIds = await insertReps(trx, newReps.map(({ keys: _k, ...r }) => r));
-  const keyRows: Array<{ org_id: string; key: string; rep_id: number }> = [];
+  const keyRows: Array<{ key: number; rep_id: number }> = [];
   newReps.forEach((r, i) => {
-    for (const key of new Set(r.keys)) keyRows.push({ org_id: orgId, key, rep_id: repIds[i]! });
+    for (const key of new Set(r.keys.map((k) => keyNumber(orgId, k)))) keyRows.push({ key, rep_id: repIds[i]! });
   });
-  await insertMany(trx, 'opinion_cluster_keys', keyRows, 300);
+  await insertMany(trx, 'opinion_cluster_keys', keyRows, 450);
   for (const [id, b] of bumps) await bumpCluster(trx, id, { ...b, now: nowIso });
   await addHourly(trx, orgId, hourly);
   for (const [name, n] of perSource) await bumpSourcePosts(trx, sources.get(name)!.id, n, nowIso);

@@ -49,20 +49,37 @@ export interface RepCandidate {
   key: string;
 }
 
-/** Cluster representatives reachable through any of the keys (LSH bands, text and URL hashes). */
-export async function repsByKeys(db: DbOrTrx, orgId: string, keys: string[]): Promise<RepCandidate[]> {
-  const out: RepCandidate[] = [];
-  for (const part of chunks([...new Set(keys)])) {
-    const rows = await db
-      .selectFrom('opinion_cluster_keys as k')
-      .innerJoin('opinion_cluster_reps as r', 'r.id', 'k.rep_id')
-      .select(['k.rep_id', 'k.key', 'r.cluster_id', 'r.simhash', 'r.norm_text'])
-      .where('k.org_id', '=', orgId)
-      .where('k.key', 'in', part)
-      .execute();
-    for (const r of rows) out.push({ ...r, rep_id: Number(r.rep_id) });
+/** 52-bit hash of (org, key text): two 32-bit FNV-1a variants; collisions only add a candidate to verify. */
+export function keyNumber(orgId: string, key: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  const s = `${orgId}|${key}`;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
   }
-  return out;
+  return (h1 >>> 12) * 2 ** 32 + (h2 >>> 0);
+}
+
+/**
+ * Cluster representatives reachable through any of the keys (text hash, MinHash bands, URLs): first
+ * the (key, representative) pairs from the key index alone, then each representative's row once.
+ */
+export async function repsByKeys(db: DbOrTrx, orgId: string, keys: string[]): Promise<RepCandidate[]> {
+  const byNumber = new Map<number, string>();
+  for (const k of keys) byNumber.set(keyNumber(orgId, k), k);
+  const pairs: Array<{ key: string; rep_id: number }> = [];
+  for (const part of chunks([...byNumber.keys()])) {
+    const rows = await db.selectFrom('opinion_cluster_keys').select(['key', 'rep_id']).where('key', 'in', part).execute();
+    for (const r of rows) pairs.push({ key: byNumber.get(Number(r.key))!, rep_id: Number(r.rep_id) });
+  }
+  if (!pairs.length) return [];
+  const reps = new Map<number, { cluster_id: string; simhash: string; norm_text: string }>();
+  for (const part of chunks([...new Set(pairs.map((p) => p.rep_id))])) {
+    for (const r of await db.selectFrom('opinion_cluster_reps').select(['id', 'cluster_id', 'simhash', 'norm_text']).where('id', 'in', part).execute()) reps.set(Number(r.id), r);
+  }
+  return pairs.map((p) => ({ ...reps.get(p.rep_id)!, rep_id: p.rep_id, key: p.key }));
 }
 
 export async function clusterRows(db: DbOrTrx, ids: string[]) {
