@@ -312,6 +312,8 @@ function simhashOf(): string {
 // Empty bins (short posts) borrow the next non-empty bin's minimum, offset by the distance (rotation
 // densification), so two posts agree on a bin with probability ≈ their Jaccard similarity.
 const MAX_BINS = 64;
+const M_PREFIX = Array.from({ length: MAX_BINS }, (_, b) => `m${b}:`);
+const B_PREFIX = Array.from({ length: 16 }, (_, b) => `b${b}:`);
 const bins = new Float64Array(MAX_BINS);
 
 function minhashKeys(out: string[]): void {
@@ -319,9 +321,11 @@ function minhashKeys(out: string[]): void {
   if (count === 0) return;
   const nb = DEDUP.bands * DEDUP.rows;
   bins.fill(Infinity, 0, nb);
+  // The bin is floor(x * nb / 2^32): the top bits of x when nb is a power of two.
+  const shift = (nb & (nb - 1)) === 0 ? 32 - Math.log2(nb) : -1;
   for (let i = 0; i < count; i++) {
     const x = sh3[i]!;
-    const bin = Math.floor((x * nb) / 4294967296);
+    const bin = shift >= 0 && shift < 32 ? x >>> shift : Math.floor((x * nb) / 4294967296);
     // Order within a bin by a second mix (the high bits are what chose the bin).
     const v = fmix(x ^ 0x68e31da4);
     if (v < bins[bin]!) bins[bin] = v;
@@ -345,7 +349,7 @@ function minhashKeys(out: string[]): void {
       const hiPart = v >= 0 ? 0 : Math.floor(-v / 4294967296);
       h = fmix(Math.imul(h, 31) ^ lo ^ Math.imul(hiPart, 0x27d4eb2f));
     }
-    out.push(`m${b}:${hex32(h)}`);
+    out.push(M_PREFIX[b]! + hex32(h));
   }
 }
 
@@ -410,7 +414,7 @@ export function signature(normalizedText: string): DedupSignature {
   const th = hash64(len);
   const keys = [`t:${th}`];
   const w = 16 / DEDUP.simBands;
-  for (let b = 0; b < DEDUP.simBands; b++) keys.push(`b${b}:${sim.slice(b * w, b * w + w)}`);
+  for (let b = 0; b < DEDUP.simBands; b++) keys.push(B_PREFIX[b]! + sim.slice(b * w, b * w + w));
   minhashKeys(keys);
   return { simhash: sim, textHash: th, keys };
 }
