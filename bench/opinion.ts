@@ -6,9 +6,10 @@
 //
 // (The in-process pipeline target is measured by bench/opinion-pipeline.ts.)
 //
-// Posts: built from the corpus (src/text/corpus), two or three of its posts joined with a place, a
-// time and a number, about 200 characters; one in four is a repost of an earlier one (a prefix, an
-// appended comment or a changed word), so clusters grow as they do when a claim spreads.
+// Posts: about 200 characters written by an order-3 character Markov chain trained on the corpus
+// (src/text/corpus), so they read like it without copying its posts; one in four is a repost of an
+// earlier one (a prefix, an appended comment or a changed word), so clusters grow as they do when a
+// claim spreads.
 //
 // (a) HTTP: the real server as a child process (fresh data directory, FRONTLINE_JOBS=false), an
 //     analyst with an API token provisioned through the API; batches of 1,000 posts, pre-serialised,
@@ -32,7 +33,7 @@ import { candidatesFor, chooseCluster, clusterKeys, ingestFor } from '../src/ser
 import type { PostInput } from '../src/server/modules/opinion/opinion.schema.ts';
 import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, type BenchContext, type BenchResult } from './lib.ts';
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const BATCH = 1000;
 const CLIENTS = 2;
 const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
@@ -56,10 +57,15 @@ const PLACES = ['青石镇', '柳河村', '东关社区', '西坝', '南塘镇',
 const PREFIXES = ['转发：', '【扩散】', '//@本地生活圈: ', '紧急通知！', '大家注意，'];
 const SUFFIXES = ['大家注意', '太可怕了', '求证', '同问', '说得好'];
 
-/** A stream of ~200-character posts; one in four repeats an earlier one as a repost. */
+/**
+ * A stream of ~200-character posts; one in four repeats an earlier one as a repost. New posts are
+ * written by an order-3 character Markov chain trained on the corpus: they read like the corpus
+ * (same characters, words and punctuation) without copying whole corpus posts, so two new posts are
+ * different claims, as most posts in a real stream are.
+ */
 export function postGenerator(seed: number, source = 'bench') {
   const rand = prng(seed);
-  const texts = loadCorpus().all.map((e) => e.text);
+  const chain = markov();
   const recent: string[] = [];
   let n = 0;
   return (publishedAt: string): PostInput => {
@@ -69,15 +75,50 @@ export function postGenerator(seed: number, source = 'bench') {
       const r = rand();
       text = r < 0.4 ? PREFIXES[Math.floor(rand() * PREFIXES.length)] + base : r < 0.8 ? `${base} ${SUFFIXES[Math.floor(rand() * SUFFIXES.length)]}` : base.replace(/[，。]/, '！');
     } else {
-      const parts: string[] = [];
-      while (parts.join('').length < 170) parts.push(texts[Math.floor(rand() * texts.length)]!);
-      text = `${PLACES[Math.floor(rand() * PLACES.length)]}${Math.floor(rand() * 90) + 1}号：${parts.join(' ')}`.slice(0, 220);
+      text = `${PLACES[Math.floor(rand() * PLACES.length)]}${chain(rand, 190)}`;
       recent.push(text);
       if (recent.length > 2000) recent.splice(0, 1000);
     }
     n++;
     return { source, externalId: `${seed}-${n}`, text, publishedAt };
   };
+}
+
+let chainCache: ((rand: () => number, length: number) => string) | undefined;
+function markov() {
+  if (chainCache) return chainCache;
+  const ORDER = 3;
+  const next = new Map<string, string[]>();
+  const starts: string[] = [];
+  for (const { text } of loadCorpus().all) {
+    const t = [...text];
+    if (t.length <= ORDER) continue;
+    starts.push(t.slice(0, ORDER).join(''));
+    for (let i = 0; i + ORDER < t.length; i++) {
+      const k = t.slice(i, i + ORDER).join('');
+      (next.get(k) ?? next.set(k, []).get(k)!).push(t[i + ORDER]!);
+    }
+  }
+  chainCache = (rand, length) => {
+    let state = starts[Math.floor(rand() * starts.length)]!;
+    let out = state;
+    let len = [...out].length;
+    while (len < length) {
+      const options = next.get(state);
+      if (!options) {
+        state = starts[Math.floor(rand() * starts.length)]!;
+        out += '，' + state;
+        len += 1 + [...state].length;
+        continue;
+      }
+      const c = options[Math.floor(rand() * options.length)]!;
+      out += c;
+      len++;
+      state = [...state].slice(1).join('') + c;
+    }
+    return out;
+  };
+  return chainCache;
 }
 
 async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
