@@ -253,7 +253,7 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
           const part = probes.slice(i, i + 100);
           const t = process.hrtime.bigint();
           await kernel.db.transaction().execute(async (trx) => {
-            const byKey = await candidatesFor(trx, root, part);
+            const byKey = await candidatesFor(trx, kernel.engine, root, part);
             if (round_ === 0) candidates += [...byKey.values()].reduce((s, r) => s + r.length, 0);
             for (const p of part) if (chooseCluster(p, byKey).best && round_ === 0) joined++;
           });

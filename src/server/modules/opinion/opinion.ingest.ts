@@ -6,7 +6,7 @@ import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
-import type { DbOrTrx, Trx } from '../../db/index.ts';
+import type { DbOrTrx, Engine, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
 import { DEDUP, shingleSet } from '../../../text/simhash.ts';
@@ -25,7 +25,8 @@ import {
   insertSource,
   keyNumber,
   lockOrgForIngest,
-  repsByKeys,
+  keyPairs,
+  repRows,
   type RepCandidate,
 } from './opinion.queries.ts';
 
@@ -167,10 +168,36 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   );
 }
 
-/** Cluster representatives sharing a key with any of the posts, by key. */
-export async function candidatesFor(db: DbOrTrx, orgId: string, posts: ReadonlyArray<{ keys: string[] }>): Promise<Map<string, RepCandidate[]>> {
+/** As ClusterIndex's maxPerKey: per key, only the most recent representatives are candidates. */
+const MAX_PER_KEY = 50;
+
+/**
+ * Candidates for a batch, by key: representatives sharing a key with a post (at most MAX_PER_KEY
+ * most recent per key), narrowed to what chooseCluster can reach — each post's exact twin and its
+ * MAX_VERIFY best-ranked — before their rows are read.
+ */
+export async function candidatesFor(db: DbOrTrx, engine: Engine, orgId: string, posts: ReadonlyArray<{ keys: string[] }>): Promise<Map<string, RepCandidate[]>> {
+  const pairs = await keyPairs(db, engine, orgId, posts.flatMap((p) => p.keys), MAX_PER_KEY);
+  const needed = new Set<number>();
+  for (const p of posts) {
+    const shared = new Map<number, number>();
+    for (const key of p.keys) {
+      const ids = pairs.get(key);
+      if (!ids) continue;
+      if (key.startsWith('t:') || key.startsWith('u:')) {
+        needed.add(ids[0]!);
+        continue;
+      }
+      for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
+    }
+    [...shared].sort((x, y) => y[1] - x[1] || y[0] - x[0]).slice(0, MAX_VERIFY).forEach(([id]) => needed.add(id));
+  }
+  const rows = await repRows(db, [...needed]);
   const byKey = new Map<string, RepCandidate[]>();
-  for (const r of await repsByKeys(db, orgId, posts.flatMap((p) => p.keys))) (byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r);
+  for (const [key, ids] of pairs) {
+    const list = ids.filter((id) => rows.has(id)).map((id) => ({ ...rows.get(id)!, rep_id: id, key }));
+    if (list.length) byKey.set(key, list);
+  }
   return byKey;
 }
 
@@ -257,7 +284,7 @@ async function storeFresh(
   sources: Map<string, { id: string }>,
 ) {
   // Candidates from the database, then clusters created earlier in this batch.
-  const byKey = await candidatesFor(trx, orgId, fresh);
+  const byKey = await candidatesFor(trx, kernel.engine, orgId, fresh);
   const dbReps = [...byKey.values()].flat();
   const addRep = (r: RepCandidate) => (byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r);
   const clusters = new Map<string, OpinionClustersTable>((await clusterRows(trx, dbReps.map((r) => r.cluster_id))).map((c) => [c.id, c]));

@@ -63,23 +63,41 @@ export function keyNumber(orgId: string, key: string): number {
 }
 
 /**
- * Cluster representatives reachable through any of the keys (text hash, MinHash bands, URLs): first
- * the (key, representative) pairs from the key index alone, then each representative's row once.
+ * For each key, the representatives that share it, the most recent first and at most `perKey` of
+ * them (as ClusterIndex's maxPerKey): a key common to many posts cannot make a lookup slower as the
+ * store grows. One statement per chunk of keys; the limit is applied per key inside the database.
  */
-export async function repsByKeys(db: DbOrTrx, orgId: string, keys: string[]): Promise<RepCandidate[]> {
+export async function keyPairs(db: DbOrTrx, engine: Engine, orgId: string, keys: string[], perKey: number): Promise<Map<string, number[]>> {
   const byNumber = new Map<number, string>();
   for (const k of keys) byNumber.set(keyNumber(orgId, k), k);
-  const pairs: Array<{ key: string; rep_id: number }> = [];
-  for (const part of chunks([...byNumber.keys()])) {
-    const rows = await db.selectFrom('opinion_cluster_keys').select(['key', 'rep_id']).where('key', 'in', part).execute();
-    for (const r of rows) pairs.push({ key: byNumber.get(Number(r.key))!, rep_id: Number(r.rep_id) });
+  const out = new Map<string, number[]>();
+  for (const part of chunks([...byNumber.keys()], 1000)) {
+    if (engine === 'postgres') {
+      const { rows } = await sql<{ key: number; rep_id: number }>`
+        SELECT k.key, r.rep_id FROM unnest(${part}::bigint[]) AS k(key)
+        CROSS JOIN LATERAL (SELECT rep_id FROM opinion_cluster_keys WHERE key = k.key ORDER BY rep_id DESC LIMIT ${perKey}) r`.execute(db);
+      for (const r of rows) {
+        const k = byNumber.get(Number(r.key))!;
+        (out.get(k) ?? out.set(k, []).get(k)!).push(Number(r.rep_id));
+      }
+    } else {
+      const { rows } = await sql<{ key: number; reps: string | null }>`
+        SELECT j.value AS key,
+               (SELECT group_concat(rep_id) FROM (SELECT rep_id FROM opinion_cluster_keys WHERE key = j.value ORDER BY rep_id DESC LIMIT ${perKey})) AS reps
+        FROM json_each(${JSON.stringify(part)}) AS j`.execute(db);
+      for (const r of rows) if (r.reps) out.set(byNumber.get(Number(r.key))!, r.reps.split(',').map(Number));
+    }
   }
-  if (!pairs.length) return [];
+  return out;
+}
+
+/** Representatives' rows by id. */
+export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, { cluster_id: string; simhash: string; norm_text: string }>> {
   const reps = new Map<number, { cluster_id: string; simhash: string; norm_text: string }>();
-  for (const part of chunks([...new Set(pairs.map((p) => p.rep_id))])) {
+  for (const part of chunks(ids)) {
     for (const r of await db.selectFrom('opinion_cluster_reps').select(['id', 'cluster_id', 'simhash', 'norm_text']).where('id', 'in', part).execute()) reps.set(Number(r.id), r);
   }
-  return pairs.map((p) => ({ ...reps.get(p.rep_id)!, rep_id: p.rep_id, key: p.key }));
+  return reps;
 }
 
 export async function clusterRows(db: DbOrTrx, ids: string[]) {
