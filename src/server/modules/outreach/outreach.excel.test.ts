@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDb, USER_PASSWORD, type Client, type TestContext } from '../../testing/harness.ts';
 import { localDate } from '../../kernel/time.ts';
 import { deleteExpiredPreviews, PREVIEW_TTL_MS } from './outreach.imports.service.ts';
+import { eachRecord, recordChunks, type DataRow } from './outreach.imports.records.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const today = () => localDate(new Date(), 'Asia/Shanghai');
@@ -42,6 +43,33 @@ async function rawSession(ctx: TestContext, username: string): Promise<Raw> {
     json: (res) => JSON.parse(res.body),
   };
 }
+
+test('import records: clientIds number identical tuples in file order; chunks are exact, in the given order, with review decisions', () => {
+  const data: DataRow[] = [
+    [0, '2026-03-01', null, 5, null, 2],
+    [1, '2026-03-02', '备注 "引号"', null, 7, null],
+    [0, '2026-03-01', null, 5, 1, 2], // the same (org, date, note) again: banners 5 and visits 2 repeat
+    [0, '2026-03-01', '另一条', 5, null, null], // another note: another tuple
+  ];
+  const p = { indicators: ['visits', 'banners', 'leaflets'], orgs: ['org-a', 'org-b'], data };
+  const ids: string[][] = [[], [], [], []];
+  eachRecord(p, (r, _slot, _v, clientId) => ids[r]!.push(clientId));
+  assert.deepEqual(ids.map((x) => x.length), [2, 1, 3, 1]);
+  assert.ok(ids.flat().every((id) => /^imp:[0-9a-f]{64}:[01]$/.test(id)));
+  const [leaflets0, visits0] = ids[0]!; // within a row, indicators in code order: banners, leaflets, visits
+  assert.deepEqual([ids[2]![1], ids[2]![2]], [leaflets0!.replace(/:0$/, ':1'), visits0!.replace(/:0$/, ':1')], 'a repeated tuple is its second occurrence');
+  assert.match(ids[2]![0]!, /:0$/, 'a new value in a repeated row is a first occurrence');
+  assert.notEqual(ids[3]![0]!.slice(0, -2), visits0!.slice(0, -2), 'the note is part of the tuple');
+
+  const chunks = [...recordChunks({ ...p, order: [3, 2, 1, 0], reasons: [[1 * 3 + 1, '超过单条合理上限']], chunkSize: 3 })];
+  assert.deepEqual(chunks.map((c) => c.count), [3, 3, 1]);
+  const rows = chunks.flatMap((c) => JSON.parse(c.json));
+  assert.deepEqual(rows.map((r: any[]) => r[0]), [...ids[3]!, ...ids[2]!, ...ids[1]!, ...ids[0]!]);
+  assert.deepEqual(rows[1], [ids[2]![0], 'org-a', '2026-03-01', 'banners', 100, null, 'counted', null]);
+  assert.deepEqual(rows[3].slice(1), ['org-a', '2026-03-01', 'visits', 500, null, 'counted', null]);
+  assert.deepEqual(rows[4].slice(1), ['org-b', '2026-03-02', 'banners', 700, '备注 "引号"', 'pending_review', '超过单条合理上限']);
+  assert.deepEqual([...recordChunks({ ...p, data: [], order: [], reasons: [], chunkSize: 3 })], [{ json: '[]', count: 0 }]);
+});
 
 describeEachDb('outreach Excel round-trip', (ctx) => {
   let townA: string, villA1: string, villA2: string, commA3: string, townB: string, villB1: string;

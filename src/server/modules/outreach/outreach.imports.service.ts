@@ -6,7 +6,7 @@
 // Idempotency: an imported record's clientId is derived from its content — imp:SHA-256(org, date,
 // indicator, value, note):n, n counting identical tuples within the file — so the same file
 // uploaded and confirmed twice, or a confirmation repeated after a crash, counts nothing twice.
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
@@ -29,6 +29,7 @@ import {
   type Cell,
   type Table,
 } from './outreach.excel.ts';
+import { eachRecord, recordChunks, type DataRow } from './outreach.imports.records.ts';
 import {
   deleteStalePreviews,
   findImport,
@@ -159,7 +160,7 @@ interface StoredPreview {
   indicators: string[];
   orgs: string[];
   /** Per valid row: [org index, date, note, ...values (null = empty)]; dropped once confirmed. */
-  data?: Array<[number, string, string | null, ...Array<number | null>]>;
+  data?: DataRow[];
   /** What confirming did, once confirmed. */
   result?: ConfirmResult;
 }
@@ -267,77 +268,6 @@ function mapHeader(header: string[], headerRow: number, indicators: Map<string, 
     throw new AppError('invalid_input', `表头有误：${problems[0]!.reason}`, problems);
   }
   return cols as Columns;
-}
-
-/** Data rows of a stored preview: [org index, date, note, ...values (null = empty)]. */
-type DataRow = NonNullable<StoredPreview['data']>[number];
-
-/**
- * The occurrence number n of each record's tuple (org, date, indicator, value, note) among
- * identical tuples earlier in the file, per data row and value slot; undefined for a row whose
- * (org, date, note) appeared in no earlier row, the usual case (all its records are n = 0). Two
- * cells of one row never share a tuple (their indicators differ), so rows are the unit of the search.
- */
-function occurrences(data: DataRow[], slots: number): Array<number[] | undefined> {
-  const out: Array<number[] | undefined> = new Array(data.length);
-  const seen = new Map<string, number | Map<number, number>>();
-  const count = (m: Map<number, number>, row: DataRow, into?: number[]) => {
-    for (let i = 0; i < slots; i++) {
-      const v = row[3 + i] as number | null;
-      if (v === null || v === undefined) continue;
-      const k = Math.round(v * 100) * 4096 + i;
-      const n = m.get(k) ?? 0;
-      m.set(k, n + 1);
-      if (into) into[i] = n;
-    }
-  };
-  for (let r = 0; r < data.length; r++) {
-    const row = data[r]!;
-    const key = `${row[0]}\u0000${row[1]}\u0000${row[2] ?? ''}`;
-    let m = seen.get(key);
-    if (m === undefined) {
-      seen.set(key, r);
-      continue;
-    }
-    if (typeof m === 'number') {
-      const first = m;
-      seen.set(key, (m = new Map()));
-      count(m, data[first]!);
-    }
-    count(m, row, (out[r] = new Array(slots).fill(0)));
-  }
-  return out;
-}
-
-/** Value slots in indicator-code order: records of a row are written and numbered in this order. */
-const slotsByCode = (indicators: string[]) => indicators.map((code, i) => ({ code, i })).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-
-/**
- * Visit every record of stored preview data with its derived clientId, rows in `order` (default:
- * file order). The clientId of a record is imp:SHA-256(org, date, indicator, value, note):n.
- */
-function eachRecord(
-  p: Pick<StoredPreview, 'indicators' | 'orgs' | 'data'>,
-  visit: (row: number, slot: number, valueC: number, clientId: string) => void,
-  order?: ArrayLike<number>,
-) {
-  const data = p.data ?? [];
-  const slots = slotsByCode(p.indicators);
-  const occ = occurrences(data, p.indicators.length);
-  const rows = order ?? [...data.keys()];
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!;
-    const row = data[r]!;
-    const prefix = `${p.orgs[row[0]]}\u001f${row[1]}\u001f`;
-    const suffix = `\u001f${row[2] ?? ''}`;
-    const n = occ[r];
-    for (const { code, i } of slots) {
-      const value = row[3 + i] as number | null | undefined;
-      if (value === null || value === undefined) continue;
-      const valueC = Math.round(value * 100);
-      visit(r, i, valueC, `imp:${hash('sha256', `${prefix}${code}\u001f${valueC}${suffix}`, 'hex')}:${n ? n[i] : 0}`);
-    }
-  }
 }
 
 /** How many of the stored preview's records exist already (by their derived clientIds). */
@@ -577,7 +507,20 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
   const history = pairs.map(([org, code]) => found.get(`${org}\u0000${code}`)?.sort((x, y) => x - y));
   phases.mark('history');
 
-  // Rows in (org, date) order, file order among equals; each chunk a JSON array of ImportedRecord.
+  // Review decisions (rare), then the rows in (org, date) order, file order among equals.
+  const reasons: Array<[number, string]> = [];
+  let total = 0;
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r]!;
+    for (let i = 0; i < nSlots; i++) {
+      const v = row[3 + i] as number | null;
+      if (v === null || v === undefined) continue;
+      total++;
+      const pair = pairIndex[row[0] * nSlots + i]!;
+      const reason = reviewReasonFor(slotInd[i]!, Math.round(v * 100), pair === -1 ? undefined : history[pair]);
+      if (reason) reasons.push([r * nSlots + i, reason]);
+    }
+  }
   const orgRank = new Int32Array(stored.orgs.length);
   stored.orgs.map((o, i) => [o, i] as const).sort((x, y) => (x[0] < y[0] ? -1 : 1)).forEach(([, i], rank) => (orgRank[i] = rank));
   const order = [...data.keys()].sort((x, y) => {
@@ -585,40 +528,17 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
     const b = data[y]!;
     return orgRank[a[0]]! - orgRank[b[0]]! || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : x - y);
   });
-  const orgJson = stored.orgs.map((o) => JSON.stringify(o));
-  const codeJson = stored.indicators.map((c) => JSON.stringify(c));
-  const chunks: Array<{ json: string; count: number }> = [];
-  let parts: string[] = [];
-  let lastRow = -1;
-  let rowJson = '';
-  eachRecord(
-    stored,
-    (r, i, valueC, clientId) => {
-      const row = data[r]!;
-      if (r !== lastRow) {
-        lastRow = r;
-        rowJson = `,${orgJson[row[0]]},"${row[1]}",`;
-      }
-      const pair = pairIndex[row[0] * nSlots + i]!;
-      const reason = reviewReasonFor(slotInd[i]!, valueC, pair === -1 ? undefined : history[pair]);
-      const tail = reason ? `"pending_review",${JSON.stringify(reason)}]` : '"counted",null]';
-      parts.push(`["${clientId}"${rowJson}${codeJson[i]},${valueC},${row[2] === null ? 'null' : JSON.stringify(row[2])},${tail}`);
-      if (parts.length >= CONFIRM_CHUNK) {
-        chunks.push({ json: `[${parts.join(',')}]`, count: parts.length });
-        parts = [];
-      }
-    },
-    order,
-  );
-  if (parts.length || chunks.length === 0) chunks.push({ json: `[${parts.join(',')}]`, count: parts.length });
-  phases.mark('records');
+  const parts = Math.max(1, Math.ceil(total / CONFIRM_CHUNK));
+  phases.mark('plan');
 
   const { data: _data, ...kept } = stored;
   const result: ConfirmResult = { created: 0, duplicates: 0, review: 0 };
   const meta = { importId: id, createdBy: a.userId, createdAt: iso(kernel.clock()) };
-  for (let c = 0; c < chunks.length; c++) {
-    const chunk = chunks[c]!;
-    const last = c === chunks.length - 1;
+  // Chunks of JSON records (clientIds and all), each prepared just before it is written.
+  let c = 0;
+  for (const chunk of recordChunks({ indicators: stored.indicators, orgs: stored.orgs, data, order, reasons, chunkSize: CONFIRM_CHUNK })) {
+    phases.mark('records');
+    const last = c === parts - 1;
     await kernel.db.transaction().execute(async (trx) => {
       let s: InsertedSummary = { created: 0, review: 0 };
       if (chunk.count && kernel.engine === 'sqlite') {
@@ -638,7 +558,7 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
           actor: a,
           action: 'outreach.import.confirm',
           target: id,
-          detail: { part: c + 1, parts: chunks.length, created: s.created, duplicate: chunk.count - s.created, review: s.review, ...(s.firstId !== undefined ? { firstId: s.firstId, lastId: s.lastId } : {}) },
+          detail: { part: c + 1, parts, created: s.created, duplicate: chunk.count - s.created, review: s.review, ...(s.firstId !== undefined ? { firstId: s.firstId, lastId: s.lastId } : {}) },
         },
         trx,
       );
@@ -658,7 +578,9 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
       await new Promise((r) => setImmediate(r));
       phases.mark('yield');
     }
+    c++;
   }
+  if (c !== parts) throw new Error(`import ${id}: ${c} chunks written, ${parts} expected`);
   return result;
 }
 
