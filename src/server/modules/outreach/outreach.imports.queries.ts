@@ -195,28 +195,43 @@ export async function rollUpImportedSqlite(trx: DbOrTrx, after: number): Promise
 }
 
 /**
- * PostgreSQL: insert the records of one chunk (a JSON array of ImportedRecord) in one statement,
- * skipping clientIds that exist; returns the summary and the new counted records, whose roll-ups
- * the caller applies through the writer's roll-up path (same key order as concurrent writers).
- * Rows go in clientId order, so two imports sharing records lock them in the same order.
+ * PostgreSQL: the same in one statement — insert the chunk (`records`: a JSON array of
+ * ImportedRecord, unpacked from jsonb), skipping clientIds that exist, and add the new counted
+ * records to the roll-ups of every ancestor, aggregated per key. Records go in clientId order, so
+ * two imports sharing records lock them in one order; roll-up rows in (org, date, indicator) byte
+ * order, the order the record writer locks them in (it sorts keys as JavaScript strings). Must
+ * run inside the caller's transaction (SET LOCAL). The two foreign-key checks per record are about
+ * a third of the statement's time.
  */
-export async function insertImportedPg(trx: DbOrTrx, records: string, meta: ImportedMeta) {
-  const { rows } = await sql<{ id: number; org_id: string; date: string; indicator: string; value_c: number; status: string }>`
-    INSERT INTO outreach_records (${INSERT_COLUMNS})
-    SELECT j ->> 0, j ->> 1, j ->> 2, j ->> 3, (j ->> 4)::bigint, j ->> 5, j ->> 6, j ->> 7,
-           'import', ${meta.importId}, NULL, ${meta.createdBy}, ${meta.createdAt}
-    FROM json_array_elements(${records}::json) j
-    ORDER BY j ->> 0
-    ON CONFLICT (client_id) DO NOTHING
-    RETURNING id, org_id, date, indicator, value_c, status`.execute(trx);
-  const summary: InsertedSummary = { created: rows.length, review: 0 };
-  const counted: Array<{ orgId: string; indicator: string; date: string; valueC: number }> = [];
-  for (const r of rows) {
-    const id = Number(r.id);
-    if (summary.firstId === undefined || id < summary.firstId) summary.firstId = id;
-    if (summary.lastId === undefined || id > summary.lastId) summary.lastId = id;
-    if (r.status === 'counted') counted.push({ orgId: r.org_id, indicator: r.indicator, date: r.date, valueC: Number(r.value_c) });
-    else summary.review++;
-  }
-  return { summary, counted };
+export async function insertImportedPg(trx: DbOrTrx, records: string, meta: ImportedMeta): Promise<InsertedSummary> {
+  // Both sorts of a 20,000-record chunk fit in memory with this (the default 4 MB spills to disk).
+  await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+  const { rows } = await sql<{ created: number; review: number; first_id: number | null; last_id: number | null }>`
+    WITH ins AS (
+      INSERT INTO outreach_records (${INSERT_COLUMNS})
+      SELECT j ->> 0, j ->> 1, j ->> 2, j ->> 3, (j ->> 4)::bigint, j ->> 5, j ->> 6, j ->> 7,
+             'import', ${meta.importId}, NULL, ${meta.createdBy}, ${meta.createdAt}
+      FROM jsonb_array_elements(${records}::jsonb) j
+      ORDER BY (j ->> 0) COLLATE "C"
+      ON CONFLICT (client_id) DO NOTHING
+      RETURNING id, org_id, date, indicator, value_c, status
+    ), rolled AS (
+      INSERT INTO outreach_rollups (org_id, date, indicator, total_c, records)
+      SELECT c.ancestor_id, i.date, i.indicator, sum(i.value_c), count(*)
+      FROM ins i JOIN org_closure c ON c.descendant_id = i.org_id
+      WHERE i.status = 'counted'
+      GROUP BY c.ancestor_id, i.date, i.indicator
+      ORDER BY c.ancestor_id COLLATE "C", i.date COLLATE "C", i.indicator COLLATE "C"
+      ON CONFLICT (org_id, date, indicator) DO UPDATE SET
+        total_c = outreach_rollups.total_c + excluded.total_c, records = outreach_rollups.records + excluded.records
+      RETURNING 1
+    )
+    SELECT count(*)::int AS created, (count(*) FILTER (WHERE status = 'pending_review'))::int AS review, min(id) AS first_id, max(id) AS last_id
+    FROM ins`.execute(trx);
+  const s = rows[0];
+  return {
+    created: Number(s?.created ?? 0),
+    review: Number(s?.review ?? 0),
+    ...(s?.first_id != null ? { firstId: Number(s.first_id), lastId: Number(s.last_id) } : {}),
+  };
 }

@@ -12,8 +12,8 @@ import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { isCalendarDate, iso, localDate } from '../../kernel/time.ts';
 import type { OutreachIndicatorsTable } from '../../db/types.ts';
-import { applyRollups, listRecords as queryRecords } from './outreach.queries.ts';
-import { HISTORY_MIN_VALUE_C, HISTORY_WINDOW, indicatorMap, reviewReasonFor, totals, writerOf } from './outreach.service.ts';
+import { listRecords as queryRecords } from './outreach.queries.ts';
+import { HISTORY_MIN_VALUE_C, HISTORY_WINDOW, indicatorMap, reviewReasonFor, totals } from './outreach.service.ts';
 import {
   buildTemplate,
   contentDisposition,
@@ -547,10 +547,8 @@ export async function confirmImport(kernel: Kernel, actor: Actor | null, id: str
         if (ins.created) await rollUpImportedSqlite(trx, ins.after);
         s = ins;
       } else if (chunk.count) {
-        const pg = await insertImportedPg(trx, chunk.json, meta);
+        s = await insertImportedPg(trx, chunk.json, meta); // roll-ups in the same statement
         phases.mark('insert');
-        await applyRollups(trx, await writerOf(kernel).rollupDeltas(trx, pg.counted));
-        s = pg.summary;
       }
       phases.mark('rollups');
       await kernel.audit.record(
