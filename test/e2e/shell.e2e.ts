@@ -170,11 +170,12 @@ describe('admin web shell', () => {
     // English, then back.
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-en').click();
-    await page.getByTestId('nav-users').filter({ hasText: 'Users' }).waitFor();
+    // Switching language loads that locale's resources first: allow for a busy machine.
+    await page.getByTestId('nav-users').filter({ hasText: 'Users' }).waitFor({ timeout: 30_000 });
     await e2e.shot(page, '11-account-en');
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-zh-CN').click();
-    await page.getByTestId('nav-users').filter({ hasText: '用户管理' }).waitFor();
+    await page.getByTestId('nav-users').filter({ hasText: '用户管理' }).waitFor({ timeout: 30_000 });
     await context.close();
   });
 
