@@ -114,8 +114,9 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
   }
 
+  /** A Buffer body is sent as it is (pre-serialised JSON costs the client nothing per request). */
   request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse<T>> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = http.request(
         {

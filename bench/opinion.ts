@@ -21,7 +21,7 @@
 //     decision (candidatesFor + chooseCluster, what each ingest does before it writes) is timed, in
 //     batches of 100, in a read transaction. Flat means the per-post time at 1M is within 2× of 10k.
 import fs from 'node:fs';
-import http from 'node:http';
+import { mulberry32 as prng } from '../src/text/random.ts';
 import path from 'node:path';
 import { loadConfig } from '../src/server/config.ts';
 import { createDb, migrateToLatest } from '../src/server/db/index.ts';
@@ -42,16 +42,6 @@ const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,100000
 const ADMIN_PASSWORD = 'Bench#Admin2026';
 const WORK = path.join(ROOT, 'bench', '.work');
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLACES = ['青石镇', '柳河村', '东关社区', '西坝', '南塘镇', '北山村', '梨花湾小区', '新华路', '城南街道', '白马村'];
 const PREFIXES = ['转发：', '【扩散】', '//@本地生活圈: ', '紧急通知！', '大家注意，'];
@@ -133,9 +123,9 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
     const total = Math.ceil((SECONDS * TARGET_POSTS_PER_S * 1.5) / BATCH) + 4;
     ctx.log(`opinion (a): pre-serialising ${total} batches of ${BATCH} posts`);
     const bodies = Array.from({ length: total }, (_, b) =>
-      JSON.stringify({ posts: Array.from({ length: BATCH }, (_, i) => next(new Date(now - (total * BATCH - b * BATCH - i) * 1000).toISOString())) }),
+      Buffer.from(JSON.stringify({ posts: Array.from({ length: BATCH }, (_, i) => next(new Date(now - (total * BATCH - b * BATCH - i) * 1000).toISOString())) })),
     );
-    const avgChars = Math.round(JSON.parse(bodies[0]!).posts.reduce((s: number, p: PostInput) => s + p.text.length, 0) / BATCH);
+    const avgChars = Math.round(JSON.parse(bodies[0]!.toString()).posts.reduce((s: number, p: PostInput) => s + p.text.length, 0) / BATCH);
     // Warm-up: two batches (loads jieba and the model in the server).
     for (const body of bodies.slice(0, 2)) await rawPost(client, body, auth);
     const cpu0 = processCpuMs(server.proc.pid);
@@ -170,32 +160,7 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
 }
 
 /** POST a pre-serialised body (the client does not spend CPU on JSON it already has). */
-function rawPost(client: HttpClient, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
-  const payload = Buffer.from(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: client.port, method: 'POST', path: '/api/opinion/posts', agent: client.agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: any = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(120_000, () => req.destroy(new Error('timeout')));
-    req.end(payload);
-  });
-}
+const rawPost = (client: HttpClient, body: Buffer, headers: Record<string, string>) => client.request('POST', '/api/opinion/posts', body, headers);
 
 async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
   const dataDir = path.join(WORK, `opinion-store-v${GENERATOR_VERSION}`);

@@ -17,6 +17,7 @@
 // minute instead of hours. The roll-ups are then checked against a GROUP BY over the raw records.
 // The generated SQLite file is cached under bench/.work/ keyed by GENERATOR_VERSION.
 import { randomUUID } from 'node:crypto';
+import { mulberry32 as prng } from '../src/text/random.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,16 +72,6 @@ const PARTS = new Set((process.env.FRONTLINE_BENCH_PARTS ?? 'totals,http,pg').sp
 const CODES = BUILTIN_INDICATORS.map((i) => i.code as string);
 
 // ---- deterministic randomness -----------------------------------------------------------------
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pickWeighted = (rnd: () => number, cumulative: number[]) => {
   const x = rnd() * cumulative[cumulative.length - 1]!;
   let lo = 0;

@@ -24,6 +24,7 @@
 // measured the same way in the same run, is the figure that carries over between machines.
 // FRONTLINE_BENCH_PROF=<dir> runs the server with --cpu-prof.
 import { randomUUID } from 'node:crypto';
+import { mulberry32 as prng } from '../src/text/random.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,16 +47,6 @@ const TARGET_RPS = 2000;
 const ADMIN_PASSWORD = 'Bench#Admin2026';
 const DATA_DIR = path.join(ROOT, 'bench', '.work', `publishing-v${GENERATOR_VERSION}-${ITEMS}`);
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = ['notice', 'news', 'news', 'news', 'explainer', 'press_release'];
 const THEMES = ['central_policy', 'local_arrangement', 'progress', 'frontline_units', 'science', 'opinion_response'];

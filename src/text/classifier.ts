@@ -12,6 +12,7 @@
 //   agrees with the analyst by a margin (at most a few steps), so the label takes effect at once for the
 //   post and its close variants and the accumulated AdaGrad state keeps later steps measured.
 import type { Analysed } from './pipeline.ts';
+import { mulberry32 } from './random.ts';
 import { analyse, FEATURE_DIM } from './pipeline.ts';
 
 export type Category = 'rumor' | 'price_gouging' | 'concern' | 'positive' | 'other';
@@ -55,16 +56,6 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN: TrainOptions = { epochs: 12, lr: 0.3, l2: 1e-4, seed: 20200123, irrelevantWeight: 0.3, threshold: 0.5, onlineLr: 0.5, balanceRelevance: true };
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Softmax of zs[0, NC) into probs. */
 function softmax(): Float64Array {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATEGORIES, evaluate, OpinionClassifier, type Category } from './classifier.ts';
-import { claimHash, defaultClassifier, loadCorpus, type CorpusExample } from './corpus/index.ts';
+import { claimHash, defaultClassifier, loadCorpus, pairCounts, type CorpusExample } from './corpus/index.ts';
 import { analyse, type Analysed } from './pipeline.ts';
 import { ClusterIndex, similarity } from './simhash.ts';
 
@@ -56,18 +56,13 @@ test('held-out clustering (key lookup + verification, greedy in corpus order): p
     const a = A(e);
     return index.add({ id: e.id, normalized: a.normalized, simhash: a.simhash, textHash: a.textHash, bandKeys: a.bandKeys }).clusterId;
   });
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
+  const { tp, fp, fn } = pairCounts(held.map((e) => e.claim), cluster);
   let hard = 0;
   let hardMerged = 0;
   for (let i = 0; i < held.length; i++) {
     for (let j = i + 1; j < held.length; j++) {
       const same = held[i]!.claim === held[j]!.claim;
       const together = cluster[i] === cluster[j];
-      if (same && together) tp++;
-      else if (together) fp++;
-      else if (same) fn++;
       // Hard negatives: different claims written alike (same template or topic).
       if (!same && similarity(A(held[i]!).normalized, A(held[j]!).normalized).jaccard >= 0.2) {
         hard++;

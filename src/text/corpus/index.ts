@@ -79,3 +79,23 @@ export function defaultClassifier(): OpinionClassifier {
   memo ??= OpinionClassifier.train(loadCorpus().train);
   return memo;
 }
+
+/**
+ * Pair counts of a clustering against the corpus's claims: tp = same claim and clustered together,
+ * fp = clustered together across claims, fn = same claim split apart. Recall tp/(tp+fn), precision tp/(tp+fp).
+ */
+export function pairCounts(claims: readonly string[], clusters: readonly string[]): { tp: number; fp: number; fn: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < claims.length; i++) {
+    for (let j = i + 1; j < claims.length; j++) {
+      const same = claims[i] === claims[j];
+      const together = clusters[i] === clusters[j];
+      if (same && together) tp++;
+      else if (together) fp++;
+      else if (same) fn++;
+    }
+  }
+  return { tp, fp, fn };
+}

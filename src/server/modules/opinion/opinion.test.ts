@@ -9,7 +9,7 @@ import JSZip from 'jszip';
 import { describeEachDb, type Client } from '../../testing/harness.ts';
 import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
-import { loadCorpus } from '../../../text/corpus/index.ts';
+import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
 const clock = () => new Date(now);
@@ -92,17 +92,7 @@ describeEachDb('opinion monitoring', (ctx) => {
     const corpusAnalyst = await c.user(org, ['opinion_analyst']);
     const res = await ingest(held.map((e, i) => ({ source: 'corpus', externalId: `held-${i}`, text: e.text, publishedAt: at(4000 - i) })), corpusAnalyst);
     assert.equal(res.status, 200);
-    const cluster = res.body.results.map((r: any) => r.clusterId);
-    let tp = 0, fp = 0, fn = 0;
-    for (let i = 0; i < held.length; i++) {
-      for (let j = i + 1; j < held.length; j++) {
-        const same = held[i]!.claim === held[j]!.claim;
-        const together = cluster[i] === cluster[j];
-        if (same && together) tp++;
-        else if (together) fp++;
-        else if (same) fn++;
-      }
-    }
+    const { tp, fp, fn } = pairCounts(held.map((e) => e.claim), res.body.results.map((r: any) => r.clusterId));
     assert.ok(tp / (tp + fn) >= 0.9, `pair recall ${tp / (tp + fn)}`);
     assert.ok(tp / (tp + fp) >= 0.95, `pair precision ${tp / (tp + fp)}`);
   });
