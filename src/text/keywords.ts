@@ -26,9 +26,9 @@ import { normalizePost } from './normalize.ts';
  * A character trie whose transitions live in typed arrays (no per-node objects): the root's 65,536
  * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit) with
  * key, value and a payload side by side (one cache line per probe: [node + 1, code unit, child,
- * payload of the child]). Used by the keyword automaton and by the dictionary segmenter (segment.ts,
- * whose payload is the word's log-probability), whose hot loops read `root`, `table` and `mask`
- * directly (see `childOf`).
+ * payload of the child]). Used to build the keyword automaton and by the dictionary segmenter
+ * (segment.ts, whose payload is the word's log-probability), whose hot loop reads `table` and `mask`
+ * directly (see `probe`).
  */
 export class CharTrie {
   size = 1; // nodes; the root is 0
@@ -108,7 +108,7 @@ export class CharTrie {
 }
 
 /** The child of a non-root `node` by code unit `c` in a CharTrie's table, or -1. */
-export function childOf(t: Int32Array, mask: number, node: number, c: number): number {
+function childOf(t: Int32Array, mask: number, node: number, c: number): number {
   const kn = node + 1;
   let h = slot(node, c) & mask;
   for (;;) {
@@ -120,23 +120,10 @@ export function childOf(t: Int32Array, mask: number, node: number, c: number): n
   }
 }
 
-/** Like slotOf, with the edge's hash (slot(node, c)) already computed. */
+/** The slot index of the edge of `node` by `c` (child at t[i + 2], payload at t[i + 3]), or -1; `h` is slot(node, c). */
 export function probe(t: Int32Array, mask: number, h: number, node: number, c: number): number {
   const kn = node + 1;
   h &= mask;
-  for (;;) {
-    const i = h << 2;
-    const k = t[i]!;
-    if (k === 0) return -1;
-    if (k === kn && t[i + 1] === c) return i;
-    h = (h + 1) & mask;
-  }
-}
-
-/** Like childOf, but returns the slot index (child at t[i + 2], payload at t[i + 3]), or -1. */
-export function slotOf(t: Int32Array, mask: number, node: number, c: number): number {
-  const kn = node + 1;
-  let h = slot(node, c) & mask;
   for (;;) {
     const i = h << 2;
     const k = t[i]!;
@@ -156,6 +143,9 @@ export function slot(node: number, c: number): number {
 
 // ---- Aho–Corasick -------------------------------------------------------------------------------
 
+/** Rows longer than this (in transitions) are not completed from the failure chain (see KeywordAutomaton). */
+const MAX_INHERITED_ROW = 8;
+
 const cls = (c: number) => (c >= 0x30 && c <= 0x39 ? 1 : (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? 2 : 0);
 
 /**
@@ -165,13 +155,27 @@ const cls = (c: number) => (c >= 0x30 && c <= 0x39 ? 1 : (c >= 0x61 && c <= 0x7a
  */
 export class KeywordAutomaton {
   readonly size: number;
-  private readonly trie: CharTrie;
-  private readonly fail: Int32Array;
+  // The automaton is scanned over an alphabet of the code units that occur in terms (`alpha`: class
+  // 1…, 0 for every other code unit). Each state has a row of transitions, packed into `cells` by row
+  // displacement: the transition of state s by class x is cells[2(base[s] + x) + 1] when
+  // cells[2(base[s] + x)] is s. A missing transition continues at `next[s]`'s row, and at the root
+  // with `rootNext[x]`. Most states' rows are *complete* (next is the root): besides the state's own
+  // trie edges they hold every transition its failure chain would give other than the root's, so a
+  // character costs one row lookup and the failure chain is not walked. A state whose complete row
+  // would be long (its failure target has many children) keeps its own edges only and next is its
+  // failure target, which bounds the memory of large lexicons.
+  private readonly alpha: Int32Array;
+  private readonly rootNext: Int32Array;
+  private readonly base: Int32Array;
+  private readonly next: Int32Array;
+  private readonly cells: Int32Array;
   /** First term ending at a node (-1), further ones through `sameNext`. */
   private readonly termAt: Int32Array;
   private readonly sameNext: Int32Array;
   /** Nearest proper suffix node at which some term ends (-1). */
   private readonly outLink: Int32Array;
+  /** The first node whose terms end at a node: the node itself if a term ends there, else outLink (-1). */
+  private readonly outAt: Int32Array;
   private readonly termLen: Int32Array;
   /** Class (1 digit, 2 letter, 0 other) of a term's first and last code unit, for boundary checks. */
   private readonly headCls: Uint8Array;
@@ -200,7 +204,6 @@ export class KeywordAutomaton {
       ends.push(t.length ? s : -1);
     }
     const n = trie.size;
-    this.trie = trie;
     this.termAt = new Int32Array(n).fill(-1);
     this.sameNext = new Int32Array(Math.max(1, terms.length)).fill(-1);
     this.termLen = new Int32Array(Math.max(1, terms.length));
@@ -218,7 +221,7 @@ export class KeywordAutomaton {
     }
     // Failure and output links, breadth first. The character of each edge is needed: recover it from
     // the node by remembering it while walking.
-    this.fail = new Int32Array(n);
+    const fail = new Int32Array(n);
     this.outLink = new Int32Array(n).fill(-1);
     const edgeChar = new Uint16Array(n);
     for (const t of norm) {
@@ -231,37 +234,105 @@ export class KeywordAutomaton {
     const queue = new Int32Array(n);
     let head = 0;
     let tail = 0;
-    for (const c of children[0]!) {
-      this.fail[c] = 0;
-      queue[tail++] = c;
-    }
+    for (const c of children[0]!) queue[tail++] = c;
     while (head < tail) {
       const s = queue[head++]!;
       for (const u of children[s]!) {
         const c = edgeChar[u]!;
-        let f = this.fail[s]!;
+        let f = fail[s]!;
         let g = trie.child(f, c);
         while (g < 0 && f !== 0) {
-          f = this.fail[f]!;
+          f = fail[f]!;
           g = trie.child(f, c);
         }
         const fu = g >= 0 && g !== u ? g : 0;
-        this.fail[u] = fu;
+        fail[u] = fu;
         this.outLink[u] = this.termAt[fu]! >= 0 ? fu : this.outLink[fu]!;
         queue[tail++] = u;
       }
     }
+    this.outAt = this.termAt.map((id, s) => (id >= 0 ? s : this.outLink[s]!));
     this.stamp = new Int32Array(Math.max(1, terms.length));
     this.found = new Int32Array(Math.max(16, Math.min(terms.length, 1024)));
-    // The root's transitions, and -2 for code units in no term (one table, one lookup a character).
-    this.start = Int32Array.from(trie.root);
-    const inTerms = new Uint8Array(65536);
-    for (const t of norm) for (let i = 0; i < t.length; i++) inTerms[t.charCodeAt(i)] = 1;
-    for (let c = 0; c < 65536; c++) if (!inTerms[c]) this.start[c] = -2;
-  }
 
-  /** The root's child by a code unit (-1: none), or -2 when the code unit occurs in no term. */
-  private readonly start: Int32Array;
+    // The alphabet, and the root's transitions by class (0: stay at the root).
+    const alpha = new Int32Array(65536);
+    let classes = 1;
+    for (const t of norm) for (let i = 0; i < t.length; i++) if (alpha[t.charCodeAt(i)] === 0) alpha[t.charCodeAt(i)] = classes++;
+    const rootNext = new Int32Array(classes);
+    for (let c = 0; c < 65536; c++) if (trie.root[c]! >= 0) rootNext[alpha[c]!] = trie.root[c]!;
+    // Rows as pairs (class, target), breadth first (a failure target is shallower, so done first): own
+    // edges, then — when the failure target's row is complete and the result stays short — its
+    // transitions by the classes the state has no edge for (an inherited target is never the root's
+    // transition: it is deeper).
+    const rows: number[][] = new Array(n);
+    const next = new Int32Array(n);
+    const complete = new Uint8Array(n);
+    complete[0] = 1;
+    rows[0] = [];
+    for (let q = 0; q < tail; q++) {
+      const u = queue[q]!;
+      const row = children[u]!.flatMap((v) => [alpha[edgeChar[v]!]!, v]);
+      const f = fail[u]!;
+      const inherited = rows[f]!;
+      if (complete[f] && row.length + inherited.length <= 2 * MAX_INHERITED_ROW) {
+        const own = new Set(row.filter((_, k) => k % 2 === 0));
+        for (let k = 0; k < inherited.length; k += 2) if (!own.has(inherited[k]!)) row.push(inherited[k]!, inherited[k + 1]!);
+        complete[u] = 1;
+      } else next[u] = f;
+      rows[u] = row;
+    }
+    // Row displacement, longest rows first: each row goes at a pseudo-random base in [0, span) whose
+    // cells are free (span is four times the number of transitions, so most cells stay free and few
+    // tries are needed), else just past every used cell. Rows are short (MAX_INHERITED_ROW), so the
+    // default lexicon's table is about 50 KB and stays in cache.
+    let entries = 0;
+    for (const row of rows) entries += row.length / 2;
+    const span = 4 * entries + 64;
+    const base = new Int32Array(n);
+    let cells = new Int32Array(2 * (span + classes)).fill(-1);
+    let top = span; // cells from here on are free
+    let seed = 0x9e3779b9;
+    const order = Array.from({ length: n }, (_, s) => s).filter((s) => rows[s]!.length > 0).sort((a, b) => rows[b]!.length - rows[a]!.length);
+    for (const u of order) {
+      const row = rows[u]!;
+      const fits = (b: number) => {
+        for (let k = 0; k < row.length; k += 2) if (cells[2 * (b + row[k]!)] !== -1) return false;
+        return true;
+      };
+      let b = -1;
+      for (let tries = 0; tries < 64 && b < 0; tries++) {
+        seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5;
+        const at = (seed >>> 0) % span;
+        if (fits(at)) b = at;
+      }
+      if (b < 0) {
+        let lo = classes;
+        let hi = 0;
+        for (let k = 0; k < row.length; k += 2) {
+          lo = Math.min(lo, row[k]!);
+          hi = Math.max(hi, row[k]!);
+        }
+        b = top - lo;
+        top += hi - lo + 1;
+        if (2 * (b + classes) > cells.length) {
+          const bigger = new Int32Array(Math.max(2 * cells.length, 2 * (b + classes))).fill(-1);
+          bigger.set(cells);
+          cells = bigger;
+        }
+      }
+      base[u] = b;
+      for (let k = 0; k < row.length; k += 2) {
+        cells[2 * (b + row[k]!)] = u;
+        cells[2 * (b + row[k]!) + 1] = row[k + 1]!;
+      }
+    }
+    this.alpha = alpha;
+    this.rootNext = rootNext;
+    this.base = base;
+    this.next = next;
+    this.cells = cells;
+  }
 
   /** Ids of the terms found in `text` (each once, in order of first occurrence). */
   matchIds(text: string): number[] {
@@ -288,29 +359,26 @@ export class KeywordAutomaton {
       this.gen = 1;
     }
     const gen = this.gen;
-    const { fail, termAt, outLink, stamp, sameNext } = this;
-    const table = this.trie.table;
-    const mask = this.trie.mask;
+    const { termAt, outLink, outAt, stamp, sameNext, alpha, rootNext, base, next, cells } = this;
     let out = this.found;
     let count = 0;
     const n = text.length;
-    const start = this.start;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      const r = start[c]!;
-      if (r === -2) {
-        // A character in no term: every match restarts after it (no failure chain to follow).
-        s = 0;
-        continue;
+      const x = alpha[text.charCodeAt(i)]!;
+      for (;;) {
+        const j = (base[s]! + x) << 1;
+        if (cells[j] === s) {
+          s = cells[j + 1]!;
+          break;
+        }
+        s = next[s]!;
+        if (s === 0) {
+          s = rootNext[x]!;
+          break;
+        }
       }
-      let g = s === 0 ? r : childOf(table, mask, s, c);
-      while (g < 0 && s !== 0) {
-        s = fail[s]!;
-        g = s === 0 ? r : childOf(table, mask, s, c);
-      }
-      s = g < 0 ? 0 : g;
-      let o = termAt[s]! >= 0 ? s : outLink[s]!;
+      let o = outAt[s]!;
       while (o >= 0) {
         for (let id = termAt[o]!; id >= 0; id = sameNext[id]!) {
           if (stamp[id] === gen) continue;
@@ -555,34 +623,47 @@ export interface CompiledGroups {
   readonly groups: readonly KeywordGroupDef[];
 }
 
-type Eval = (found: Int32Array, gen: number) => boolean;
-const byNumber = (a: number, b: number) => a - b;
+/**
+ * A compiled rule, evaluated on the terms found in a post: `found[id] === gen` for a found term, and
+ * `hits[2k] === gen` with `hits[2k + 1]` the number of found term children of and/or node k (counted
+ * while the found terms are listed, so a long OR of terms is one comparison, not a loop over its terms).
+ */
+type Eval = (found: Int32Array, hits: Int32Array, gen: number) => boolean;
 
-function compileEval(node: RuleNode, idOf: Map<string, number>): Eval {
+/** Numbers the and/or nodes of rules and lists, per term id, the nodes that have it as a child. */
+interface EvalContext {
+  idOf: Map<string, number>;
+  nodesOfTerm: number[][];
+  nodes: number;
+}
+
+function compileEval(node: RuleNode, cx: EvalContext): Eval {
   switch (node.type) {
     case 'term': {
-      const id = idOf.get(node.term)!;
-      return (f, g) => f[id] === g;
+      const id = cx.idOf.get(node.term)!;
+      return (f, _h, g) => f[id] === g;
     }
     case 'not': {
-      const c = compileEval(node.child, idOf);
-      return (f, g) => !c(f, g);
+      const c = compileEval(node.child, cx);
+      return (f, h, g) => !c(f, h, g);
     }
     case 'and':
     case 'or': {
-      // Term children are checked in one loop over their ids (the lexicon's groups are long ORs).
-      const ids = Int32Array.from(node.children.filter((c) => c.type === 'term').map((c) => idOf.get((c as { term: string }).term)!));
-      const rest = node.children.filter((c) => c.type !== 'term').map((c) => compileEval(c, idOf));
+      const k = 2 * cx.nodes++;
+      const ids = new Set(node.children.filter((c) => c.type === 'term').map((c) => cx.idOf.get(c.term)!));
+      for (const id of ids) cx.nodesOfTerm[id]!.push(k);
+      const terms = ids.size;
+      const rest = node.children.filter((c) => c.type !== 'term').map((c) => compileEval(c, cx));
       if (node.type === 'or') {
-        return (f, g) => {
-          for (let i = 0; i < ids.length; i++) if (f[ids[i]!] === g) return true;
-          for (let i = 0; i < rest.length; i++) if (rest[i]!(f, g)) return true;
+        return (f, h, g) => {
+          if (h[k] === g) return true; // some term child was found
+          for (let i = 0; i < rest.length; i++) if (rest[i]!(f, h, g)) return true;
           return false;
         };
       }
-      return (f, g) => {
-        for (let i = 0; i < ids.length; i++) if (f[ids[i]!] !== g) return false;
-        for (let i = 0; i < rest.length; i++) if (!rest[i]!(f, g)) return false;
+      return (f, h, g) => {
+        if (terms > 0 && (h[k] !== g || h[k + 1] !== terms)) return false; // not all term children found
+        for (let i = 0; i < rest.length; i++) if (!rest[i]!(f, h, g)) return false;
         return true;
       };
     }
@@ -623,7 +704,9 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     }
   }
   const automaton = new KeywordAutomaton(termList);
-  const evals = trees.map((t) => compileEval(t, idOf));
+  const cx: EvalContext = { idOf, nodesOfTerm: termList.map(() => []), nodes: 0 };
+  const evals = trees.map((t) => compileEval(t, cx));
+  const { nodesOfTerm } = cx;
   // Groups to evaluate when a term is found (a rule false without any of its terms is false whenever
   // none of them occurs, so only groups with a found term need evaluating).
   const groupsOfTerm: number[][] = termList.map(() => []);
@@ -631,6 +714,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     for (const term of ruleTerms(t)) groupsOfTerm[idOf.get(term)!]!.push(gi);
   });
   const found = new Int32Array(Math.max(1, termList.length));
+  const hits = new Int32Array(Math.max(2, 2 * cx.nodes));
   const candidate = new Int32Array(Math.max(1, groups.length));
   let gen = 0;
   const cands: number[] = [];
@@ -638,6 +722,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
   const run = (text: string) => {
     if (++gen === 0x7fffffff) {
       found.fill(0);
+      hits.fill(0);
       candidate.fill(0);
       gen = 1;
     }
@@ -648,16 +733,30 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     for (let k = 0; k < n; k++) {
       const id = ids[k]!;
       found[id] = g;
+      const ns = nodesOfTerm[id]!;
+      for (let j = 0; j < ns.length; j++) {
+        const k = ns[j]!;
+        if (hits[k] !== g) {
+          hits[k] = g;
+          hits[k + 1] = 1;
+        } else hits[k + 1]!++;
+      }
       const gs = groupsOfTerm[id]!;
       for (let j = 0; j < gs.length; j++) {
         const gi = gs[j]!;
         if (candidate[gi] !== g) {
           candidate[gi] = g;
+          // Kept in definition order (insertion: a post has few candidate groups).
+          let at = cands.length;
           cands.push(gi);
+          while (at > 0 && cands[at - 1]! > gi) {
+            cands[at] = cands[at - 1]!;
+            at--;
+          }
+          cands[at] = gi;
         }
       }
     }
-    if (cands.length > 1) cands.sort(byNumber);
     return g;
   };
 
@@ -667,7 +766,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
     match(text) {
       const g = run(text);
       const out: string[] = [];
-      for (const gi of cands) if (evals[gi]!(found, g)) out.push(groups[gi]!.id);
+      for (const gi of cands) if (evals[gi]!(found, hits, g)) out.push(groups[gi]!.id);
       return out;
     },
     explain(text) {
@@ -675,7 +774,7 @@ export function compileGroups(groups: readonly KeywordGroupDef[]): CompiledGroup
       const out: Array<{ id: string; terms: string[] }> = [];
       const foundIds = Array.from(automaton.found.subarray(0, automaton.lastCount));
       for (const gi of cands) {
-        if (!evals[gi]!(found, g)) continue;
+        if (!evals[gi]!(found, hits, g)) continue;
         const mine = ruleTerms(trees[gi]!);
         out.push({ id: groups[gi]!.id, terms: foundIds.map((id) => termList[id]!).filter((t) => mine.has(t)) });
       }
