@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/server/config.ts';
 import { createDb, migrateToLatest, type Database } from '../../src/server/db/index.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { bootstrapPlatform } from '../../src/server/bootstrap.ts';
-import { ADMIN_PASSWORD, Client, freshDatabaseEnv, PG_URL } from '../../src/server/testing/harness.ts';
+import { ADMIN_PASSWORD, Client, freshDatabaseEnv, PG_URL, USER_PASSWORD } from '../../src/server/testing/harness.ts';
 import type { FastifyInstance } from 'fastify';
 
 const skip = PG_URL ? false : 'PostgreSQL 未就绪（FRONTLINE_TEST_PG_URL 未设置）';
@@ -87,4 +87,37 @@ test('a scheduled job registered on both instances runs once per slot, with both
   const rows = await instances[0]!.database.db.selectFrom('jobs').selectAll().where('type', '=', 'test.scaleout').execute();
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.status, 'done');
+});
+
+test('opinion clusters are shared: variants of a claim ingested at once on both instances form one cluster', { skip }, async () => {
+  const [A, B] = instances.map((i) => i.app);
+  const adminLogin = await A!.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+  const admin = new Client(A!, String(adminLogin.headers['set-cookie']).split(';')[0]!, JSON.parse(adminLogin.body).csrfToken);
+  const root = (await admin.get('/api/auth/me')).body.user.orgId;
+  assert.equal((await admin.post('/api/users', { username: 'scale_analyst', password: USER_PASSWORD, displayName: '舆情分析员', orgId: root, roles: ['opinion_analyst'] })).status, 201);
+  const on = async (app: FastifyInstance) => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'scale_analyst', password: USER_PASSWORD } });
+    return new Client(app, String(res.headers['set-cookie']).split(';')[0]!, JSON.parse(res.body).csrfToken);
+  };
+  const clients = [await on(A!), await on(B!)];
+  const claim = '网传下周一起城南街道所有药店停止销售退烧药，需凭社区证明才能购买，请大家提前储备';
+  // Twelve batches at once, alternating instances; each carries a variant of the claim and an unrelated
+  // post. Whichever commits first starts the cluster; every other must find it, on either instance.
+  const variants = [claim, `转发：${claim}`, `${claim} 是真的吗`, `【扩散】${claim}！！`, claim.replace('提前', '赶紧')];
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      clients[i % 2]!.post('/api/opinion/posts', {
+        posts: [
+          { source: 'weibo', externalId: `v${i}`, text: variants[i % variants.length]!, publishedAt: '2026-02-01T09:00:00Z' },
+          { source: 'weibo', externalId: `o${i}`, text: `第${i}号通告：本周${i + 1}日上午在文化广场开展健康知识讲座，欢迎居民参加。`, publishedAt: '2026-02-01T09:00:00Z' },
+        ],
+      }),
+    ),
+  );
+  for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+  const clusters = new Set(answers.map((a) => a.body.results[0].clusterId));
+  assert.equal(clusters.size, 1, 'every variant is in one cluster, whichever instance took it');
+  assert.ok(answers.every((a) => !clusters.has(a.body.results[1].clusterId)), 'the unrelated notices stay out of it');
+  const cluster = await clients[1]!.get(`/api/opinion/clusters/${[...clusters][0]}`);
+  assert.equal(cluster.body.cluster.size, 12);
 });

@@ -307,14 +307,13 @@ export interface OpinionClustersTable {
 }
 export interface OpinionClusterRepsTable {
   id: Generated<number>;
+  /** The cluster's org (the candidate index is per org). */
+  org_id: string | null;
   cluster_id: string;
   simhash: string;
   norm_text: string;
-}
-export interface OpinionClusterKeysTable {
-  /** 52-bit hash of (org, candidate key text). */
-  key: number;
-  rep_id: number;
+  /** Candidate key texts, space-separated ("t:…", "m0:…", "u:…"). */
+  keys: string | null;
 }
 export interface OpinionRefutationsTable {
   id: string;
@@ -447,7 +446,6 @@ export interface DB {
   opinion_sources: OpinionSourcesTable;
   opinion_clusters: OpinionClustersTable;
   opinion_cluster_reps: OpinionClusterRepsTable;
-  opinion_cluster_keys: OpinionClusterKeysTable;
   opinion_refutations: OpinionRefutationsTable;
   opinion_posts: OpinionPostsTable;
   opinion_labels: OpinionLabelsTable;

@@ -6,6 +6,7 @@ import * as m20261128_0003 from './20261128_0003_reports.ts';
 import * as m20261128_0004 from './20261128_0004_publishing.ts';
 import * as m20261128_0005 from './20261128_0005_outreach_rollups_clustered.ts';
 import * as m20261128_0006 from './20261128_0006_opinion.ts';
+import * as m20261128_0007 from './20261128_0007_opinion_candidate_keys.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0004_publishing': m20261128_0004,
   '20261128_0005_outreach_rollups_clustered': m20261128_0005,
   '20261128_0006_opinion': m20261128_0006,
+  '20261128_0007_opinion_candidate_keys': m20261128_0007,
 };

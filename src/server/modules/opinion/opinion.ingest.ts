@@ -11,23 +11,28 @@ import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts'
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
 import { DEDUP, shingleSet } from '../../../text/simhash.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
-import { authorHasher, classifier, keywordGroups, refutationMatcher, serialised } from './opinion.state.ts';
+import { CandidateIndex, hashKeys, URL_WEIGHT, type HashedKeys } from './opinion.candidates.ts';
 import {
-  addHourly,
-  bumpCluster,
-  bumpRefutationPosts,
-  bumpSourcePosts,
+  authorHasher,
+  cachedRep,
+  cacheRep,
+  classifier,
+  keywordGroups,
+  refutationMatcher,
+  serialised,
+  syncedIndex,
+  type RepInfo,
+} from './opinion.state.ts';
+import {
   clusterRows,
   existingPosts,
   findSources,
-  insertMany,
-  insertReps,
   insertSource,
-  keyNumber,
   lockOrgForIngest,
-  keyPairs,
   repRows,
-  type RepCandidate,
+  writeIngest,
+  type ClusterBump,
+  type NewRep,
 } from './opinion.queries.ts';
 
 /** A cluster keeps up to this many representatives (its first post and variants that joined by
@@ -50,6 +55,9 @@ interface Prepared {
   groups: string[];
   authorHash: string | null;
   keys: string[];
+  hashed: HashedKeys;
+  /** Sorted shingle set of the normalised text: verification against candidates, and kept if it becomes a representative. */
+  set: Uint32Array;
 }
 
 /** Hour bucket of a time, in UTC ("2026-02-03T04"). */
@@ -107,6 +115,7 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   const prepared: Prepared[] = posts.map((input, index) => {
     const an = analyse(input.text);
     const c = clf.classify(an);
+    const keys = keysOf(an);
     return {
       index,
       input,
@@ -116,7 +125,9 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
       category: c.relevant ? c.category : 'other',
       groups: groups.match(an.normalized),
       authorHash: hashAuthor(input.source, input.author),
-      keys: keysOf(an),
+      keys,
+      hashed: hashKeys(keys),
+      set: shingleSet(an.normalized),
     };
   });
   const ancestors = new Set(
@@ -124,8 +135,11 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   );
   const matchRefutation = await refutationMatcher(kernel, ancestors);
 
-  return serialised(kernel, () =>
-    kernel.db.transaction().execute(async (trx) => {
+  return serialised(kernel, async () => {
+    // Catch up with stored representatives before taking the write lock (the first time, all of them).
+    const index = await syncedIndex(kernel, kernel.db, orgId);
+    let added: Array<{ id: number; hashes: number[]; info: RepInfo }> = [];
+    const out = await kernel.db.transaction().execute(async (trx) => {
       await lockOrgForIngest(trx, kernel.engine, orgId);
       // Sources named for the first time are registered (connectors name themselves).
       const known = new Map((await findSources(trx, orgId, sourceNames)).map((s) => [s.name, s]));
@@ -153,7 +167,7 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
             refutationId: e.refutation_id,
           };
       }
-      if (fresh.length) await storeFresh(kernel, trx, orgId, fresh, results, matchRefutation, nowIso, known);
+      if (fresh.length) added = await storeFresh(kernel, trx, orgId, fresh, results, matchRefutation, nowIso, known);
       await kernel.audit.record(
         {
           actor: who.actor,
@@ -164,88 +178,41 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
         trx,
       );
       return results;
-    }),
-  );
+    });
+    // Committed: the new representatives join the index and the cache (had it failed, the next
+    // ingest's catch-up would read whatever was stored).
+    for (const r of added) {
+      index.add(r.id, r.hashes);
+      cacheRep(kernel, r.id, r.info);
+    }
+    return out;
+  });
 }
 
-/** As ClusterIndex's maxPerKey: per key, only the most recent representatives are candidates. */
-const MAX_PER_KEY = 50;
+/** A candidate for a post's cluster: a representative and how many keys it shares with the post. */
+interface Candidate {
+  repId: number;
+  shared: number;
+  info: RepInfo;
+}
+
+/** A representative made earlier in the same batch; ids from 2^52 up rank as the most recent. */
+const BATCH_REP_IDS = 2 ** 52;
 
 /**
- * Candidates for a batch, by key: representatives sharing a key with a post (at most MAX_PER_KEY
- * most recent per key), narrowed to what chooseCluster can reach — each post's exact twin and its
- * MAX_VERIFY best-ranked — before their rows are read.
+ * The representative a post joins, as ClusterIndex (src/text/simhash.ts) decides it: a post with the
+ * same text hash joins at once (verified, as a 32-bit hash can collide); otherwise the candidates
+ * sharing most keys (then the most recent) are verified with the shingle sets, at most MAX_VERIFY of
+ * them, and the first that passes wins. A URL key counts as a match. Null: the post starts a cluster.
  */
-export async function candidatesFor(db: DbOrTrx, engine: Engine, orgId: string, posts: ReadonlyArray<{ keys: string[] }>): Promise<Map<string, RepCandidate[]>> {
-  const pairs = await keyPairs(db, engine, orgId, posts.flatMap((p) => p.keys), MAX_PER_KEY);
-  const needed = new Set<number>();
-  for (const p of posts) {
-    const shared = new Map<number, number>();
-    for (const key of p.keys) {
-      const ids = pairs.get(key);
-      if (!ids) continue;
-      if (key.startsWith('t:') || key.startsWith('u:')) {
-        needed.add(ids[0]!);
-        continue;
-      }
-      for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
-    }
-    [...shared].sort((x, y) => y[1] - x[1] || y[0] - x[0]).slice(0, MAX_VERIFY).forEach(([id]) => needed.add(id));
+export function chooseCluster(mine: Uint32Array, twins: Array<RepInfo | undefined>, candidates: Candidate[]): RepInfo | null {
+  for (const t of twins) if (t && sameClaim(mine, t.set)) return t;
+  candidates.sort((x, y) => y.shared - x.shared || y.repId - x.repId);
+  for (let i = 0; i < candidates.length && i < MAX_VERIFY; i++) {
+    const c = candidates[i]!;
+    if (c.shared >= URL_WEIGHT || sameClaim(mine, c.info.set)) return c.info;
   }
-  const rows = await repRows(db, [...needed]);
-  const byKey = new Map<string, RepCandidate[]>();
-  for (const [key, ids] of pairs) {
-    const list = ids.filter((id) => rows.has(id)).map((id) => ({ ...rows.get(id)!, rep_id: id, key }));
-    if (list.length) byKey.set(key, list);
-  }
-  return byKey;
-}
-
-/**
- * The cluster a post joins, as ClusterIndex (src/text/simhash.ts) decides it: an exact repeat joins at
- * once; otherwise the candidates sharing most keys (then the most recent) are verified, at most
- * MAX_VERIFY of them, and the first that passes wins. Null: the post starts a cluster.
- */
-export function chooseCluster(p: { keys: string[]; a: Analysed }, byKey: Map<string, RepCandidate[]>): { best: RepCandidate | null; exact: boolean } {
-  const exactKey = p.keys.find((k) => k.startsWith('t:'));
-  const twin = (exactKey && byKey.get(exactKey)?.[0]) || null;
-  if (twin) return { best: twin, exact: true };
-  const shared = new Map<number, { rep: RepCandidate; n: number }>();
-  for (const key of p.keys) {
-    for (const r of byKey.get(key) ?? []) {
-      const e = shared.get(r.rep_id);
-      if (e) e.n++;
-      else shared.set(r.rep_id, { rep: r, n: key.startsWith('u:') ? 100 : 1 });
-    }
-  }
-  if (!shared.size) return { best: null, exact: false };
-  const order = [...shared.values()].sort((x, y) => y.n - x.n || y.rep.rep_id - x.rep.rep_id);
-  let mine: Uint32Array | undefined;
-  for (const { rep, n } of order.slice(0, MAX_VERIFY)) {
-    if (n >= 100) return { best: rep, exact: false };
-    mine ??= shingleSet(p.a.normalized);
-    if (sameClaim(mine, repShingles(rep))) return { best: rep, exact: false };
-  }
-  return { best: null, exact: false };
-}
-
-// Shingle sets of representatives, kept for the hot ones: a spreading claim is checked again and again.
-const repSets = new Map<number, Uint32Array>();
-const REP_SET_CACHE = 50_000;
-function repShingles(rep: RepCandidate): Uint32Array {
-  let set = repSets.get(rep.rep_id);
-  if (set) {
-    repSets.delete(rep.rep_id); // most recently used last
-    repSets.set(rep.rep_id, set);
-    return set;
-  }
-  set = shingleSet(rep.norm_text);
-  // Representatives of this batch (ids ≥ 2^52) are not cached: their ids are only for the batch.
-  if (rep.rep_id < 2 ** 52) {
-    repSets.set(rep.rep_id, set);
-    if (repSets.size > REP_SET_CACHE) repSets.delete(repSets.keys().next().value!);
-  }
-  return set;
+  return null;
 }
 
 /** nearDuplicate's decision (src/text/simhash.ts) on precomputed sorted shingle sets. */
@@ -273,6 +240,63 @@ function sameClaim(a: Uint32Array, b: Uint32Array): boolean {
 /** What the clustering needs from a post's analysis: its candidate keys. */
 export const clusterKeys = (a: Analysed) => keysOf(a);
 
+/** Where a post goes: its cluster, whether the post starts it, and whether it repeats a post exactly. */
+export interface Assignment {
+  clusterId: string;
+  starts: boolean;
+  exact: boolean;
+}
+
+/**
+ * Cluster decisions for a batch, in order: each post against the org's stored representatives (the
+ * candidate index, synced) and against the posts before it in the batch. Reads only the
+ * representatives to verify that are not cached. A post that starts a cluster gets a new id.
+ */
+export async function assignClusters(
+  kernel: Kernel,
+  db: DbOrTrx,
+  index: CandidateIndex,
+  posts: ReadonlyArray<{ hashed: HashedKeys; set: Uint32Array }>,
+): Promise<Assignment[]> {
+  const found = posts.map((p) => index.lookup(p.hashed, MAX_VERIFY));
+  const infos = new Map<number, RepInfo>();
+  const missing = new Set<number>();
+  for (const f of found) {
+    for (const id of f.twin >= 0 ? [f.twin, ...f.ids] : f.ids) {
+      if (infos.has(id) || missing.has(id)) continue;
+      const r = cachedRep(kernel, id);
+      if (r) infos.set(id, r);
+      else missing.add(id);
+    }
+  }
+  for (const [id, r] of await repRows(db, [...missing])) {
+    const info = { clusterId: r.cluster_id, set: shingleSet(r.norm_text) };
+    infos.set(id, info);
+    cacheRep(kernel, id, info);
+  }
+  // Posts earlier in the batch are candidates too: every one that was not an exact repeat (the
+  // caller may keep fewer as representatives; a post that matched one is still in its cluster).
+  const local = new CandidateIndex(12, 1 << 12);
+  const localInfo: RepInfo[] = [];
+  return posts.map((p, k) => {
+    const f = found[k]!;
+    const near = local.lookup(p.hashed, MAX_VERIFY);
+    const candidates: Candidate[] = [];
+    f.ids.forEach((id, i) => {
+      const info = infos.get(id);
+      if (info) candidates.push({ repId: id, shared: f.shared[i]!, info });
+    });
+    near.ids.forEach((id, i) => candidates.push({ repId: id, shared: near.shared[i]!, info: localInfo[id - BATCH_REP_IDS]! }));
+    const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin - BATCH_REP_IDS] : undefined];
+    const rep = chooseCluster(p.set, twins, candidates);
+    if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
+    const clusterId = rep?.clusterId ?? newId();
+    local.add(BATCH_REP_IDS + localInfo.length, p.hashed.hashes);
+    localInfo.push({ clusterId, set: p.set });
+    return { clusterId, starts: rep === null, exact: false };
+  });
+}
+
 async function storeFresh(
   kernel: Kernel,
   trx: Trx,
@@ -282,55 +306,29 @@ async function storeFresh(
   matchRefutation: (text: string) => string | null,
   nowIso: string,
   sources: Map<string, { id: string }>,
-) {
-  // Candidates from the database, then clusters created earlier in this batch.
-  const byKey = await candidatesFor(trx, kernel.engine, orgId, fresh);
-  const dbReps = [...byKey.values()].flat();
-  const addRep = (r: RepCandidate) => (byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r);
-  const clusters = new Map<string, OpinionClustersTable>((await clusterRows(trx, dbReps.map((r) => r.cluster_id))).map((c) => [c.id, c]));
+): Promise<Array<{ id: number; hashes: number[]; info: RepInfo }>> {
+  const index = await syncedIndex(kernel, trx, orgId);
+  const assigned = await assignClusters(kernel, trx, index, fresh);
+  const existing = new Map<string, OpinionClustersTable>(
+    (await clusterRows(trx, assigned.filter((a) => !a.starts).map((a) => a.clusterId))).map((c) => [c.id, c]),
+  );
 
   const newClusters = new Map<string, OpinionClustersTable>();
-  const bumps = new Map<string, { size: number; reps: number; lastSeen: string; refutationId: string | null }>();
-  const newReps: Array<{ cluster_id: string; simhash: string; norm_text: string; keys: string[] }> = [];
-  const postRows: OpinionPostsTable[] = [];
+  const bumps = new Map<string, ClusterBump>();
+  const reps: NewRep[] = [];
+  const repMemory: Array<{ hashes: number[]; info: RepInfo }> = [];
+  const posts: OpinionPostsTable[] = [];
   const hourly = new Map<string, number>();
   const perSource = new Map<string, number>();
   const perRefutation = new Map<string, number>();
-  // Representatives created in this batch rank as the most recent.
-  let pendingRep = 2 ** 52;
 
-  for (const p of fresh) {
+  fresh.forEach((p, k) => {
+    const { clusterId, starts, exact } = assigned[k]!;
     const id = newId();
     const publishedAt = new Date(p.input.publishedAt).toISOString();
-    const { best, exact } = chooseCluster(p, byKey);
-    let clusterId: string;
     let refutationId: string | null;
-    if (best) {
-      clusterId = best.cluster_id;
-      const c = clusters.get(clusterId) ?? newClusters.get(clusterId)!;
-      refutationId = c.refutation_id ?? matchRefutation(p.input.text);
-      if (refutationId && !c.refutation_id) c.refutation_id = refutationId;
-      const isNew = newClusters.has(clusterId);
-      if (isNew) {
-        c.size += 1;
-        if (publishedAt > c.last_seen) c.last_seen = publishedAt;
-        if (publishedAt < c.first_seen) c.first_seen = publishedAt;
-      } else {
-        const b = bumps.get(clusterId) ?? { size: 0, reps: 0, lastSeen: publishedAt, refutationId: null };
-        b.size += 1;
-        if (publishedAt > b.lastSeen) b.lastSeen = publishedAt;
-        if (refutationId && !b.refutationId) b.refutationId = refutationId;
-        bumps.set(clusterId, b);
-      }
-      if (!exact && c.reps < MAX_REPS) {
-        c.reps += 1;
-        if (!isNew) bumps.get(clusterId)!.reps += 1;
-        newReps.push({ cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.keys });
-        const repId = pendingRep++;
-        for (const key of p.keys) addRep({ rep_id: repId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, key });
-      }
-    } else {
-      clusterId = newId();
+    let keep: boolean;
+    if (starts) {
       refutationId = matchRefutation(p.input.text);
       newClusters.set(clusterId, {
         id: clusterId,
@@ -347,12 +345,33 @@ async function storeFresh(
         created_at: nowIso,
         updated_at: nowIso,
       });
-      newReps.push({ cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.keys });
-      const repId = pendingRep++;
-      for (const key of p.keys) addRep({ rep_id: repId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, key });
+      keep = true;
+    } else {
+      const c = newClusters.get(clusterId) ?? existing.get(clusterId)!;
+      refutationId = c.refutation_id ?? matchRefutation(p.input.text);
+      if (refutationId && !c.refutation_id) c.refutation_id = refutationId;
+      keep = !exact && c.reps < MAX_REPS;
+      if (keep) c.reps += 1;
+      if (newClusters.has(clusterId)) {
+        c.size += 1;
+        if (publishedAt > c.last_seen) c.last_seen = publishedAt;
+        if (publishedAt < c.first_seen) c.first_seen = publishedAt;
+      } else {
+        const b = bumps.get(clusterId) ?? { id: clusterId, size: 0, reps: 0, firstSeen: publishedAt, lastSeen: publishedAt, refutationId: null };
+        b.size += 1;
+        if (keep) b.reps += 1;
+        if (publishedAt > b.lastSeen) b.lastSeen = publishedAt;
+        if (publishedAt < b.firstSeen) b.firstSeen = publishedAt;
+        if (refutationId && !b.refutationId) b.refutationId = refutationId;
+        bumps.set(clusterId, b);
+      }
+    }
+    if (keep) {
+      reps.push({ org_id: orgId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.keys.join(' ') });
+      repMemory.push({ hashes: p.hashed.hashes, info: { clusterId, set: p.set } });
     }
 
-    postRows.push({
+    posts.push({
       id,
       org_id: orgId,
       source: p.input.source,
@@ -385,18 +404,18 @@ async function storeFresh(
     for (const g of p.groups) inc(`grp:${g}`);
     perSource.set(p.input.source, (perSource.get(p.input.source) ?? 0) + 1);
     if (refutationId) perRefutation.set(refutationId, (perRefutation.get(refutationId) ?? 0) + 1);
-  }
-
-  await insertMany(trx, 'opinion_clusters', [...newClusters.values()], 100);
-  await insertMany(trx, 'opinion_posts', postRows, 100);
-  const repIds = await insertReps(trx, newReps.map(({ keys: _k, ...r }) => r));
-  const keyRows: Array<{ key: number; rep_id: number }> = [];
-  newReps.forEach((r, i) => {
-    for (const key of new Set(r.keys.map((k) => keyNumber(orgId, k)))) keyRows.push({ key, rep_id: repIds[i]! });
   });
-  await insertMany(trx, 'opinion_cluster_keys', keyRows, 450);
-  for (const [id, b] of bumps) await bumpCluster(trx, id, { ...b, now: nowIso });
-  await addHourly(trx, orgId, hourly);
-  for (const [name, n] of perSource) await bumpSourcePosts(trx, sources.get(name)!.id, n, nowIso);
-  for (const [id, n] of perRefutation) await bumpRefutationPosts(trx, id, n);
+
+  const repIds = await writeIngest(trx, kernel.engine, kernel.database.sqlite, {
+    orgId,
+    now: nowIso,
+    clusters: [...newClusters.values()],
+    posts,
+    reps,
+    bumps: [...bumps.values()],
+    hourly,
+    sources: new Map([...perSource].map(([name, n]) => [sources.get(name)!.id, n])),
+    refutations: perRefutation,
+  });
+  return repIds.map((id, i) => ({ id, ...repMemory[i]! }));
 }

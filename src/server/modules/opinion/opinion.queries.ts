@@ -1,4 +1,5 @@
 // SQL of the opinion module: rows in, rows out, no rules. Functions take (db | trx) first.
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { DbOrTrx, Engine } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
@@ -41,61 +42,23 @@ export async function existingPosts(db: DbOrTrx, orgId: string, keys: Array<{ so
   return out;
 }
 
-export interface RepCandidate {
-  rep_id: number;
-  cluster_id: string;
-  simhash: string;
-  norm_text: string;
-  key: string;
-}
-
-/** 52-bit hash of (org, key text): two 32-bit FNV-1a variants; collisions only add a candidate to verify. */
-export function keyNumber(orgId: string, key: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
-  const s = `${orgId}|${key}`;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
-  }
-  return (h1 >>> 12) * 2 ** 32 + (h2 >>> 0);
-}
-
-/**
- * For each key, the representatives that share it, the most recent first and at most `perKey` of
- * them (as ClusterIndex's maxPerKey): a key common to many posts cannot make a lookup slower as the
- * store grows. One statement per chunk of keys; the limit is applied per key inside the database.
- */
-export async function keyPairs(db: DbOrTrx, engine: Engine, orgId: string, keys: string[], perKey: number): Promise<Map<string, number[]>> {
-  const byNumber = new Map<number, string>();
-  for (const k of keys) byNumber.set(keyNumber(orgId, k), k);
-  const out = new Map<string, number[]>();
-  for (const part of chunks([...byNumber.keys()], 1000)) {
-    if (engine === 'postgres') {
-      const { rows } = await sql<{ key: number; rep_id: number }>`
-        SELECT k.key, r.rep_id FROM unnest(${part}::bigint[]) AS k(key)
-        CROSS JOIN LATERAL (SELECT rep_id FROM opinion_cluster_keys WHERE key = k.key ORDER BY rep_id DESC LIMIT ${perKey}) r`.execute(db);
-      for (const r of rows) {
-        const k = byNumber.get(Number(r.key))!;
-        (out.get(k) ?? out.set(k, []).get(k)!).push(Number(r.rep_id));
-      }
-    } else {
-      const { rows } = await sql<{ key: number; reps: string | null }>`
-        SELECT j.value AS key,
-               (SELECT group_concat(rep_id) FROM (SELECT rep_id FROM opinion_cluster_keys WHERE key = j.value ORDER BY rep_id DESC LIMIT ${perKey})) AS reps
-        FROM json_each(${JSON.stringify(part)}) AS j`.execute(db);
-      for (const r of rows) if (r.reps) out.set(byNumber.get(Number(r.key))!, r.reps.split(',').map(Number));
-    }
-  }
-  return out;
+/** Representatives of an org added after `afterId`, in id order (the candidate index's catch-up). */
+export function repsSince(db: DbOrTrx, orgId: string, afterId: number, limit: number) {
+  return db
+    .selectFrom('opinion_cluster_reps')
+    .select(['id', 'keys'])
+    .where('org_id', '=', orgId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 /** Representatives' rows by id. */
-export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, { cluster_id: string; simhash: string; norm_text: string }>> {
-  const reps = new Map<number, { cluster_id: string; simhash: string; norm_text: string }>();
+export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, { cluster_id: string; norm_text: string }>> {
+  const reps = new Map<number, { cluster_id: string; norm_text: string }>();
   for (const part of chunks(ids)) {
-    for (const r of await db.selectFrom('opinion_cluster_reps').select(['id', 'cluster_id', 'simhash', 'norm_text']).where('id', 'in', part).execute()) reps.set(Number(r.id), r);
+    for (const r of await db.selectFrom('opinion_cluster_reps').select(['id', 'cluster_id', 'norm_text']).where('id', 'in', part).execute()) reps.set(Number(r.id), r);
   }
   return reps;
 }
@@ -106,40 +69,93 @@ export async function clusterRows(db: DbOrTrx, ids: string[]) {
   return out;
 }
 
-export async function insertMany<T extends keyof import('../../db/types.ts').DB>(db: DbOrTrx, table: T, rows: any[], size = 200) {
-  for (const part of chunks(rows, size)) await db.insertInto(table).values(part as never).execute();
+export interface NewRep {
+  org_id: string;
+  cluster_id: string;
+  simhash: string;
+  norm_text: string;
+  /** Candidate key texts, space-separated. */
+  keys: string;
 }
 
-export async function insertReps(db: DbOrTrx, rows: Array<{ cluster_id: string; simhash: string; norm_text: string }>): Promise<number[]> {
-  const ids: number[] = [];
-  for (const part of chunks(rows, 200)) {
-    const res = await db.insertInto('opinion_cluster_reps').values(part).returning('id').execute();
-    ids.push(...res.map((r) => Number(r.id)));
+export interface ClusterBump {
+  id: string;
+  size: number;
+  reps: number;
+  firstSeen: string;
+  lastSeen: string;
+  refutationId: string | null;
+}
+
+/** Everything one ingest batch writes (besides its audit event). */
+export interface IngestWrite {
+  orgId: string;
+  now: string;
+  clusters: OpinionClustersTable[];
+  posts: OpinionPostsTable[];
+  reps: NewRep[];
+  bumps: ClusterBump[];
+  /** "series|hour" → posts. */
+  hourly: Map<string, number>;
+  /** Source id → posts. */
+  sources: Map<string, number>;
+  /** Refutation id → posts. */
+  refutations: Map<string, number>;
+}
+
+const POST_COLUMNS = [
+  'id', 'org_id', 'source', 'external_id', 'text', 'url', 'author_hash', 'published_at', 'ingested_at', 'relevant', 'relevance_score',
+  'category', 'groups', 'cluster_id', 'refutation_id', 'label_relevant', 'label_category', 'labelled_by', 'labelled_at',
+] as const satisfies ReadonlyArray<keyof OpinionPostsTable>;
+const CLUSTER_COLUMNS = [
+  'id', 'org_id', 'size', 'category', 'relevant', 'sample_post_id', 'sample_text', 'first_seen', 'last_seen', 'refutation_id', 'reps', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof OpinionClustersTable>;
+const REP_COLUMNS = ['org_id', 'cluster_id', 'simhash', 'norm_text', 'keys'] as const satisfies ReadonlyArray<keyof NewRep>;
+
+const placeholders = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
+
+interface SqliteIngestStatements {
+  post: SQLite.Statement;
+  cluster: SQLite.Statement;
+  rep: SQLite.Statement;
+  bump: SQLite.Statement;
+  hourly: SQLite.Statement;
+  source: SQLite.Statement;
+  refutation: SQLite.Statement;
+}
+const sqliteStatements = new WeakMap<SQLite.Database, SqliteIngestStatements>();
+
+function sqliteIngestStatements(raw: SQLite.Database): SqliteIngestStatements {
+  let s = sqliteStatements.get(raw);
+  if (!s) {
+    s = {
+      post: raw.prepare(`INSERT INTO opinion_posts (${POST_COLUMNS.join(', ')}) VALUES ${placeholders(POST_COLUMNS.length)}`),
+      cluster: raw.prepare(`INSERT INTO opinion_clusters (${CLUSTER_COLUMNS.join(', ')}) VALUES ${placeholders(CLUSTER_COLUMNS.length)}`),
+      rep: raw.prepare(`INSERT INTO opinion_cluster_reps (${REP_COLUMNS.join(', ')}) VALUES ${placeholders(REP_COLUMNS.length)}`),
+      bump: raw.prepare(
+        `UPDATE opinion_clusters SET size = size + ?, reps = reps + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
+         refutation_id = COALESCE(refutation_id, ?), updated_at = ? WHERE id = ?`,
+      ),
+      hourly: raw.prepare(
+        'INSERT INTO opinion_hourly (org_id, series, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, series, hour) DO UPDATE SET count = opinion_hourly.count + excluded.count',
+      ),
+      source: raw.prepare('UPDATE opinion_sources SET posts = posts + ?, updated_at = ? WHERE id = ?'),
+      refutation: raw.prepare('UPDATE opinion_refutations SET posts = posts + ? WHERE id = ?'),
+    };
+    sqliteStatements.set(raw, s);
   }
-  return ids;
+  return s;
 }
 
-export async function bumpCluster(db: DbOrTrx, id: string, by: { size: number; reps: number; lastSeen: string; refutationId: string | null; now: string }) {
-  await db
-    .updateTable('opinion_clusters')
-    .set((eb) => ({
-      size: eb('size', '+', by.size),
-      reps: eb('reps', '+', by.reps),
-      last_seen: sql<string>`CASE WHEN last_seen < ${by.lastSeen} THEN ${by.lastSeen} ELSE last_seen END`,
-      first_seen: sql<string>`CASE WHEN first_seen > ${by.lastSeen} THEN ${by.lastSeen} ELSE first_seen END`,
-      refutation_id: by.refutationId !== null ? sql<string>`COALESCE(refutation_id, ${by.refutationId})` : sql<string | null>`refutation_id`,
-      updated_at: by.now,
-    }))
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function addHourly(db: DbOrTrx, orgId: string, counts: Map<string, number>) {
-  const rows = [...counts].map(([k, count]) => {
+const hourlyRows = (orgId: string, counts: Map<string, number>) =>
+  [...counts].map(([k, count]) => {
     const i = k.indexOf('|');
     return { org_id: orgId, series: k.slice(0, i), hour: k.slice(i + 1), count };
   });
-  for (const part of chunks(rows, 200)) {
+
+/** Adds to hourly counts ("series|hour" → posts; negative to move a post out of a series). */
+export async function addHourly(db: DbOrTrx, orgId: string, counts: Map<string, number>) {
+  for (const part of chunks(hourlyRows(orgId, counts), 200)) {
     await db
       .insertInto('opinion_hourly')
       .values(part)
@@ -148,11 +164,46 @@ export async function addHourly(db: DbOrTrx, orgId: string, counts: Map<string, 
   }
 }
 
-export const bumpSourcePosts = (db: DbOrTrx, id: string, n: number, now: string) =>
-  db.updateTable('opinion_sources').set((eb) => ({ posts: eb('posts', '+', n), updated_at: now })).where('id', '=', id).execute();
-
-export const bumpRefutationPosts = (db: DbOrTrx, id: string, n: number) =>
-  db.updateTable('opinion_refutations').set((eb) => ({ posts: eb('posts', '+', n) })).where('id', '=', id).execute();
+/**
+ * Writes a batch inside the caller's transaction; returns the new representatives' ids in order.
+ * On SQLite through prepared statements on the raw connection (Kysely's one connection, so inside
+ * its transaction): building and compiling a thousand-row insert costs more than SQLite's own work.
+ */
+export async function writeIngest(trx: DbOrTrx, engine: Engine, raw: SQLite.Database | undefined, w: IngestWrite): Promise<number[]> {
+  if (engine === 'sqlite' && raw) {
+    const st = sqliteIngestStatements(raw);
+    for (const c of w.clusters) st.cluster.run(CLUSTER_COLUMNS.map((k) => c[k]));
+    for (const p of w.posts) st.post.run(POST_COLUMNS.map((k) => p[k]));
+    const ids = w.reps.map((r) => Number(st.rep.run(REP_COLUMNS.map((k) => r[k])).lastInsertRowid));
+    for (const b of w.bumps) st.bump.run(b.size, b.reps, b.firstSeen, b.lastSeen, b.refutationId, w.now, b.id);
+    for (const h of hourlyRows(w.orgId, w.hourly)) st.hourly.run(h.org_id, h.series, h.hour, h.count);
+    for (const [id, n] of w.sources) st.source.run(n, w.now, id);
+    for (const [id, n] of w.refutations) st.refutation.run(n, id);
+    return ids;
+  }
+  for (const part of chunks(w.clusters, 100)) await trx.insertInto('opinion_clusters').values(part).execute();
+  for (const part of chunks(w.posts, 100)) await trx.insertInto('opinion_posts').values(part).execute();
+  const ids: number[] = [];
+  for (const part of chunks(w.reps, 200)) ids.push(...(await trx.insertInto('opinion_cluster_reps').values(part).returning('id').execute()).map((r) => Number(r.id)));
+  for (const b of w.bumps) {
+    await trx
+      .updateTable('opinion_clusters')
+      .set((eb) => ({
+        size: eb('size', '+', b.size),
+        reps: eb('reps', '+', b.reps),
+        first_seen: sql<string>`LEAST(first_seen, ${b.firstSeen})`,
+        last_seen: sql<string>`GREATEST(last_seen, ${b.lastSeen})`,
+        refutation_id: sql<string | null>`COALESCE(refutation_id, ${b.refutationId})`,
+        updated_at: w.now,
+      }))
+      .where('id', '=', b.id)
+      .execute();
+  }
+  await addHourly(trx, w.orgId, w.hourly);
+  for (const [id, n] of w.sources) await trx.updateTable('opinion_sources').set((eb) => ({ posts: eb('posts', '+', n), updated_at: w.now })).where('id', '=', id).execute();
+  for (const [id, n] of w.refutations) await trx.updateTable('opinion_refutations').set((eb) => ({ posts: eb('posts', '+', n) })).where('id', '=', id).execute();
+  return ids;
+}
 
 /** Serialise cluster assignment per org across instances (PostgreSQL); SQLite has one writer anyway. */
 export async function lockOrgForIngest(db: DbOrTrx, engine: Engine, orgId: string) {

@@ -11,6 +11,9 @@ import { compileGroups } from '../../../text/keywords.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { normalizePost } from '../../../text/normalize.ts';
 import type { Category } from './opinion.schema.ts';
+import type { DbOrTrx } from '../../db/index.ts';
+import { CandidateIndex, hashKeys } from './opinion.candidates.ts';
+import { repsSince } from './opinion.queries.ts';
 
 /** How long an instance trusts its caches before checking the database for others' changes. */
 const REFRESH_MS = 1000;
@@ -33,6 +36,10 @@ interface State {
   refutationsVersion: string;
   refutationsCheckedAt: number;
   authorKey: Buffer | null;
+  /** Per org: the candidate index of its cluster representatives. */
+  indexes: Map<string, CandidateIndex>;
+  /** Representatives recently looked at or added: cluster and sorted shingle set, least recently used dropped. */
+  repCache: Map<number, RepInfo>;
   /** Serialises cluster assignment inside this process. */
   ingestChain: Promise<unknown>;
 }
@@ -54,6 +61,8 @@ export function stateOf(kernel: Kernel): State {
       refutationsVersion: '',
       refutationsCheckedAt: 0,
       authorKey: null,
+      indexes: new Map(),
+      repCache: new Map(),
       ingestChain: Promise.resolve(),
     };
     states.set(kernel, s);
@@ -67,6 +76,48 @@ export function serialised<T>(kernel: Kernel, fn: () => Promise<T>): Promise<T> 
   const run = s.ingestChain.then(fn, fn);
   s.ingestChain = run.catch(() => undefined);
   return run;
+}
+
+// ---- cluster candidates ------------------------------------------------------------------------
+
+export interface RepInfo {
+  clusterId: string;
+  /** Sorted unique shingle hashes of its normalised text (simhash.ts shingleSet). */
+  set: Uint32Array;
+}
+
+/** Representatives kept in repCache (≈ 1 KiB each): the recent ones, which are most candidates. */
+export const REP_CACHE = 100_000;
+
+/**
+ * The org's candidate index, brought up to date with the representatives stored since it last looked.
+ * Call it inside serialised(); under the org's ingest lock it sees every instance's writes.
+ */
+export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): Promise<CandidateIndex> {
+  const s = stateOf(kernel);
+  let index = s.indexes.get(orgId);
+  if (!index) s.indexes.set(orgId, (index = new CandidateIndex()));
+  for (;;) {
+    const rows = await repsSince(db, orgId, index.lastRepId, 10_000);
+    for (const r of rows) index.add(Number(r.id), hashKeys(r.keys ? r.keys.split(' ') : []).hashes);
+    if (rows.length < 10_000) return index;
+  }
+}
+
+export function cachedRep(kernel: Kernel, id: number): RepInfo | undefined {
+  const cache = stateOf(kernel).repCache;
+  const r = cache.get(id);
+  if (r) {
+    cache.delete(id); // most recently used last
+    cache.set(id, r);
+  }
+  return r;
+}
+
+export function cacheRep(kernel: Kernel, id: number, info: RepInfo) {
+  const cache = stateOf(kernel).repCache;
+  cache.set(id, info);
+  if (cache.size > REP_CACHE) cache.delete(cache.keys().next().value!);
 }
 
 // ---- classifier --------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+// Cluster candidate keys move onto the representative rows: each row carries its org and its keys
+// (space-separated key texts), and every app instance keeps an in-memory candidate index per org that
+// it brings up to date from these rows (src/server/modules/opinion/opinion.candidates.ts). The
+// key → representative table is dropped: a lookup no longer searches a B-tree that grows with the store,
+// and an ingest writes one row per representative instead of one per (representative, key).
+// Existing rows get their org from their cluster and their keys recomputed from their normalised text
+// (the text hash and MinHash bands; URL keys, kept only for link-only posts, cannot be recovered).
+import { sql, type Kysely } from 'kysely';
+import { signature } from '../../../text/simhash.ts';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('opinion_cluster_reps').addColumn('org_id', 'text').execute();
+  await db.schema.alterTable('opinion_cluster_reps').addColumn('keys', 'text').execute();
+  await sql`UPDATE opinion_cluster_reps SET org_id = (SELECT org_id FROM opinion_clusters c WHERE c.id = opinion_cluster_reps.cluster_id)`.execute(db);
+  for (let last = 0; ; ) {
+    const rows: Array<{ id: number; norm_text: string }> = await db
+      .selectFrom('opinion_cluster_reps')
+      .select(['id', 'norm_text'])
+      .where('id', '>', last)
+      .orderBy('id')
+      .limit(1000)
+      .execute();
+    if (!rows.length) break;
+    for (const r of rows) {
+      const keys = signature(r.norm_text).keys.filter((k) => !k.startsWith('b'));
+      await db.updateTable('opinion_cluster_reps').set({ keys: keys.join(' ') }).where('id', '=', r.id).execute();
+      last = Number(r.id);
+    }
+  }
+  await db.schema.createIndex('opinion_cluster_reps_org_id_idx').on('opinion_cluster_reps').columns(['org_id', 'id']).execute();
+  await db.schema.dropTable('opinion_cluster_keys').execute();
+}
+
+export async function down(): Promise<void> {
+  throw new Error('The opinion candidate-keys migration cannot be reverted.');
+}

@@ -1,0 +1,171 @@
+// The candidate index: for a new post, which cluster representatives share one of its keys (text
+// hash "t:", URL "u:", MinHash bands "m…:"). It is what keeps a cluster lookup as fast with a million
+// stored posts as with ten thousand: a key is one probe of an in-memory table instead of a B-tree
+// search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
+// representatives), whatever the size of the store.
+//
+// One index per org, per app instance, in typed arrays (≈ 12 bytes per (representative, key), 17 keys
+// per representative: ≈ 200 bytes per representative, 150 MiB for 750,000). The database stays the
+// truth: every representative row carries its org and keys, and before each ingest the index reads
+// the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
+// PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
+// only adds a candidate, which the shingle check then refuses.
+//
+// Layout: `head[bucket]` is the newest posting of the keys hashing to that bucket; each posting holds
+// its key hash, its representative and the next older posting of the same bucket. Postings are only
+// appended (representatives are never removed), so a bucket's chain is newest first.
+
+/** Per key, only this many of the most recent representatives are candidates (as ClusterIndex). */
+export const MAX_PER_KEY = 50;
+/** A chain walk stops after this many postings, whatever their keys (buckets shared by other keys). */
+const MAX_STEPS = MAX_PER_KEY * 8;
+/** A URL key is as good as a match: its candidates rank before any shared-band count. */
+export const URL_WEIGHT = 100;
+
+export const enum KeyKind {
+  Band = 0,
+  Exact = 1,
+  Url = 2,
+}
+
+/** A post's keys, hashed: kinds[i] says what keys[i] is. */
+export interface HashedKeys {
+  hashes: number[];
+  kinds: KeyKind[];
+}
+
+/** 32-bit FNV-1a with a final mix, of a key's text. */
+export function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function hashKeys(keys: readonly string[]): HashedKeys {
+  const hashes: number[] = [];
+  const kinds: KeyKind[] = [];
+  for (const k of keys) {
+    hashes.push(keyHash(k));
+    kinds.push(k.startsWith('t:') ? KeyKind.Exact : k.startsWith('u:') ? KeyKind.Url : KeyKind.Band);
+  }
+  return { hashes, kinds };
+}
+
+/** Candidates of one post: the newest representative with the same text hash, and the ranked others. */
+export interface Candidates {
+  /** A representative with the same text hash (still to be verified: hashes can collide), or -1. */
+  twin: number;
+  /** Representatives sharing keys, most shared first, then most recent (highest id); at most `limit`. */
+  ids: number[];
+  /** Shared-key counts of `ids` (URL_WEIGHT for a URL key). */
+  shared: number[];
+}
+
+export class CandidateIndex {
+  /** The highest representative id added; the next sync reads rows above it. */
+  lastRepId = 0;
+  /** Representatives added. */
+  reps = 0;
+  private readonly mask: number;
+  private readonly head: Int32Array;
+  private postKey: Uint32Array;
+  private postRep: Float64Array;
+  private postNext: Int32Array;
+  private n = 0;
+  // Scratch for ranking (reused; one lookup at a time).
+  private readonly counts = new Map<number, number>();
+
+  constructor(bucketBits = 20, initialPostings = 1 << 16) {
+    this.mask = (1 << bucketBits) - 1;
+    this.head = new Int32Array(1 << bucketBits).fill(-1);
+    this.postKey = new Uint32Array(initialPostings);
+    this.postRep = new Float64Array(initialPostings);
+    this.postNext = new Int32Array(initialPostings);
+  }
+
+  /** Postings held (representative × key). */
+  get postings() {
+    return this.n;
+  }
+
+  /** Bytes held by the typed arrays. */
+  get bytes() {
+    return this.head.byteLength + this.postKey.byteLength + this.postRep.byteLength + this.postNext.byteLength;
+  }
+
+  /** Adds a representative; ids must grow (they are the database's, in insertion order). */
+  add(repId: number, hashes: readonly number[]): void {
+    if (this.n + hashes.length > this.postKey.length) this.grow(this.n + hashes.length);
+    const seen = new Set<number>();
+    for (const h of hashes) {
+      if (seen.has(h)) continue;
+      seen.add(h);
+      const b = h & this.mask;
+      const i = this.n++;
+      this.postKey[i] = h;
+      this.postRep[i] = repId;
+      this.postNext[i] = this.head[b]!;
+      this.head[b] = i;
+    }
+    this.reps++;
+    if (repId > this.lastRepId) this.lastRepId = repId;
+  }
+
+  private grow(need: number) {
+    let cap = this.postKey.length * 2;
+    while (cap < need) cap *= 2;
+    const k = new Uint32Array(cap);
+    k.set(this.postKey.subarray(0, this.n));
+    const r = new Float64Array(cap);
+    r.set(this.postRep.subarray(0, this.n));
+    const x = new Int32Array(cap);
+    x.set(this.postNext.subarray(0, this.n));
+    this.postKey = k;
+    this.postRep = r;
+    this.postNext = x;
+  }
+
+  /** Calls fn with the most recent representatives holding key hash h, newest first, at most MAX_PER_KEY. */
+  private each(h: number, fn: (rep: number) => void) {
+    let i = this.head[h & this.mask]!;
+    let found = 0;
+    for (let steps = 0; i >= 0 && found < MAX_PER_KEY && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
+      if (this.postKey[i] !== h) continue;
+      fn(this.postRep[i]!);
+      found++;
+    }
+  }
+
+  /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */
+  lookup(keys: HashedKeys, limit: number): Candidates {
+    let twin = -1;
+    const counts = this.counts;
+    counts.clear();
+    for (let k = 0; k < keys.hashes.length; k++) {
+      const h = keys.hashes[k]!;
+      const kind = keys.kinds[k]!;
+      if (kind === KeyKind.Exact) {
+        let i = this.head[h & this.mask]!;
+        for (let steps = 0; i >= 0 && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
+          if (this.postKey[i] === h) {
+            twin = this.postRep[i]!;
+            break;
+          }
+        }
+        continue;
+      }
+      const w = kind === KeyKind.Url ? URL_WEIGHT : 1;
+      this.each(h, (rep) => {
+        const c = counts.get(rep);
+        // As ClusterIndex: a URL key makes the representative's count URL_WEIGHT; a band adds one.
+        counts.set(rep, c === undefined ? w : c + 1);
+      });
+    }
+    const ranked = [...counts].sort((x, y) => y[1] - x[1] || y[0] - x[0]);
+    if (ranked.length > limit) ranked.length = limit;
+    return { twin, ids: ranked.map((e) => e[0]), shared: ranked.map((e) => e[1]) };
+  }
+}
