@@ -47,7 +47,8 @@ export const DEDUP: DedupConfig = {
 
 // Repost boilerplate: removed from the dedup form (the classifier still sees it in the normalised text).
 // Matched while the dedup form is written (no regular expression): at a character that starts some
-// phrase, the phrases starting with it are tried longest first.
+// phrase and is followed by a character that is second in some phrase (a cheap filter: several first
+// characters, such as 是 大 最, are common), the phrases starting with it are tried longest first.
 const BOILERPLATE = [
   '转发保平安', '转发微博', '紧急扩散', '紧急通知', '紧急转发', '扩散周知', '请扩散', '求扩散', '快转发', '快扩散',
   '转给家人', '转发', '扩散', '转自', '速看', '必看', '重要通知', '大家注意', '重要提醒', '最新消息', '同问',
@@ -55,9 +56,11 @@ const BOILERPLATE = [
 ];
 const BOILER_BY_FIRST = new Map<number, string[]>();
 const BOILER_FIRST = new Uint8Array(65536);
+const BOILER_SECOND = new Uint8Array(65536);
 for (const p of [...BOILERPLATE].sort((a, b) => b.length - a.length)) {
   const c = p.charCodeAt(0);
   BOILER_FIRST[c] = 1;
+  BOILER_SECOND[p.charCodeAt(1)] = 1;
   (BOILER_BY_FIRST.get(c) ?? BOILER_BY_FIRST.set(c, []).get(c)!).push(p);
 }
 
@@ -155,7 +158,7 @@ function dedupInto(normalizedText: string): number {
   let o = 0;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
-    if (BOILER_FIRST[c] === 1) {
+    if (BOILER_FIRST[c] === 1 && i + 1 < n && BOILER_SECOND[t.charCodeAt(i + 1)] === 1) {
       const phrases = BOILER_BY_FIRST.get(c)!;
       let skip = 0;
       for (let p = 0; p < phrases.length; p++) {
@@ -206,50 +209,31 @@ const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 const hex32 = (x: number) => HEX[x >>> 24]! + HEX[(x >>> 16) & 255]! + HEX[(x >>> 8) & 255]! + HEX[x & 255]!;
 
+/** The shingle hash of the character bigram (a, b) of a dedup form (a lone character: a = 0). */
+const bigramHash = (a: number, b: number) => fmix(((a << 16) | b) ^ 0x3c6ef372);
+
 let sh2 = new Uint32Array(1024);
-let sh3 = new Uint32Array(1024);
-let n2 = 0;
-let n3 = 0;
 
 /**
- * Shingle hashes of the dedup form in cbuf[0, n) in one pass: character bigrams into sh2 (SimHash,
- * verification) and trigrams into sh3 (MinHash keys), in text order with repeats; sets n2 and n3. A
- * form shorter than a shingle is one shingle of its own.
+ * The bigram shingle hashes of the dedup form in cbuf[0, n) into sh2, in text order with repeats
+ * (for verification); returns how many. A form of one character is one shingle of its own.
  */
-function shingles(n: number): void {
-  const form = cbuf;
-  if (sh2.length < n + 1) {
-    sh2 = new Uint32Array(n * 2 + 2);
-    sh3 = new Uint32Array(n * 2 + 2);
-  }
-  n2 = n3 = 0;
-  if (n === 0) return;
-  if (n === 1) {
-    sh2[0] = sh3[0] = fmix(form[0]! ^ 0x3c6ef372);
-    n2 = n3 = 1;
-    return;
-  }
-  let a = form[0]!;
-  let b = form[1]!;
-  for (let i = 0; i + 1 < n; i++) {
-    const h = fmix(((a << 16) | b) ^ 0x3c6ef372);
-    sh2[n2++] = h;
-    if (i + 2 < n) {
-      const c = form[i + 2]!;
-      sh3[n3++] = fmix(Math.imul(h, 0x9e3779b1) ^ c);
-      a = b;
-      b = c;
-    }
-  }
-  if (n3 === 0) sh3[n3++] = sh2[0]!;
+function bigrams(n: number): number {
+  if (sh2.length < n + 1) sh2 = new Uint32Array(n * 2 + 2);
+  if (n === 1) sh2[0] = bigramHash(0, cbuf[0]!);
+  for (let i = 0; i + 1 < n; i++) sh2[i] = bigramHash(cbuf[i]!, cbuf[i + 1]!);
+  return n === 1 ? 1 : Math.max(0, n - 1);
 }
 
-// SimHash with SWAR counters: bit r of every byte of a hash word is counted in byte lanes of one
-// accumulator (8 accumulators a word, 4 lanes each), so a shingle costs 16 branch-free shift-mask-adds
-// instead of 64 increments; lanes are flushed into full counters before they can overflow (255).
+// SimHash with SWAR counters: bit r of every nibble of a hash word is counted in the 4-bit lanes of
+// one accumulator (4 accumulators a word, 8 lanes each), so a shingle's two words cost 8 branch-free
+// shift-mask-adds instead of 64 increments. Every 15 shingles (before a lane can overflow) the nibble
+// lanes are spread into byte lanes (`acc`: accumulator m holds bit 8q + m of the word in byte q), and
+// every 255 shingles those are flushed into full counters.
 const acc = new Int32Array(16);
 const counts = new Int32Array(64);
 
+/** Adds the byte lanes into `counts` and clears them. */
 function flushLanes(): void {
   for (let r = 0; r < 8; r++) {
     const lo = acc[r]!;
@@ -262,49 +246,10 @@ function flushLanes(): void {
   acc.fill(0);
 }
 
-function simhashOf(): string {
-  const count = n2;
-  if (count === 0) return '0000000000000000';
-  acc.fill(0);
-  counts.fill(0);
-  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
-  for (let i = 0; i < count; i++) {
-    const x = sh2[i]!;
-    const y = fmix(x ^ 0x5bd1e995);
-    a0 += x & 0x01010101;
-    a1 += (x >>> 1) & 0x01010101;
-    a2 += (x >>> 2) & 0x01010101;
-    a3 += (x >>> 3) & 0x01010101;
-    a4 += (x >>> 4) & 0x01010101;
-    a5 += (x >>> 5) & 0x01010101;
-    a6 += (x >>> 6) & 0x01010101;
-    a7 += (x >>> 7) & 0x01010101;
-    b0 += y & 0x01010101;
-    b1 += (y >>> 1) & 0x01010101;
-    b2 += (y >>> 2) & 0x01010101;
-    b3 += (y >>> 3) & 0x01010101;
-    b4 += (y >>> 4) & 0x01010101;
-    b5 += (y >>> 5) & 0x01010101;
-    b6 += (y >>> 6) & 0x01010101;
-    b7 += (y >>> 7) & 0x01010101;
-    if ((i & 127) === 127 || i === count - 1) {
-      // 128 adds at most per lane: flush (lanes hold up to 255).
-      acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
-      acc[8] = b0; acc[9] = b1; acc[10] = b2; acc[11] = b3; acc[12] = b4; acc[13] = b5; acc[14] = b6; acc[15] = b7;
-      flushLanes();
-      a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0;
-      b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0;
-    }
-  }
-  let hi = 0;
-  let lo = 0;
-  const half = count / 2;
-  for (let b = 0; b < 32; b++) {
-    if (counts[b]! > half) lo |= 1 << b;
-    if (counts[32 + b]! > half) hi |= 1 << b;
-  }
-  return hex32(hi >>> 0) + hex32(lo >>> 0);
+/** Spreads the nibble lanes of accumulator `a` (bits 4k + r) into byte lanes r and 4 + r of word `w`. */
+function spread(w: number, r: number, a: number): void {
+  acc[w * 8 + r]! += a & 0x0f0f0f0f;
+  acc[w * 8 + 4 + r]! += (a >>> 4) & 0x0f0f0f0f;
 }
 
 // MinHash keys by one-permutation hashing: each shingle hash goes to one of bands × rows bins (by its
@@ -316,20 +261,75 @@ const M_PREFIX = Array.from({ length: MAX_BINS }, (_, b) => `m${b}:`);
 const B_PREFIX = Array.from({ length: 16 }, (_, b) => `b${b}:`);
 const bins = new Float64Array(MAX_BINS);
 
-function minhashKeys(out: string[]): void {
-  const count = n3;
+/** The SimHash of the last sketch: high and low halves. */
+let simHi = 0;
+let simLo = 0;
+
+/**
+ * The SimHash of the bigram shingles of the dedup form in cbuf[0, n) (simHi, simLo; each bigram hash x
+ * is counted with a second word fmix(x ^ 0x5bd1e995) for the high half) and the MinHash bin minima of
+ * its trigram shingles (bins; a trigram's hash is fmix(imul(hash of its first bigram, φ) ^ its third
+ * character); a form shorter than a trigram is one trigram shingle: its first bigram or lone character).
+ */
+function sketch(n: number): void {
+  simHi = simLo = 0;
+  const count = bigrams(n);
   if (count === 0) return;
+  const hs = sh2;
+  const form = cbuf;
+  counts.fill(0);
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  // k: shingles in the nibble lanes (up to 15); f: in the byte lanes (up to 255).
+  for (let i = 0, k = 0, f = 0; i < count; i++) {
+    const x = hs[i]!;
+    const y = fmix(x ^ 0x5bd1e995);
+    a0 += x & 0x11111111;
+    a1 += (x >>> 1) & 0x11111111;
+    a2 += (x >>> 2) & 0x11111111;
+    a3 += (x >>> 3) & 0x11111111;
+    b0 += y & 0x11111111;
+    b1 += (y >>> 1) & 0x11111111;
+    b2 += (y >>> 2) & 0x11111111;
+    b3 += (y >>> 3) & 0x11111111;
+    if (++k === 15 || i === count - 1) {
+      spread(0, 0, a0); spread(0, 1, a1); spread(0, 2, a2); spread(0, 3, a3);
+      spread(1, 0, b0); spread(1, 1, b1); spread(1, 2, b2); spread(1, 3, b3);
+      a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = 0;
+      f += k;
+      k = 0;
+      if (f === 255 || i === count - 1) {
+        flushLanes();
+        f = 0;
+      }
+    }
+  }
+  const half = count / 2;
+  for (let b = 0; b < 32; b++) {
+    if (counts[b]! > half) simLo |= 1 << b;
+    if (counts[32 + b]! > half) simHi |= 1 << b;
+  }
+
   const nb = DEDUP.bands * DEDUP.rows;
   bins.fill(Infinity, 0, nb);
+  if (n <= 2) binMin(hs[0]!, nb);
+  for (let i = 0; i + 2 < n; i++) binMin(fmix(Math.imul(hs[i]!, 0x9e3779b1) ^ form[i + 2]!), nb);
+}
+
+/** Puts a trigram shingle hash into its MinHash bin. */
+function binMin(x: number, nb: number): void {
   // The bin is floor(x * nb / 2^32): the top bits of x when nb is a power of two.
-  const shift = (nb & (nb - 1)) === 0 ? 32 - Math.log2(nb) : -1;
-  for (let i = 0; i < count; i++) {
-    const x = sh3[i]!;
-    const bin = shift >= 0 && shift < 32 ? x >>> shift : Math.floor((x * nb) / 4294967296);
-    // Order within a bin by a second mix (the high bits are what chose the bin).
-    const v = fmix(x ^ 0x68e31da4);
-    if (v < bins[bin]!) bins[bin] = v;
-  }
+  const bin = nb === 32 ? x >>> 27 : Math.floor((x * nb) / 4294967296);
+  // Order within a bin by a second mix (the high bits are what chose the bin).
+  const v = fmix(x ^ 0x68e31da4);
+  if (v < bins[bin]!) bins[bin] = v;
+}
+
+/** The SimHash of the last sketch, 16 hex characters. */
+const simhashHex = () => hex32(simHi >>> 0) + hex32(simLo >>> 0);
+
+/** The MinHash keys ("m0:…") of the last sketch's bins. */
+function minhashKeys(out: string[]): void {
+  const nb = DEDUP.bands * DEDUP.rows;
   for (let b = 0; b < nb; b++) {
     if (bins[b] !== Infinity) continue;
     for (let k = 1; k < nb; k++) {
@@ -370,8 +370,8 @@ function hash64(n: number): string {
 
 /** 64-bit SimHash (16 hex characters) of a normalised text's dedup form. */
 export function simhash(normalizedText: string): string {
-  shingles(dedupInto(normalizedText));
-  return simhashOf();
+  sketch(dedupInto(normalizedText));
+  return simhashHex();
 }
 
 const POP8 = new Uint8Array(256);
@@ -409,20 +409,19 @@ export interface DedupSignature {
 /** Everything clustering needs from one normalised text, computed in one pass over its dedup form. */
 export function signature(normalizedText: string): DedupSignature {
   const len = dedupInto(normalizedText);
-  shingles(len);
-  const sim = simhashOf();
+  sketch(len);
+  const sim = simhashHex();
   const th = hash64(len);
   const keys = [`t:${th}`];
   const w = 16 / DEDUP.simBands;
   for (let b = 0; b < DEDUP.simBands; b++) keys.push(B_PREFIX[b]! + sim.slice(b * w, b * w + w));
-  minhashKeys(keys);
+  if (len > 0) minhashKeys(keys);
   return { simhash: sim, textHash: th, keys };
 }
 
 /** Sorted unique shingle hashes of a normalised text (for verification). */
 export function shingleSet(normalizedText: string): Uint32Array {
-  shingles(dedupInto(normalizedText));
-  const arr = sh2.slice(0, n2).sort();
+  const arr = sh2.slice(0, bigrams(dedupInto(normalizedText))).sort();
   let w = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[w - 1]) arr[w++] = arr[i]!;
   return arr.subarray(0, w);
