@@ -443,3 +443,11 @@ export async function runWrk(opts: {
     output: out,
   };
 }
+
+/** The phases of a Server-Timing header (src/server/kernel/phases.ts): wall and CPU milliseconds. */
+export const timing = (res: { headers: Record<string, unknown> }) =>
+  String(res.headers['server-timing'] ?? '')
+    .split(',')
+    .map((p) => /^\s*([\w-]+);dur=([\d.]+)(?:;desc="cpu ([\d.]+)")?/.exec(p))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ name: m[1]!, ms: Number(m[2]), cpuMs: m[3] === undefined ? NaN : Number(m[3]) }));

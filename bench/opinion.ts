@@ -15,6 +15,7 @@
 //     analyst with an API token provisioned through the API; batches of 1,000 posts, pre-serialised,
 //     sent by CLIENTS concurrent keep-alive connections for the run's duration. Reported: posts/s,
 //     batch latency, server CPU per post. Every answer must be 200 with 1,000 results.
+//     FRONTLINE_BENCH_PROF=<dir> runs the server with --cpu-prof (one profile per thread).
 // (b) Lookup curve: in process, a SQLite file in bench/.work grows by the real ingest (ingestFor)
 //     to 10k, 100k and 1M stored posts (cached between runs); at each size, 1,000 probe posts (half
 //     reposts of stored posts, half new) are analysed once, then their candidate lookup and cluster
@@ -31,15 +32,16 @@ import { bootstrapPlatform } from '../src/server/bootstrap.ts';
 import { loadCorpus } from '../src/text/corpus/index.ts';
 import { analyse } from '../src/text/pipeline.ts';
 import { shingleSet } from '../src/text/simhash.ts';
-import { assignClusters, clusterKeys, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
+import { assignClusters, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
+import { analysePost } from '../src/server/modules/opinion/opinion.analysis.ts';
 import { hashKeys } from '../src/server/modules/opinion/opinion.candidates.ts';
 import { stateOf, syncedIndex } from '../src/server/modules/opinion/opinion.state.ts';
 import type { PostInput } from '../src/server/modules/opinion/opinion.schema.ts';
-import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, type BenchContext, type BenchResult } from './lib.ts';
+import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, timing, type BenchContext, type BenchResult } from './lib.ts';
 
 const GENERATOR_VERSION = 2;
 const BATCH = 1000;
-const CLIENTS = 2;
+const CLIENTS = Number(process.env.FRONTLINE_BENCH_OPINION_CLIENTS ?? 2);
 const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
 const TARGET_POSTS_PER_S = 8000;
 const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,1000000').split(',').map(Number);
@@ -117,7 +119,8 @@ function markov() {
 
 async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
   const dataDir = fs.mkdtempSync(path.join(WORK, 'opinion-http-'));
-  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' } });
+  const prof = process.env.FRONTLINE_BENCH_PROF;
+  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
   const client = new HttpClient(server.port, { maxSockets: CLIENTS + 2 });
   try {
     const { token } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });
@@ -134,6 +137,7 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
     for (const body of bodies.slice(0, 2)) await rawPost(client, body, auth);
     const cpu0 = processCpuMs(server.proc.pid);
     let sent = 2;
+    const phases = new Map<string, number>();
     const load = await loadLoop({
       concurrency: CLIENTS,
       durationMs: SECONDS * 1000,
@@ -141,6 +145,7 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
       one: async () => {
         const body = bodies[sent++]!;
         const res = await rawPost(client, body, auth);
+        for (const p of timing(res)) phases.set(p.name, (phases.get(p.name) ?? 0) + p.ms);
         return res.status === 200 && res.body.results?.length === BATCH;
       },
     });
@@ -149,6 +154,8 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
     const posts = load.ok * BATCH;
     const rate = posts / load.seconds;
     const lat = stats(load.latencies);
+    // Server-Timing per batch: with CLIENTS batches in flight, a phase's wall time includes the others' work on the event loop.
+    ctx.log(`opinion (a): server phases, wall ms per batch (mean): ${[...phases].map(([n, ms]) => `${n} ${round(ms / load.ok, 1)}`).join(', ')}`);
     ctx.log(`opinion (a): ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post`);
     return [
       { name: 'opinion: HTTP ingest, batches of 1,000 (posts/s)', value: Math.round(rate), unit: 'posts/s', target: `≥ ${TARGET_POSTS_PER_S}`, ok: rate >= TARGET_POSTS_PER_S },
@@ -211,8 +218,8 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
         ...storedTexts.map((t, i) => (i % 2 ? `转发：${t}` : `${t} 大家注意`)),
         ...Array.from({ length: 1000 - storedTexts.length }, () => probeGen('2026-06-01T00:00:00Z').text),
       ].map((t) => {
-        const a = analyse(t);
-        return { hashed: hashKeys(clusterKeys(a)), set: shingleSet(a.normalized) };
+        const a = analysePost(t);
+        return { hashed: hashKeys(a.keys), a };
       });
       const index = await syncedIndex(kernel, kernel.db, root);
       const cache = stateOf(kernel).repCache;

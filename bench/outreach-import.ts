@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import ExcelJS from 'exceljs';
 import { createTestContext, USER_PASSWORD } from '../src/server/testing/harness.ts';
 import { localDate } from '../src/server/kernel/time.ts';
-import type { BenchContext, BenchResult } from './lib.ts';
+import { timing, type BenchContext, type BenchResult } from './lib.ts';
 
 
 const ROWS = 50_000;
@@ -132,12 +132,6 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 
     const total = (t2 - t0) / 1000;
     // The server's own phases (Server-Timing), and the HTTP layer as the rest of each request.
-    const timing = (res: { headers: Record<string, unknown> }) =>
-      String(res.headers['server-timing'] ?? '')
-        .split(',')
-        .map((p) => /^\s*([\w-]+);dur=([\d.]+)(?:;desc="cpu ([\d.]+)")?/.exec(p))
-        .filter((m): m is RegExpExecArray => !!m)
-        .map((m) => ({ name: m[1]!, ms: Number(m[2]), cpuMs: m[3] === undefined ? NaN : Number(m[3]) }));
     const phases: Array<{ name: string; ms: number; cpuMs: number }> = [
       ...timing(up).map((p) => ({ ...p, name: `upload: ${p.name}` })),
       { name: 'upload: http + auth', ms: t1 - t0 - timing(up).reduce((s, p) => s + p.ms, 0), cpuMs: NaN },

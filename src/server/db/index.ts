@@ -7,6 +7,8 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type { DB } from './types.ts';
 import { migrations } from './migrations/index.ts';
+import type { Worker } from 'node:worker_threads';
+import { SAFETY_NET_PAGES, startCheckpointer } from './checkpointer.ts';
 
 export type { DB } from './types.ts';
 export type Engine = 'sqlite' | 'postgres';
@@ -32,6 +34,8 @@ export interface DbOptions {
   dataDir: string;
   sqliteSync?: 'normal' | 'full';
   poolSize?: number;
+  /** Where background problems of the SQLite checkpointer go (default: console.warn). */
+  warn?: (message: string) => void;
 }
 
 export class DbConnectError extends Error {
@@ -67,8 +71,25 @@ export async function createDb(opts: DbOptions): Promise<Database> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoints run on their own thread (checkpointer.ts); this connection only as a safety net.
+  sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  let checkpointer: Worker | undefined;
+  try {
+    checkpointer = startCheckpointer(file, opts.sqliteSync ?? 'normal', opts.warn ?? ((m) => console.warn(m)));
+  } catch (err) {
+    (opts.warn ?? console.warn)(`WAL checkpointer thread not started; connections checkpoint by themselves: ${(err as Error).message}`);
+  }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'sqlite',
+    sqliteFile: file,
+    sqlite,
+    close: async () => {
+      await checkpointer?.terminate();
+      await db.destroy();
+    },
+  };
 }
 
 /**

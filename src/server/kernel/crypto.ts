@@ -20,6 +20,31 @@ export const sha256Hex = (data: string) => digestHex('sha256', data);
 export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
 export const newId = () => crypto.randomUUID();
 
+// Random bytes for time-ordered ids, drawn 4 KiB at a time (one system call per 400 ids).
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids made later sort
+ * later, so rows inserted in bulk (posts, clusters) land at the end of their primary-key index instead
+ * of at random places in it: with a million rows, far fewer pages to read and write per insert.
+ */
+export function timeOrderedId(ms = Date.now()): string {
+  if (poolAt + 10 > pool.length) {
+    crypto.randomFillSync(pool);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += 10;
+  const t = ms.toString(16).padStart(12, '0');
+  return (
+    `${t.slice(0, 8)}-${t.slice(8, 12)}-7${HEX[pool[r]!]!.slice(1)}${HEX[pool[r + 1]!]}-` +
+    `${HEX[(pool[r + 2]! & 0x3f) | 0x80]}${HEX[pool[r + 3]!]}-` +
+    `${HEX[pool[r + 4]!]}${HEX[pool[r + 5]!]}${HEX[pool[r + 6]!]}${HEX[pool[r + 7]!]}${HEX[pool[r + 8]!]}${HEX[pool[r + 9]!]}`
+  );
+}
+
 // Cost is log2(N) with r=8, p=1 (config FRONTLINE_PASSWORD_HASH_COST, default 15: 32 MiB and
 // ~100–200 ms on the 2-core target). Parameters travel with each hash, so the cost can be raised
 // later without breaking stored passwords.

@@ -76,7 +76,7 @@ export class CandidateIndex {
   private postNext: Int32Array;
   private n = 0;
   // Scratch for ranking (reused; one lookup at a time).
-  private readonly counts = new Map<number, number>();
+  private readonly tally = new Tally();
 
   constructor(bucketBits = 20, initialPostings = 1 << 16) {
     this.mask = (1 << bucketBits) - 1;
@@ -128,27 +128,16 @@ export class CandidateIndex {
     this.postNext = x;
   }
 
-  /** Calls fn with the most recent representatives holding key hash h, newest first, at most MAX_PER_KEY. */
-  private each(h: number, fn: (rep: number) => void) {
-    let i = this.head[h & this.mask]!;
-    let found = 0;
-    for (let steps = 0; i >= 0 && found < MAX_PER_KEY && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
-      if (this.postKey[i] !== h) continue;
-      fn(this.postRep[i]!);
-      found++;
-    }
-  }
-
   /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */
   lookup(keys: HashedKeys, limit: number): Candidates {
     let twin = -1;
-    const counts = this.counts;
-    counts.clear();
+    const t = this.tally;
+    t.clear();
     for (let k = 0; k < keys.hashes.length; k++) {
       const h = keys.hashes[k]!;
       const kind = keys.kinds[k]!;
+      let i = this.head[h & this.mask]!;
       if (kind === KeyKind.Exact) {
-        let i = this.head[h & this.mask]!;
         for (let steps = 0; i >= 0 && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
           if (this.postKey[i] === h) {
             twin = this.postRep[i]!;
@@ -157,15 +146,108 @@ export class CandidateIndex {
         }
         continue;
       }
+      // The most recent representatives holding this key, newest first, at most MAX_PER_KEY. As
+      // ClusterIndex: a URL key first met makes the count URL_WEIGHT; every other key adds one.
       const w = kind === KeyKind.Url ? URL_WEIGHT : 1;
-      this.each(h, (rep) => {
-        const c = counts.get(rep);
-        // As ClusterIndex: a URL key makes the representative's count URL_WEIGHT; a band adds one.
-        counts.set(rep, c === undefined ? w : c + 1);
-      });
+      let found = 0;
+      for (let steps = 0; i >= 0 && found < MAX_PER_KEY && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
+        if (this.postKey[i] !== h) continue;
+        t.bump(this.postRep[i]!, w);
+        found++;
+      }
     }
-    const ranked = [...counts].sort((x, y) => y[1] - x[1] || y[0] - x[0]);
-    if (ranked.length > limit) ranked.length = limit;
-    return { twin, ids: ranked.map((e) => e[0]), shared: ranked.map((e) => e[1]) };
+    const { ids, shared } = t.top(limit);
+    return { twin, ids, shared };
+  }
+}
+
+/**
+ * Shared-key counts per representative for one lookup (at most 16 × MAX_PER_KEY of them) in an
+ * open-addressing table of typed arrays, and the best `limit` by (count, id) without sorting them
+ * all: most candidates share one key by chance, and only the part of a count level that is taken
+ * needs ordering.
+ */
+class Tally {
+  private bits = 12;
+  private ids = new Float64Array(1 << this.bits);
+  private counts = new Int32Array(1 << this.bits);
+  private used = new Int32Array(1 << this.bits);
+  private n = 0;
+
+  clear() {
+    for (let k = 0; k < this.n; k++) this.counts[this.used[k]!] = 0;
+    this.n = 0;
+  }
+
+  bump(id: number, w: number) {
+    const mask = this.ids.length - 1;
+    // Representative ids are integers below 2^53: mix their low 32 bits for the slot.
+    let s = Math.imul((id % 4294967296) | 0, 0x9e3779b1) >>> (32 - this.bits);
+    for (;;) {
+      const c = this.counts[s]!;
+      if (c === 0) {
+        if (this.n * 2 >= this.ids.length) {
+          this.grow();
+          this.bump(id, w);
+          return;
+        }
+        this.ids[s] = id;
+        this.counts[s] = w;
+        this.used[this.n++] = s;
+        return;
+      }
+      if (this.ids[s] === id) {
+        this.counts[s] = c + 1;
+        return;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  private grow() {
+    const entries = Array.from({ length: this.n }, (_, k) => [this.ids[this.used[k]!]!, this.counts[this.used[k]!]!] as const);
+    this.bits += 1;
+    this.ids = new Float64Array(1 << this.bits);
+    this.counts = new Int32Array(1 << this.bits);
+    this.used = new Int32Array(1 << this.bits);
+    this.n = 0;
+    for (const [id, c] of entries) this.bump(id, c); // a new id starts at the weight given: its count
+  }
+
+  /** The best `limit` (count desc, then id desc). */
+  top(limit: number): { ids: number[]; shared: number[] } {
+    const n = this.n;
+    // The count at which the cut falls: the largest c such that at least `limit` have a count ≥ c.
+    let max = 0;
+    for (let k = 0; k < n; k++) max = Math.max(max, this.counts[this.used[k]!]!);
+    let cut = 1;
+    if (n > limit) {
+      const atLeast = new Int32Array(max + 2);
+      for (let k = 0; k < n; k++) atLeast[this.counts[this.used[k]!]!]!++;
+      let sum = 0;
+      for (cut = max; cut > 1; cut--) {
+        sum += atLeast[cut]!;
+        if (sum >= limit) break;
+      }
+    }
+    const above: Array<[number, number]> = [];
+    const level: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const s = this.used[k]!;
+      const c = this.counts[s]!;
+      if (c > cut) above.push([this.ids[s]!, c]);
+      else if (c === cut) level.push(this.ids[s]!);
+    }
+    above.sort((x, y) => y[1] - x[1] || y[0] - x[0]);
+    const ids = above.map((e) => e[0]);
+    const shared = above.map((e) => e[1]);
+    if (ids.length < limit && level.length) {
+      const lv = Float64Array.from(level).sort(); // ascending; take from the end (newest first)
+      for (let k = lv.length - 1; k >= 0 && ids.length < limit; k--) {
+        ids.push(lv[k]!);
+        shared.push(cut);
+      }
+    }
+    return { ids, shared };
   }
 }

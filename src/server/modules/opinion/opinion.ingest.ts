@@ -4,15 +4,17 @@
 // (source, externalId) is unique per org, so a retried batch answers "duplicate" and counts nothing twice.
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError } from '../../kernel/errors.ts';
-import { newId } from '../../kernel/crypto.ts';
+import { newId, timeOrderedId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
+import type { Phases } from '../../kernel/phases.ts';
 import type { DbOrTrx, Engine, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
-import { analyse, type Analysed } from '../../../text/pipeline.ts';
 import { DEDUP, shingleSet } from '../../../text/simhash.ts';
+import { asAnalysed, asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
 import { CandidateIndex, hashKeys, URL_WEIGHT, type HashedKeys } from './opinion.candidates.ts';
 import {
+  analysisPool,
   authorHasher,
   cachedRep,
   cacheRep,
@@ -48,33 +50,17 @@ export type SourceKind = 'push' | 'rss' | 'upload';
 interface Prepared {
   index: number;
   input: PostInput;
-  a: Analysed;
+  a: PostAnalysis;
   relevant: boolean;
   relevanceScore: number;
   category: Category;
   groups: string[];
   authorHash: string | null;
-  keys: string[];
   hashed: HashedKeys;
-  /** Sorted shingle set of the normalised text: verification against candidates, and kept if it becomes a representative. */
-  set: Uint32Array;
 }
 
 /** Hour bucket of a time, in UTC ("2026-02-03T04"). */
 export const hourOf = (isoTime: string) => new Date(isoTime).toISOString().slice(0, 13);
-
-/**
- * Candidate keys stored for a cluster representative and looked up for a new post: the text hash
- * ("t:") and the MinHash bands ("m…:", 32-bit). The SimHash bands are left out: on the corpus they add
- * no recall (pair recall 0.967 on the held-out split with or without them) and their 16-bit buckets
- * fill up as the store grows, which would make lookups slower with every post.
- */
-function keysOf(a: Analysed): string[] {
-  const keys = a.bandKeys.filter((k) => !k.startsWith('b'));
-  // A post that is little more than a link is the link: its URL finds the cluster.
-  if (a.normalized.replace(/[^\p{L}\p{N}]/gu, '').length < 20) for (const u of a.urls) keys.push(`u:${u}`);
-  return keys;
-}
 
 /** Bad input is refused before anything is stored: duplicate keys inside the batch, future times. */
 export function validateBatch(posts: PostInput[], now: Date) {
@@ -90,13 +76,24 @@ export function validateBatch(posts: PostInput[], now: Date) {
   if (details.length) throw new AppError('invalid_input', `有 ${details.length} 条数据无效，本批未保存`, details.slice(0, 200));
 }
 
-export async function ingestPosts(kernel: Kernel, actor: Actor | null, posts: PostInput[], kind: SourceKind = 'push'): Promise<IngestResult[]> {
+export async function ingestPosts(kernel: Kernel, actor: Actor | null, posts: PostInput[], phases?: Phases): Promise<IngestResult[]> {
   const a = await kernel.authz.require(actor, 'opinion.ingest');
-  return ingestFor(kernel, { orgId: a.orgId, actor: a }, posts, kind);
+  return ingestFor(kernel, { orgId: a.orgId, actor: a }, posts, 'push', phases);
 }
 
-/** The ingest itself, for an org; feeds call it with the source's org and no actor. */
-export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Actor | null }, posts: PostInput[], kind: SourceKind): Promise<IngestResult[]> {
+/**
+ * The ingest itself, for an org; feeds call it with the source's org and no actor. `phases` gets the
+ * wall time of each step (the route's Server-Timing header): check, analyse (on the workers, with
+ * classification), queue (waiting for earlier batches of this process), assign (cluster decisions),
+ * write, commit.
+ */
+export async function ingestFor(
+  kernel: Kernel,
+  who: { orgId: string; actor: Actor | null },
+  posts: PostInput[],
+  kind: SourceKind,
+  phases?: Phases,
+): Promise<IngestResult[]> {
   const orgId = who.orgId;
   const now = kernel.clock();
   const nowIso = iso(now);
@@ -108,14 +105,13 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   const paused = sources.filter((s) => s.paused === 1).map((s) => s.name);
   if (paused.length) throw new AppError('conflict', `来源已暂停接收：${paused.join('、')}`);
 
-  // CPU work outside the transaction and outside the lock.
-  const clf = await classifier(kernel);
-  const groups = await keywordGroups(kernel);
+  phases?.mark('check');
+  // CPU work outside the transaction and outside the lock (the text analysis on worker threads).
+  const [analysed, clf, groups] = await Promise.all([analysisPool(kernel).analyseMany(posts.map((p) => p.text)), classifier(kernel), keywordGroups(kernel)]);
   const hashAuthor = authorHasher(kernel);
   const prepared: Prepared[] = posts.map((input, index) => {
-    const an = analyse(input.text);
-    const c = clf.classify(an);
-    const keys = keysOf(an);
+    const an = analysed[index]!;
+    const c = clf.classify(asAnalysed(an));
     return {
       index,
       input,
@@ -125,9 +121,7 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
       category: c.relevant ? c.category : 'other',
       groups: groups.match(an.normalized),
       authorHash: hashAuthor(input.source, input.author),
-      keys,
-      hashed: hashKeys(keys),
-      set: shingleSet(an.normalized),
+      hashed: hashKeys(an.keys),
     };
   });
   const ancestors = new Set(
@@ -135,7 +129,9 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   );
   const matchRefutation = await refutationMatcher(kernel, ancestors);
 
+  phases?.mark('analyse');
   return serialised(kernel, async () => {
+    phases?.mark('queue');
     // Catch up with stored representatives before taking the write lock (the first time, all of them).
     const index = await syncedIndex(kernel, kernel.db, orgId);
     let added: Array<{ id: number; hashes: number[]; info: RepInfo }> = [];
@@ -167,7 +163,7 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
             refutationId: e.refutation_id,
           };
       }
-      if (fresh.length) added = await storeFresh(kernel, trx, orgId, fresh, results, matchRefutation, nowIso, known);
+      if (fresh.length) added = await storeFresh(kernel, trx, orgId, fresh, results, matchRefutation, nowIso, known, phases);
       await kernel.audit.record(
         {
           actor: who.actor,
@@ -179,6 +175,7 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
       );
       return results;
     });
+    phases?.mark('commit');
     // Committed: the new representatives join the index and the cache (had it failed, the next
     // ingest's catch-up would read whatever was stored).
     for (const r of added) {
@@ -189,56 +186,73 @@ export async function ingestFor(kernel: Kernel, who: { orgId: string; actor: Act
   });
 }
 
-/** A candidate for a post's cluster: a representative and how many keys it shares with the post. */
-interface Candidate {
-  repId: number;
-  shared: number;
-  info: RepInfo;
-}
-
 /** A representative made earlier in the same batch; ids from 2^52 up rank as the most recent. */
 const BATCH_REP_IDS = 2 ** 52;
+
+/** Candidates from one index, best first (CandidateIndex.lookup), with the representatives' data. */
+interface Ranked {
+  ids: number[];
+  shared: number[];
+  info: (id: number) => RepInfo | undefined;
+}
 
 /**
  * The representative a post joins, as ClusterIndex (src/text/simhash.ts) decides it: a post with the
  * same text hash joins at once (verified, as a 32-bit hash can collide); otherwise the candidates
  * sharing most keys (then the most recent) are verified with the shingle sets, at most MAX_VERIFY of
- * them, and the first that passes wins. A URL key counts as a match. Null: the post starts a cluster.
+ * them, and the first that passes wins. A URL key counts as a match. The candidates come from the
+ * store and from the batch, each list already ranked: they are merged, not sorted. Null: the post
+ * starts a cluster.
  */
-export function chooseCluster(mine: Uint32Array, twins: Array<RepInfo | undefined>, candidates: Candidate[]): RepInfo | null {
+export function chooseCluster(mine: Int32Array, twins: Array<RepInfo | undefined>, stored: Ranked, batch: Ranked): RepInfo | null {
   for (const t of twins) if (t && sameClaim(mine, t.set)) return t;
-  candidates.sort((x, y) => y.shared - x.shared || y.repId - x.repId);
-  for (let i = 0; i < candidates.length && i < MAX_VERIFY; i++) {
-    const c = candidates[i]!;
-    if (c.shared >= URL_WEIGHT || sameClaim(mine, c.info.set)) return c.info;
+  let i = 0;
+  let j = 0;
+  for (let verified = 0; verified < MAX_VERIFY && (i < stored.ids.length || j < batch.ids.length); ) {
+    // Batch ids rank above stored ids among equal counts (they are more recent).
+    const fromBatch = j < batch.ids.length && (i >= stored.ids.length || batch.shared[j]! >= stored.shared[i]!);
+    const shared = fromBatch ? batch.shared[j]! : stored.shared[i]!;
+    const info = fromBatch ? batch.info(batch.ids[j++]!) : stored.info(stored.ids[i++]!);
+    if (!info) continue; // a stored id without its row (not expected: ids come from committed rows)
+    verified++;
+    if (shared >= URL_WEIGHT || sameClaim(mine, info.set)) return info;
   }
   return null;
 }
 
-/** nearDuplicate's decision (src/text/simhash.ts) on precomputed sorted shingle sets. */
-function sameClaim(a: Uint32Array, b: Uint32Array): boolean {
+/**
+ * nearDuplicate's decision (src/text/simhash.ts) on precomputed shingle sets (signed order, see
+ * asSignedSet). Most candidates share a band by chance and few shingles, and a post is checked against
+ * up to MAX_VERIFY of them: the merge is branch-free (a data-dependent branch per step is mispredicted
+ * half the time), and it stops once what is left of it cannot reach the bar.
+ */
+export function sameClaim(a: Int32Array, b: Int32Array): boolean {
+  const al = a.length;
+  const bl = b.length;
+  const small = Math.min(al, bl);
+  const large = Math.max(al, bl);
+  if (large === 0) return true;
+  // The fewest shared shingles that can pass: Jaccard ≥ J needs inter ≥ J·(|a|+|b|)/(1+J); containment
+  // needs inter ≥ C·|smaller|, and counts only when the sizes are close enough. One below the floor:
+  // the exact test at the end decides; this bound must never refuse a pair it would pass.
+  const forJaccard = (DEDUP.jaccard * (al + bl)) / (1 + DEDUP.jaccard);
+  const need = Math.floor(Math.min(forJaccard, small / large >= DEDUP.sizeRatio ? DEDUP.containment * small : forJaccard)) - 1;
   let i = 0;
   let j = 0;
   let inter = 0;
-  while (i < a.length && j < b.length) {
+  while (i < al && j < bl) {
+    if ((i & 15) === 0 && inter + Math.min(al - i, bl - j) < need) return false;
     const x = a[i]!;
     const y = b[j]!;
-    if (x === y) {
-      inter++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+    const le = +(x <= y);
+    const ge = +(x >= y);
+    inter += le & ge;
+    i += le;
+    j += ge;
   }
-  const small = Math.min(a.length, b.length);
-  const large = Math.max(a.length, b.length);
-  if (large === 0) return true;
-  const jaccard = inter / (a.length + b.length - inter);
+  const jaccard = inter / (al + bl - inter);
   return jaccard >= DEDUP.jaccard || (small > 0 && inter / small >= DEDUP.containment && small / large >= DEDUP.sizeRatio);
 }
-
-/** What the clustering needs from a post's analysis: its candidate keys. */
-export const clusterKeys = (a: Analysed) => keysOf(a);
 
 /** Where a post goes: its cluster, whether the post starts it, and whether it repeats a post exactly. */
 export interface Assignment {
@@ -256,7 +270,7 @@ export async function assignClusters(
   kernel: Kernel,
   db: DbOrTrx,
   index: CandidateIndex,
-  posts: ReadonlyArray<{ hashed: HashedKeys; set: Uint32Array }>,
+  posts: ReadonlyArray<{ hashed: HashedKeys; a: Pick<PostAnalysis, 'set'> }>,
 ): Promise<Assignment[]> {
   const found = posts.map((p) => index.lookup(p.hashed, MAX_VERIFY));
   const infos = new Map<number, RepInfo>();
@@ -270,7 +284,7 @@ export async function assignClusters(
     }
   }
   for (const [id, r] of await repRows(db, [...missing])) {
-    const info = { clusterId: r.cluster_id, set: shingleSet(r.norm_text) };
+    const info = { clusterId: r.cluster_id, set: asSignedSet(shingleSet(r.norm_text)) };
     infos.set(id, info);
     cacheRep(kernel, id, info);
   }
@@ -278,21 +292,17 @@ export async function assignClusters(
   // caller may keep fewer as representatives; a post that matched one is still in its cluster).
   const local = new CandidateIndex(12, 1 << 12);
   const localInfo: RepInfo[] = [];
+  const storedInfo = (id: number) => infos.get(id);
+  const batchInfo = (id: number) => localInfo[id - BATCH_REP_IDS];
   return posts.map((p, k) => {
     const f = found[k]!;
     const near = local.lookup(p.hashed, MAX_VERIFY);
-    const candidates: Candidate[] = [];
-    f.ids.forEach((id, i) => {
-      const info = infos.get(id);
-      if (info) candidates.push({ repId: id, shared: f.shared[i]!, info });
-    });
-    near.ids.forEach((id, i) => candidates.push({ repId: id, shared: near.shared[i]!, info: localInfo[id - BATCH_REP_IDS]! }));
     const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin - BATCH_REP_IDS] : undefined];
-    const rep = chooseCluster(p.set, twins, candidates);
+    const rep = chooseCluster(p.a.set, twins, { ...f, info: storedInfo }, { ...near, info: batchInfo });
     if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
-    const clusterId = rep?.clusterId ?? newId();
+    const clusterId = rep?.clusterId ?? timeOrderedId();
     local.add(BATCH_REP_IDS + localInfo.length, p.hashed.hashes);
-    localInfo.push({ clusterId, set: p.set });
+    localInfo.push({ clusterId, set: p.a.set });
     return { clusterId, starts: rep === null, exact: false };
   });
 }
@@ -306,9 +316,11 @@ async function storeFresh(
   matchRefutation: (text: string) => string | null,
   nowIso: string,
   sources: Map<string, { id: string }>,
+  phases: Phases | undefined,
 ): Promise<Array<{ id: number; hashes: number[]; info: RepInfo }>> {
   const index = await syncedIndex(kernel, trx, orgId);
   const assigned = await assignClusters(kernel, trx, index, fresh);
+  phases?.mark('assign');
   const existing = new Map<string, OpinionClustersTable>(
     (await clusterRows(trx, assigned.filter((a) => !a.starts).map((a) => a.clusterId))).map((c) => [c.id, c]),
   );
@@ -324,7 +336,7 @@ async function storeFresh(
 
   fresh.forEach((p, k) => {
     const { clusterId, starts, exact } = assigned[k]!;
-    const id = newId();
+    const id = timeOrderedId();
     const publishedAt = new Date(p.input.publishedAt).toISOString();
     let refutationId: string | null;
     let keep: boolean;
@@ -367,8 +379,8 @@ async function storeFresh(
       }
     }
     if (keep) {
-      reps.push({ org_id: orgId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.keys.join(' ') });
-      repMemory.push({ hashes: p.hashed.hashes, info: { clusterId, set: p.set } });
+      reps.push({ org_id: orgId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.a.keys.join(' ') });
+      repMemory.push({ hashes: p.hashed.hashes, info: { clusterId, set: p.a.set } });
     }
 
     posts.push({
@@ -417,5 +429,6 @@ async function storeFresh(
     sources: new Map([...perSource].map(([name, n]) => [sources.get(name)!.id, n])),
     refutations: perRefutation,
   });
+  phases?.mark('write');
   return repIds.map((id, i) => ({ id, ...repMemory[i]! }));
 }

@@ -172,9 +172,17 @@ export async function addHourly(db: DbOrTrx, orgId: string, counts: Map<string, 
 export async function writeIngest(trx: DbOrTrx, engine: Engine, raw: SQLite.Database | undefined, w: IngestWrite): Promise<number[]> {
   if (engine === 'sqlite' && raw) {
     const st = sqliteIngestStatements(raw);
-    for (const c of w.clusters) st.cluster.run(CLUSTER_COLUMNS.map((k) => c[k]));
-    for (const p of w.posts) st.post.run(POST_COLUMNS.map((k) => p[k]));
-    const ids = w.reps.map((r) => Number(st.rep.run(REP_COLUMNS.map((k) => r[k])).lastInsertRowid));
+    // Bound positionally in the order of the *_COLUMNS lists.
+    for (const c of w.clusters) {
+      st.cluster.run(c.id, c.org_id, c.size, c.category, c.relevant, c.sample_post_id, c.sample_text, c.first_seen, c.last_seen, c.refutation_id, c.reps, c.created_at, c.updated_at);
+    }
+    for (const p of w.posts) {
+      st.post.run(
+        p.id, p.org_id, p.source, p.external_id, p.text, p.url, p.author_hash, p.published_at, p.ingested_at, p.relevant, p.relevance_score,
+        p.category, p.groups, p.cluster_id, p.refutation_id, p.label_relevant, p.label_category, p.labelled_by, p.labelled_at,
+      );
+    }
+    const ids = w.reps.map((r) => Number(st.rep.run(r.org_id, r.cluster_id, r.simhash, r.norm_text, r.keys).lastInsertRowid));
     for (const b of w.bumps) st.bump.run(b.size, b.reps, b.firstSeen, b.lastSeen, b.refutationId, w.now, b.id);
     for (const h of hourlyRows(w.orgId, w.hourly)) st.hourly.run(h.org_id, h.series, h.hour, h.count);
     for (const [id, n] of w.sources) st.source.run(n, w.now, id);

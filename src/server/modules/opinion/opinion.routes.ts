@@ -46,12 +46,14 @@ import {
   uploadQuery,
 } from './opinion.schema.ts';
 import { ingestPosts } from './opinion.ingest.ts';
+import { Phases } from '../../kernel/phases.ts';
 import { attachRefutation, createRefutation, getCluster, getPost, labelPost, listClusters, listPosts, listRefutations, modelQuality, overview, updateRefutation } from './opinion.service.ts';
 import { createGroup, createSource, deleteGroup, getSettings, listGroups, listSources, saveSettings, testRule, updateGroup, updateSource } from './opinion.config.ts';
 import { acknowledgeAlert, listAlerts, registerAlertJobs } from './opinion.alerts.ts';
 import { addCaseAction, createCase, getCase, listAssignees, listCases, referralSheet, updateCase } from './opinion.cases.ts';
 import { registerFeedJobs, requestPoll, uploadPosts } from './opinion.feeds.ts';
 import { generateOpinionBrief, registerBriefJobs } from './opinion.brief.ts';
+import { analysisPool, closeAnalysis } from './opinion.state.ts';
 
 const uuidParam = z.object({ id: z.string().uuid({ message: '无效的编号' }) }).strict();
 const INGEST_LIMIT = 32 * 1024 * 1024;
@@ -60,12 +62,19 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const k = app.kernel;
   const tags = ['网络舆情'];
+  analysisPool(k).warn = (message) => app.log.warn(message);
+  app.addHook('onClose', () => closeAnalysis(k));
 
   // ---- posts
   app.post('/opinion/posts', {
     bodyLimit: INGEST_LIMIT,
     schema: { tags, summary: '接收帖文（每次最多 5,000 条；来源+编号唯一，重复提交不重复计数）', body: ingestBody, response: { 200: ingestResponse } },
-  }, async (req) => ({ results: await ingestPosts(k, req.actor, req.body.posts) }));
+  }, async (req, reply) => {
+    const phases = new Phases();
+    const results = await ingestPosts(k, req.actor, req.body.posts, phases);
+    reply.header('server-timing', phases.header());
+    return { results };
+  });
   app.get('/opinion/posts', {
     schema: { tags, summary: '帖文流（按发布时间倒序；不含发布者信息）', querystring: listPostsQuery, response: { 200: z.object({ posts: z.array(postView), nextCursor: z.string().nullable() }) } },
   }, async (req) => listPosts(k, req.actor, req.query));

@@ -14,6 +14,7 @@ import type { Category } from './opinion.schema.ts';
 import type { DbOrTrx } from '../../db/index.ts';
 import { CandidateIndex, hashKeys } from './opinion.candidates.ts';
 import { repsSince } from './opinion.queries.ts';
+import { AnalysisPool } from './opinion.analysis.ts';
 
 /** How long an instance trusts its caches before checking the database for others' changes. */
 const REFRESH_MS = 1000;
@@ -40,6 +41,8 @@ interface State {
   indexes: Map<string, CandidateIndex>;
   /** Representatives recently looked at or added: cluster and sorted shingle set, least recently used dropped. */
   repCache: Map<number, RepInfo>;
+  /** Worker threads for the CPU part of ingests (started on the first large batch). */
+  analysis: AnalysisPool | null;
   /** Serialises cluster assignment inside this process. */
   ingestChain: Promise<unknown>;
 }
@@ -63,6 +66,7 @@ export function stateOf(kernel: Kernel): State {
       authorKey: null,
       indexes: new Map(),
       repCache: new Map(),
+      analysis: null,
       ingestChain: Promise.resolve(),
     };
     states.set(kernel, s);
@@ -78,12 +82,23 @@ export function serialised<T>(kernel: Kernel, fn: () => Promise<T>): Promise<T> 
   return run;
 }
 
+export function analysisPool(kernel: Kernel): AnalysisPool {
+  const s = stateOf(kernel);
+  return (s.analysis ??= new AnalysisPool());
+}
+
+export async function closeAnalysis(kernel: Kernel) {
+  const s = stateOf(kernel);
+  await s.analysis?.close();
+  s.analysis = null;
+}
+
 // ---- cluster candidates ------------------------------------------------------------------------
 
 export interface RepInfo {
   clusterId: string;
-  /** Sorted unique shingle hashes of its normalised text (simhash.ts shingleSet). */
-  set: Uint32Array;
+  /** Its normalised text's shingle set (opinion.analysis.ts asSignedSet). */
+  set: Int32Array;
 }
 
 /** Representatives kept in repCache (≈ 1 KiB each): the recent ones, which are most candidates. */

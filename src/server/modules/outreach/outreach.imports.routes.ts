@@ -7,7 +7,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParam } from '../../kernel/module.ts';
 import { XLSX_MIME, CSV_MIME } from './outreach.excel.ts';
-import { assertMayImport, confirmImport, contentDisposition, exportView, getImport, Phases, template, uploadImport, type Download } from './outreach.imports.service.ts';
+import { assertMayImport, confirmImport, contentDisposition, exportView, getImport, template, uploadImport, type Download } from './outreach.imports.service.ts';
+import { Phases } from '../../kernel/phases.ts';
 
 export { registerImportJobs } from './outreach.imports.service.ts';
 

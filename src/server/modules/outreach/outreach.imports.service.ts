@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
+import { Phases } from '../../kernel/phases.ts';
 import { isCalendarDate, iso, localDate } from '../../kernel/time.ts';
 import type { OutreachIndicatorsTable } from '../../db/types.ts';
 import { listRecords as queryRecords } from './outreach.queries.ts';
@@ -67,34 +68,6 @@ export interface Download {
   contentType: string;
   body: Buffer;
   truncated?: boolean;
-}
-
-/**
- * Wall time of the phases of an upload or confirmation, for the Server-Timing header (and the
- * import benchmark's breakdown).
- */
-export class Phases {
-  readonly list: Array<{ name: string; ms: number; cpuMs: number }> = [];
-  private at = performance.now();
-  private cpu = process.cpuUsage();
-  /** Close the phase running since the last mark; a name marked again adds to its phase. */
-  mark(name: string) {
-    const now = performance.now();
-    const cpu = process.cpuUsage();
-    const ms = now - this.at;
-    const cpuMs = (cpu.user - this.cpu.user + cpu.system - this.cpu.system) / 1000;
-    const p = this.list.find((x) => x.name === name);
-    if (p) {
-      p.ms += ms;
-      p.cpuMs += cpuMs;
-    } else this.list.push({ name, ms, cpuMs });
-    this.at = now;
-    this.cpu = cpu;
-  }
-  /** `read;dur=812.4;desc="cpu 790.1"`: wall and process CPU milliseconds per phase. */
-  header(): string {
-    return this.list.map((p) => `${p.name};dur=${p.ms.toFixed(1)};desc="cpu ${p.cpuMs.toFixed(1)}"`).join(', ');
-  }
 }
 
 const activeIndicators = async (kernel: Kernel, fresh = false) =>

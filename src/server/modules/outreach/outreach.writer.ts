@@ -9,7 +9,6 @@
 // event loop only parses, validates and answers while the second core writes; before it is ready,
 // if it cannot start, and for imports and corrections (which write inside their own transactions)
 // on the main connection. PostgreSQL goes through the query builder.
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
@@ -405,16 +404,10 @@ const consoleLog = { warn: (o: object, msg: string) => console.warn(msg, o), err
 class SqliteWriterThread {
   ready = false;
   private worker?: Worker;
-  private checkpointer?: Worker;
   private nextId = 1;
   private pending = new Map<number, { resolve: (o: Outcome[]) => void; reject: (e: unknown) => void }>();
 
   constructor(setup: WorkerSetup, log: Pick<FastifyBaseLogger, 'warn' | 'error'>) {
-    try {
-      this.checkpointer = startCheckpointer(setup, log);
-    } catch (err) {
-      log.warn({ err }, 'WAL checkpointer thread not started; the writer checkpoints itself');
-    }
     try {
       // The server runs its TypeScript through tsx; a worker thread needs it registered anew.
       const entry = new URL('./outreach.writer.worker.ts', import.meta.url).href;
@@ -468,38 +461,5 @@ class SqliteWriterThread {
     for (const p of this.pending.values()) p.reject(new Error('outreach writer thread stopped'));
     this.pending.clear();
     await worker?.terminate();
-    await this.checkpointer?.terminate();
-    this.checkpointer = undefined;
   }
-}
-
-/** How often the checkpointer copies the write-ahead log into the database file. */
-const CHECKPOINT_EVERY_MS = 200;
-
-/**
- * WAL checkpoints on their own thread. A checkpoint copies committed pages from the write-ahead log
- * into the database file and syncs both files; run by the committing connection (SQLite's default,
- * every 1,000 pages) it made every few group commits wait tens of milliseconds for the disk. The
- * writer thread now checkpoints only as a safety net (every 10,000 pages, should this thread stop),
- * and this one runs a PASSIVE checkpoint, which never waits for or blocks readers and writers,
- * every CHECKPOINT_EVERY_MS. It needs no TypeScript, so it is plain JavaScript and starts at once.
- * Durability of commits is unchanged: a commit is in the log before it is acknowledged.
- */
-function startCheckpointer(setup: WorkerSetup, log: Pick<FastifyBaseLogger, 'warn' | 'error'>): Worker {
-  const code = `
-    const { workerData } = require('node:worker_threads');
-    const Database = require(workerData.driver);
-    const db = new Database(workerData.file);
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = ' + (workerData.sync === 'full' ? 'FULL' : 'NORMAL'));
-    const tick = () => {
-      try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { require('node:worker_threads').parentPort.postMessage(String(err && err.message)); }
-      setTimeout(tick, workerData.everyMs);
-    };
-    tick();`;
-  const worker = new Worker(code, { eval: true, workerData: { ...setup, driver: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS } });
-  worker.unref();
-  worker.on('message', (message: string) => log.warn({ message }, 'WAL checkpoint failed'));
-  worker.on('error', (err) => log.error({ err }, 'WAL checkpointer thread failed; the writer checkpoints itself'));
-  return worker;
 }

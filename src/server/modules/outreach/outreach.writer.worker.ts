@@ -38,7 +38,7 @@ raw.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
 raw.pragma('foreign_keys = ON');
 raw.pragma('busy_timeout = 5000');
 raw.pragma('temp_store = MEMORY');
-// Checkpoints are the checkpointer thread's job (outreach.writer.ts, startCheckpointer); this
+// Checkpoints are the checkpointer thread's job (src/server/db/checkpointer.ts); this
 // connection only checkpoints should the log grow past 10,000 pages (~40 MB) without it.
 raw.pragma('wal_autocheckpoint = 10000');
 // Ancestors of each org (itself first), cached: orgs never move in the tree (see outreach.ancestry.ts).

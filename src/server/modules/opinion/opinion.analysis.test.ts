@@ -1,0 +1,58 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCorpus } from '../../../text/corpus/index.ts';
+import { analyse } from '../../../text/pipeline.ts';
+import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
+import { AnalysisPool, analysePost, asSignedSet, clusterKeys } from './opinion.analysis.ts';
+import { sameClaim } from './opinion.ingest.ts';
+
+const texts = loadCorpus().all.map((e) => e.text);
+
+test('sameClaim on signed shingle sets decides as nearDuplicate, on every pair of 300 corpus posts', () => {
+  const sample = texts.slice(0, 300);
+  const norm = sample.map((t) => analyse(t).normalized);
+  const sets = norm.map((n) => asSignedSet(shingleSet(n)));
+  let same = 0;
+  for (let i = 0; i < sample.length; i++) {
+    for (let j = i + 1; j < sample.length; j++) {
+      const want = nearDuplicate(norm[i]!, norm[j]!);
+      assert.equal(sameClaim(sets[i]!, sets[j]!), want, `${i} ~ ${j}`);
+      assert.equal(sameClaim(sets[j]!, sets[i]!), want, `${j} ~ ${i}`);
+      if (want) same++;
+    }
+  }
+  assert.ok(same > 50, `the sample holds near-duplicates (${same})`);
+  // Edge cases: empty sets, one empty, containment of a short text in a long one.
+  const e = new Int32Array(0);
+  assert.equal(sameClaim(e, e), true);
+  assert.equal(sameClaim(e, sets[0]!), false);
+  const long = norm[0]! + norm[1]!;
+  assert.equal(sameClaim(asSignedSet(shingleSet(norm[0]!)), asSignedSet(shingleSet(long))), nearDuplicate(norm[0]!, long));
+});
+
+test('asSignedSet keeps the set: same elements, sorted as signed integers', () => {
+  const set = shingleSet(analyse(texts[3]!).normalized);
+  const copy = Array.from(set);
+  const signed = asSignedSet(set);
+  assert.deepEqual([...signed].map((x) => x >>> 0).sort((a, b) => a - b), copy);
+  for (let i = 1; i < signed.length; i++) assert.ok(signed[i - 1]! < signed[i]!);
+});
+
+const pool = new AnalysisPool(1);
+after(() => pool.close());
+
+test('posts analysed on a worker thread are exactly what analysePost gives in process', async () => {
+  const batch = texts.slice(0, 400);
+  const onWorker = await pool.analyseMany(batch);
+  assert.equal(pool.threads, 1, 'the batch went to the worker thread');
+  const here = batch.map(analysePost);
+  assert.equal(onWorker.length, here.length);
+  for (let i = 0; i < batch.length; i++) {
+    const w = onWorker[i]!;
+    const h = here[i]!;
+    assert.deepEqual({ ...w, features: [...w.features], set: [...w.set] }, { ...h, features: [...h.features], set: [...h.set] }, `post ${i}`);
+  }
+  assert.deepEqual(here[0]!.keys, clusterKeys(analyse(batch[0]!)));
+  // A small batch is analysed in process, with the same result.
+  assert.deepEqual((await pool.analyseMany(batch.slice(0, 3))).map((p) => p.keys), here.slice(0, 3).map((p) => p.keys));
+});
