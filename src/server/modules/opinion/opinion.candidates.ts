@@ -4,8 +4,9 @@
 // search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
 // representatives), whatever the size of the store.
 //
-// One index per org, per app instance, in typed arrays (≈ 12 bytes per (representative, key), 17 keys
-// per representative: ≈ 200 bytes per representative, 150 MiB for 750,000). The database stays the
+// One index per org, per app instance, in typed arrays: 12 bytes per (representative, key) and a bucket
+// per two or fewer; 17 keys per representative make ≈ 220–300 bytes per representative (the arrays
+// grow by doubling), ≈ 200 MiB for the 750,000 representatives of a million posts. The database stays the
 // truth: every representative row carries its org and keys, and before each ingest the index reads
 // the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
 // PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
@@ -69,20 +70,20 @@ export class CandidateIndex {
   lastRepId = 0;
   /** Representatives added. */
   reps = 0;
-  private readonly mask: number;
-  private readonly head: Int32Array;
+  private mask: number;
+  private head: Int32Array;
   private postKey: Uint32Array;
-  private postRep: Float64Array;
+  private postRep: Uint32Array;
   private postNext: Int32Array;
   private n = 0;
   // Scratch for ranking (reused; one lookup at a time).
   private readonly tally = new Tally();
 
-  constructor(bucketBits = 20, initialPostings = 1 << 16) {
+  constructor(bucketBits = 16, initialPostings = 1 << 16) {
     this.mask = (1 << bucketBits) - 1;
     this.head = new Int32Array(1 << bucketBits).fill(-1);
     this.postKey = new Uint32Array(initialPostings);
-    this.postRep = new Float64Array(initialPostings);
+    this.postRep = new Uint32Array(initialPostings);
     this.postNext = new Int32Array(initialPostings);
   }
 
@@ -96,13 +97,12 @@ export class CandidateIndex {
     return this.head.byteLength + this.postKey.byteLength + this.postRep.byteLength + this.postNext.byteLength;
   }
 
-  /** Adds a representative; ids must grow (they are the database's, in insertion order). */
+  /** Adds a representative (an id below 2^32); ids must grow (the database's, in insertion order). */
   add(repId: number, hashes: readonly number[]): void {
     if (this.n + hashes.length > this.postKey.length) this.grow(this.n + hashes.length);
-    const seen = new Set<number>();
-    for (const h of hashes) {
-      if (seen.has(h)) continue;
-      seen.add(h);
+    for (let k = 0; k < hashes.length; k++) {
+      const h = hashes[k]!;
+      if (hashes.indexOf(h) < k) continue; // a key twice in one representative counts once
       const b = h & this.mask;
       const i = this.n++;
       this.postKey[i] = h;
@@ -110,6 +110,8 @@ export class CandidateIndex {
       this.postNext[i] = this.head[b]!;
       this.head[b] = i;
     }
+    // Keep about one key per bucket or fewer: a lookup walks its bucket's chain.
+    if (this.n > 2 * this.head.length) this.rehash();
     this.reps++;
     if (repId > this.lastRepId) this.lastRepId = repId;
   }
@@ -119,13 +121,24 @@ export class CandidateIndex {
     while (cap < need) cap *= 2;
     const k = new Uint32Array(cap);
     k.set(this.postKey.subarray(0, this.n));
-    const r = new Float64Array(cap);
+    const r = new Uint32Array(cap);
     r.set(this.postRep.subarray(0, this.n));
     const x = new Int32Array(cap);
     x.set(this.postNext.subarray(0, this.n));
     this.postKey = k;
     this.postRep = r;
     this.postNext = x;
+  }
+
+  /** Four times the buckets; chains relinked oldest first, so each stays newest first. */
+  private rehash() {
+    this.head = new Int32Array(this.head.length * 4).fill(-1);
+    this.mask = this.head.length - 1;
+    for (let i = 0; i < this.n; i++) {
+      const b = this.postKey[i]! & this.mask;
+      this.postNext[i] = this.head[b]!;
+      this.head[b] = i;
+    }
   }
 
   /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */

@@ -186,9 +186,6 @@ export async function ingestFor(
   });
 }
 
-/** A representative made earlier in the same batch; ids from 2^52 up rank as the most recent. */
-const BATCH_REP_IDS = 2 ** 52;
-
 /** Candidates from one index, best first (CandidateIndex.lookup), with the representatives' data. */
 interface Ranked {
   ids: number[];
@@ -209,7 +206,7 @@ export function chooseCluster(mine: Int32Array, twins: Array<RepInfo | undefined
   let i = 0;
   let j = 0;
   for (let verified = 0; verified < MAX_VERIFY && (i < stored.ids.length || j < batch.ids.length); ) {
-    // Batch ids rank above stored ids among equal counts (they are more recent).
+    // The batch's posts rank above stored representatives among equal counts (they are more recent).
     const fromBatch = j < batch.ids.length && (i >= stored.ids.length || batch.shared[j]! >= stored.shared[i]!);
     const shared = fromBatch ? batch.shared[j]! : stored.shared[i]!;
     const info = fromBatch ? batch.info(batch.ids[j++]!) : stored.info(stored.ids[i++]!);
@@ -290,18 +287,18 @@ export async function assignClusters(
   }
   // Posts earlier in the batch are candidates too: every one that was not an exact repeat (the
   // caller may keep fewer as representatives; a post that matched one is still in its cluster).
-  const local = new CandidateIndex(12, 1 << 12);
+  const local = new CandidateIndex(12, 1 << 12); // ids: positions in localInfo
   const localInfo: RepInfo[] = [];
   const storedInfo = (id: number) => infos.get(id);
-  const batchInfo = (id: number) => localInfo[id - BATCH_REP_IDS];
+  const batchInfo = (id: number) => localInfo[id];
   return posts.map((p, k) => {
     const f = found[k]!;
     const near = local.lookup(p.hashed, MAX_VERIFY);
-    const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin - BATCH_REP_IDS] : undefined];
+    const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin] : undefined];
     const rep = chooseCluster(p.a.set, twins, { ...f, info: storedInfo }, { ...near, info: batchInfo });
     if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
     const clusterId = rep?.clusterId ?? timeOrderedId();
-    local.add(BATCH_REP_IDS + localInfo.length, p.hashed.hashes);
+    local.add(localInfo.length, p.hashed.hashes);
     localInfo.push({ clusterId, set: p.a.set });
     return { clusterId, starts: rep === null, exact: false };
   });
