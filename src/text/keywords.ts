@@ -24,16 +24,13 @@ import { normalizePost } from './normalize.ts';
 
 /**
  * A character trie whose transitions live in typed arrays (no per-node objects): the root's 65,536
- * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit) with
- * key, value and a payload side by side (one cache line per probe: [node + 1, code unit, child,
- * payload of the child]). Used to build the keyword automaton and by the dictionary segmenter
- * (segment.ts, whose payload is the word's log-probability), whose hot loop reads `table` and `mask`
- * directly (see `probe`).
+ * transitions are a direct table, the rest an open-addressing hash keyed by (node, code unit). Used to
+ * build the keyword automaton and the dictionary segmenter's tables (segment.ts).
  */
 export class CharTrie {
   size = 1; // nodes; the root is 0
   readonly root = new Int32Array(65536).fill(-1);
-  /** Slots of 4 int32: node + 1 (0 = empty), code unit, child, payload. */
+  /** Slots of 3 int32: node + 1 (0 = empty), code unit, child. */
   table: Int32Array;
   mask: number;
   private used = 0;
@@ -42,7 +39,7 @@ export class CharTrie {
     let cap = 1024;
     while (cap < expectedEdges * 2) cap *= 2;
     this.mask = cap - 1;
-    this.table = new Int32Array(cap * 4);
+    this.table = new Int32Array(cap * 3);
   }
 
   /** The child of `node` by code unit `c`, or -1. */
@@ -64,46 +61,22 @@ export class CharTrie {
     return id;
   }
 
-  /** Bytes held by the transition tables (for reports). */
-  get bytes(): number {
-    return this.root.byteLength + this.table.byteLength;
-  }
-
-  /**
-   * Stores a payload with the edge into `child` of `node` by `c` (read back in hot loops as
-   * table[slot + 3]; for root edges use a table of your own).
-   */
-  setPayload(node: number, c: number, payload: number): void {
+  private put(node: number, c: number, id: number) {
     const t = this.table;
     let h = slot(node, c) & this.mask;
-    for (;;) {
-      const i = h * 4;
-      if (t[i] === 0) throw new Error('no such edge');
-      if (t[i] === node + 1 && t[i + 1] === c) {
-        t[i + 3] = payload;
-        return;
-      }
-      h = (h + 1) & this.mask;
-    }
-  }
-
-  private put(node: number, c: number, id: number, payload = 0) {
-    const t = this.table;
-    let h = slot(node, c) & this.mask;
-    while (t[h * 4] !== 0) h = (h + 1) & this.mask;
-    t[h * 4] = node + 1;
-    t[h * 4 + 1] = c;
-    t[h * 4 + 2] = id;
-    t[h * 4 + 3] = payload;
+    while (t[h * 3] !== 0) h = (h + 1) & this.mask;
+    t[h * 3] = node + 1;
+    t[h * 3 + 1] = c;
+    t[h * 3 + 2] = id;
     this.used++;
   }
 
   private grow() {
     const old = this.table;
     this.mask = (this.mask + 1) * 2 - 1;
-    this.table = new Int32Array((this.mask + 1) * 4);
+    this.table = new Int32Array((this.mask + 1) * 3);
     this.used = 0;
-    for (let i = 0; i < old.length; i += 4) if (old[i] !== 0) this.put(old[i]! - 1, old[i + 1]!, old[i + 2]!, old[i + 3]!);
+    for (let i = 0; i < old.length; i += 3) if (old[i] !== 0) this.put(old[i]! - 1, old[i + 1]!, old[i + 2]!);
   }
 }
 
@@ -112,23 +85,10 @@ function childOf(t: Int32Array, mask: number, node: number, c: number): number {
   const kn = node + 1;
   let h = slot(node, c) & mask;
   for (;;) {
-    const i = h << 2;
+    const i = h * 3;
     const k = t[i]!;
     if (k === 0) return -1;
     if (k === kn && t[i + 1] === c) return t[i + 2]!;
-    h = (h + 1) & mask;
-  }
-}
-
-/** The slot index of the edge of `node` by `c` (child at t[i + 2], payload at t[i + 3]), or -1; `h` is slot(node, c). */
-export function probe(t: Int32Array, mask: number, h: number, node: number, c: number): number {
-  const kn = node + 1;
-  h &= mask;
-  for (;;) {
-    const i = h << 2;
-    const k = t[i]!;
-    if (k === 0) return -1;
-    if (k === kn && t[i + 1] === c) return i;
     h = (h + 1) & mask;
   }
 }
