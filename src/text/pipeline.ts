@@ -5,7 +5,7 @@
 import { compileGroups, type CompiledGroups } from './keywords.ts';
 import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
-import { newSpans, segmentFast, segmentSpans } from './segment.ts';
+import { CHAR, CH_FEATURE, newSpans, segmentFast, segmentSpans } from './segment.ts';
 import { signature } from './simhash.ts';
 
 export interface Analysed {
@@ -69,13 +69,17 @@ const F_URL = strFeature('has:url', 0x165667b1);
 /** Feature index of each punctuation code unit, filled on first sight (-1: not yet). */
 const F_PUNCT = new Int32Array(65536).fill(-1);
 
-const WORD = new Uint8Array(65536);
+// Word characters of bigram features: a class bit in the segmenter's per-character table (CHAR), whose
+// entry the segmenter has just read for the same characters.
 (function () {
-  for (let c = 0x30; c <= 0x39; c++) WORD[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) WORD[c] = 1;
-  for (let c = 0x3400; c <= 0x4dbf; c++) WORD[c] = 1;
-  for (let c = 0x4e00; c <= 0x9fff; c++) WORD[c] = 1;
-  for (let c = 0xf900; c <= 0xfaff; c++) WORD[c] = 1;
+  const set = (from: number, to: number) => {
+    for (let c = from; c <= to; c++) CHAR[2 * c]! |= CH_FEATURE;
+  };
+  set(0x30, 0x39);
+  set(0x61, 0x7a);
+  set(0x3400, 0x4dbf);
+  set(0x4e00, 0x9fff);
+  set(0xf900, 0xfaff);
 })();
 
 const spans = newSpans();
@@ -104,7 +108,7 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
   let prev = -1;
   for (let i = 0; i < normalized.length; i++) {
     const c = normalized.charCodeAt(i);
-    if (WORD[c]) {
+    if ((CHAR[2 * c]! & CH_FEATURE) !== 0) {
       if (prev >= 0) f[k++] = fmix(Math.imul(prev, 0x10001) ^ c ^ SEED_BIGRAM) & MASK;
       prev = c;
     } else {

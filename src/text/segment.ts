@@ -48,13 +48,8 @@ export function jiebaCut(text: string): string[] {
 
 interface Dict {
   /**
-   * Root edges as pairs [child id (-1: none), info of the child] by code unit (one cache line per
-   * lookup). A node's *info* is (log(freq / total) of the word ending there, fixed point × 2^16, always
-   * < 0; 0 for no word) × 2, plus 1 when the node has children (a walk that reaches a leaf stops there).
-   */
-  rootInfo: Int32Array;
-  /**
-   * The other edges, in one open-addressing table of 8-byte entries (see `entryKey`): a node's id is
+   * The edges below the root's (those are in CHAR), in one open-addressing table of 8-byte entries (see
+   * `entryKey`): a node's id is
    * the slot of the edge into it, so an entry needs no child field (8 bytes instead of 16: the table is
    * 8 MiB, half of what it was, and twice as many entries share a cache line).
    */
@@ -166,15 +161,14 @@ function loadDict(): Dict {
   if (nodes - 1 > SLOTS / 2) throw new Error('segmenter: dictionary too large for its table');
   const table = new Int32Array(2 * SLOTS);
   const edgeBits = new Int32Array(1 << (EDGE_BITS - 5));
-  const rootInfo = new Int32Array(131072).fill(-1);
   const id = new Int32Array(nodes);
   for (let v = 1; v < nodes; v++) {
     const c = unit[v]!;
     const p = parent[v]!;
     if (p === 0) {
       id[v] = ROOT_IDS + c;
-      rootInfo[2 * c] = id[v]!;
-      rootInfo[2 * c + 1] = info[v]!;
+      CHAR[2 * c] = (CHAR[2 * c]! & 0xff) | ((id[v]! + 1) << 8);
+      CHAR[2 * c + 1] = info[v]!;
       continue;
     }
     const pid = id[p]!;
@@ -187,28 +181,49 @@ function loadDict(): Dict {
     const b = h >>> (32 - EDGE_BITS);
     edgeBits[b >>> 5]! |= 1 << (b & 31);
   }
-  dict = { rootInfo, table, edgeBits, minLogp: Math.round(-logTotal * FIXED), words, nodes, loadMs: performance.now() - t0 };
+  dict = { table, edgeBits, minLogp: Math.round(-logTotal * FIXED), words, nodes, loadMs: performance.now() - t0 };
   return dict;
 }
 
 /** Loads the fast segmenter's dictionary now (else on first use); returns its size and load time. */
 export function warmSegmenter(): { words: number; nodes: number; bytes: number; loadMs: number } {
   const d = loadDict();
-  const bytes = d.rootInfo.byteLength + d.table.byteLength + d.edgeBits.byteLength;
+  const bytes = CHAR.byteLength + d.table.byteLength + d.edgeBits.byteLength;
   return { words: d.words, nodes: d.nodes, bytes, loadMs: Math.round(d.loadMs) };
 }
 
-// Characters jieba segments as words (its re_han_default: Han, Latin letters, digits, + # & . _ % -).
-const HAN = new Uint8Array(65536);
+/**
+ * One 8-byte entry per code unit with everything the stages after normalisation look up per character
+ * (so that one cache line serves them all, instead of one table per stage each missing the cache after
+ * the dictionary walk has evicted it):
+ * - CHAR[2c], bits 0–7: character classes, CH_* below (segment.ts, pipeline.ts and simhash.ts each
+ *   fill in their own when loaded); bits 8–31: the root's child by c, its id + 1 (0: none);
+ * - CHAR[2c + 1]: that child's info (see Dict).
+ * The root edges are written when the dictionary loads (loadDict).
+ */
+export const CHAR = new Int32Array(2 * 65536);
+/** Mask of jieba's word-character class (its re_han_default): 1 Han, 2 Latin letter or digit, 3 one of + # & . _ % -. */
+const CH_JIEBA = 3;
+/** pipeline.ts: a character of the runs that make character-bigram features. */
+export const CH_FEATURE = 4;
+/** simhash.ts: its dedup-form class in these two bits (shifted by CH_DEDUP_SHIFT): 1 kept, 2 a Chinese numeral. */
+export const CH_DEDUP_SHIFT = 3;
+/** simhash.ts: the first character of some repost phrase, and the second character of some. */
+export const CH_BOILER_FIRST = 32;
+export const CH_BOILER_SECOND = 64;
 (function () {
-  for (let c = 0x3400; c <= 0x4dbf; c++) HAN[c] = 1;
-  for (let c = 0x4e00; c <= 0x9fff; c++) HAN[c] = 1;
-  for (let c = 0xf900; c <= 0xfaff; c++) HAN[c] = 1;
-  for (let c = 0x30; c <= 0x39; c++) HAN[c] = 2;
-  for (let c = 0x41; c <= 0x5a; c++) HAN[c] = 2;
-  for (let c = 0x61; c <= 0x7a; c++) HAN[c] = 2;
-  for (const ch of '+#&._%-') HAN[ch.charCodeAt(0)] = 3;
+  const set = (from: number, to: number, cls: number) => {
+    for (let c = from; c <= to; c++) CHAR[2 * c] = (CHAR[2 * c]! & ~CH_JIEBA) | cls;
+  };
+  set(0x3400, 0x4dbf, 1);
+  set(0x4e00, 0x9fff, 1);
+  set(0xf900, 0xfaff, 1);
+  set(0x30, 0x39, 2);
+  set(0x41, 0x5a, 2);
+  set(0x61, 0x7a, 2);
+  for (const ch of '+#&._%-') set(ch.charCodeAt(0), ch.charCodeAt(0), 3);
 })();
+const jiebaClass = (c: number) => CHAR[2 * c]! & CH_JIEBA;
 
 /** Spans [start, end) of the words of a text, written into caller-owned arrays (grown when too small). */
 export interface Spans {
@@ -237,7 +252,7 @@ export function newSpans(capacity = 256): Spans {
  * skipped; a word is a dictionary word, a run of Latin letters/digits, or a single character).
  */
 export function segmentSpans(text: string, spans: Spans): Spans {
-  const { rootInfo, table, edgeBits, minLogp } = loadDict();
+  const { table, edgeBits, minLogp } = loadDict();
   const n = text.length;
   if (spans.start.length < n) {
     spans.start = new Int32Array(n);
@@ -255,7 +270,7 @@ export function segmentSpans(text: string, spans: Spans): Spans {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (HAN[c] === 0) {
+    if (jiebaClass(c) === 0) {
       // Outside jieba's word blocks: a letter or digit of another script is a word of its own.
       if (c >= 0x80 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xff65)) {
         const isPair = c >= 0xd800 && c <= 0xdbff && i + 1 < n;
@@ -270,7 +285,7 @@ export function segmentSpans(text: string, spans: Spans): Spans {
     }
     // A block [s, e) of word characters.
     const s = i;
-    while (i < n && HAN[text.charCodeAt(i)] !== 0) i++;
+    while (i < n && jiebaClass(text.charCodeAt(i)) !== 0) i++;
     const e = i;
     // Most probable route, right to left: P[k] = max over words text[k..x] of logp + P[x + 1].
     // The dictionary walks from every start are independent, so they are run level by level over a
@@ -284,12 +299,12 @@ export function segmentSpans(text: string, spans: Spans): Spans {
       let alive = 0;
       for (let j = 0; j < m; j++) {
         const c0 = text.charCodeAt(a + j);
-        const child = rootInfo[2 * c0]!;
+        const child = (CHAR[2 * c0]! >> 8) - 1;
         if (child < 0) {
           depth[j] = 0;
           continue;
         }
-        const info = rootInfo[2 * c0 + 1]!;
+        const info = CHAR[2 * c0 + 1]!;
         lps[j] = info >> 1;
         depth[j] = 1;
         if ((info & 1) !== 0 && a + j + 1 < e) {
@@ -344,7 +359,7 @@ export function segmentSpans(text: string, spans: Spans): Spans {
     let engStart = -1;
     while (x < e) {
       const y = X[x]! + 1;
-      if (y - x === 1 && HAN[text.charCodeAt(x)] === 2) {
+      if (y - x === 1 && jiebaClass(text.charCodeAt(x)) === 2) {
         if (engStart < 0) engStart = x;
       } else {
         if (engStart >= 0) {
@@ -352,7 +367,7 @@ export function segmentSpans(text: string, spans: Spans): Spans {
           en[w++] = x;
           engStart = -1;
         }
-        if (y - x > 1 || HAN[text.charCodeAt(x)] !== 3) {
+        if (y - x > 1 || jiebaClass(text.charCodeAt(x)) !== 3) {
           st[w] = x;
           en[w++] = y;
         }

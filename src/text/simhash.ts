@@ -20,6 +20,8 @@
 //   and server agree.
 // No BigInt: 64-bit values are two uint32 halves, written as 16 hex characters (high half first).
 
+import { CHAR, CH_BOILER_FIRST, CH_BOILER_SECOND, CH_DEDUP_SHIFT } from './segment.ts';
+
 // ---- tuning (chosen on the training split only; see docs/opinion-text.md) ---------------------------
 
 export interface DedupConfig {
@@ -55,29 +57,34 @@ const BOILERPLATE = [
   '真的假的', '是真的吗', '求证',
 ];
 const BOILER_BY_FIRST = new Map<number, string[]>();
-const BOILER_FIRST = new Uint8Array(65536);
-const BOILER_SECOND = new Uint8Array(65536);
 for (const p of [...BOILERPLATE].sort((a, b) => b.length - a.length)) {
   const c = p.charCodeAt(0);
-  BOILER_FIRST[c] = 1;
-  BOILER_SECOND[p.charCodeAt(1)] = 1;
+  CHAR[2 * c]! |= CH_BOILER_FIRST;
+  CHAR[2 * p.charCodeAt(1)]! |= CH_BOILER_SECOND;
   (BOILER_BY_FIRST.get(c) ?? BOILER_BY_FIRST.set(c, []).get(c)!).push(p);
 }
 
-/** Per code unit: 0 dropped from the dedup form, 1 kept, 2 a Chinese numeral. One 64 KiB table. */
-const WORD = new Uint8Array(65536);
+// Per code unit, the dedup-form class: 0 dropped, 1 kept, 2 a Chinese numeral. These and the repost
+// phrase bits are class bits of the segmenter's per-character table (CHAR): the pipeline has just read
+// the same entries, so they are in cache.
+const KEPT = 1 << CH_DEDUP_SHIFT;
+const NUMERAL = 2 << CH_DEDUP_SHIFT;
+const DEDUP_CLASS = 3 << CH_DEDUP_SHIFT;
 (function () {
-  for (let c = 0x30; c <= 0x39; c++) WORD[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) WORD[c] = 1;
-  for (let c = 0x41; c <= 0x5a; c++) WORD[c] = 1;
-  for (let c = 0x3400; c <= 0x4dbf; c++) WORD[c] = 1;
-  for (let c = 0x4e00; c <= 0x9fff; c++) WORD[c] = 1;
-  for (let c = 0xf900; c <= 0xfaff; c++) WORD[c] = 1;
-  for (let c = 0xd800; c <= 0xdfff; c++) WORD[c] = 1;
-  for (let c = 0xc0; c <= 0x24f; c++) WORD[c] = 1;
-  // 2: a Chinese numeral (digit or unit), rewritten as Arabic digits.
-  for (const ch of '零〇一二两三四五六七八九十百千万亿') WORD[ch.charCodeAt(0)] = 2;
+  const set = (from: number, to: number, cls: number) => {
+    for (let c = from; c <= to; c++) CHAR[2 * c] = (CHAR[2 * c]! & ~DEDUP_CLASS) | cls;
+  };
+  set(0x30, 0x39, KEPT);
+  set(0x61, 0x7a, KEPT);
+  set(0x41, 0x5a, KEPT);
+  set(0x3400, 0x4dbf, KEPT);
+  set(0x4e00, 0x9fff, KEPT);
+  set(0xf900, 0xfaff, KEPT);
+  set(0xd800, 0xdfff, KEPT);
+  set(0xc0, 0x24f, KEPT);
+  for (const ch of '零〇一二两三四五六七八九十百千万亿') set(ch.charCodeAt(0), ch.charCodeAt(0), NUMERAL);
 })();
+const dedupClass = (c: number) => CHAR[2 * c]! & DEDUP_CLASS;
 
 let cbuf = new Uint16Array(1024);
 
@@ -158,7 +165,8 @@ function dedupInto(normalizedText: string): number {
   let o = 0;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
-    if (BOILER_FIRST[c] === 1 && i + 1 < n && BOILER_SECOND[t.charCodeAt(i + 1)] === 1) {
+    const e = CHAR[2 * c]!;
+    if ((e & CH_BOILER_FIRST) !== 0 && i + 1 < n && (CHAR[2 * t.charCodeAt(i + 1)]! & CH_BOILER_SECOND) !== 0) {
       const phrases = BOILER_BY_FIRST.get(c)!;
       let skip = 0;
       for (let p = 0; p < phrases.length; p++) {
@@ -172,11 +180,11 @@ function dedupInto(normalizedText: string): number {
         continue;
       }
     }
-    const k = WORD[c]!;
-    if (k === 1) cbuf[o++] = c;
-    else if (k === 2) {
+    const k = e & DEDUP_CLASS;
+    if (k === KEPT) cbuf[o++] = c;
+    else if (k === NUMERAL) {
       let j = i + 1;
-      while (j < n && WORD[t.charCodeAt(j)] === 2) j++;
+      while (j < n && dedupClass(t.charCodeAt(j)) === NUMERAL) j++;
       o = writeNumeral(t, i, j, o);
       i = j - 1;
     }
