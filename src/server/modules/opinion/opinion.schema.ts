@@ -1,6 +1,7 @@
 // Request and response schemas of the opinion module (网络舆情). Authors never appear in any
 // response: posts carry only what was said, where and when.
 import { z } from 'zod';
+import { fastCheck, fastSerializer, knownKeys } from '../../kernel/schema-fast-path.ts';
 
 export const CATEGORIES = ['rumor', 'price_gouging', 'concern', 'positive', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -25,6 +26,8 @@ export const MAX_POSTS_PER_CALL = 5000;
 export const MAX_TEXT = 10_000;
 
 const isoTime = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601（含时区）' });
+/** The pattern zod checks isoTime against (for the ingest fast path below). */
+const ISO_TIME = z.regexes.datetime({ offset: true, local: false, precision: null });
 const httpUrl = z
   .string()
   .max(1000)
@@ -57,6 +60,61 @@ export const ingestResult = z.object({
 });
 export const ingestResponse = z.object({ results: z.array(ingestResult) });
 export type IngestResult = z.infer<typeof ingestResult>;
+
+// Fast paths for POST /opinion/posts, which connectors call with thousands of posts
+// (kernel/schema-fast-path.ts): the rules of postInput written out, accepting only values that zod
+// would accept unchanged (already trimmed strings); anything else, and every error, goes through zod.
+const POST_KEYS: ReadonlySet<string> = new Set(['source', 'externalId', 'text', 'publishedAt', 'author', 'url']);
+const INGEST_KEYS: ReadonlySet<string> = new Set(['posts']);
+const SOURCE_NAME = /^[^\s/\\]+$/;
+/** Whitespace at either end: what String.prototype.trim, and so zod's trim, would remove. */
+const UNTRIMMED = /^\s|\s$/;
+const trimmed = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max && !UNTRIMMED.test(v);
+function isPostInput(p: unknown): boolean {
+  if (knownKeys(p, POST_KEYS) < 4) return false;
+  const o = p as Record<string, unknown>;
+  return (
+    typeof o.source === 'string' &&
+    o.source.length <= 60 &&
+    SOURCE_NAME.test(o.source) &&
+    trimmed(o.externalId, 200) &&
+    trimmed(o.text, MAX_TEXT) &&
+    typeof o.publishedAt === 'string' &&
+    ISO_TIME.test(o.publishedAt) &&
+    (o.author === undefined || (typeof o.author === 'string' && o.author.length <= 200)) &&
+    (o.url === undefined || httpUrl.safeParse(o.url).success)
+  );
+}
+fastCheck(ingestBody, (b): b is z.output<typeof ingestBody> => {
+  if (knownKeys(b, INGEST_KEYS) !== 1) return false;
+  const posts = (b as { posts: unknown }).posts;
+  if (!Array.isArray(posts) || posts.length < 1 || posts.length > MAX_POSTS_PER_CALL) return false;
+  for (const p of posts) if (!isPostInput(p)) return false;
+  return true;
+});
+const CATEGORY_SET: ReadonlySet<unknown> = new Set(CATEGORIES);
+fastSerializer(ingestResponse, (data) => {
+  const results = (data as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) return undefined;
+  let out = '{"results":[';
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i] as Record<string, unknown> | null;
+    if (
+      typeof r !== 'object' || r === null ||
+      typeof r.externalId !== 'string' || typeof r.id !== 'string' ||
+      (r.status !== 'created' && r.status !== 'duplicate') ||
+      typeof r.relevant !== 'boolean' || !CATEGORY_SET.has(r.category) ||
+      typeof r.clusterId !== 'string' ||
+      (r.refutationId !== null && typeof r.refutationId !== 'string')
+    ) {
+      return undefined;
+    }
+    out +=
+      `${i ? ',' : ''}{"externalId":${JSON.stringify(r.externalId)},"id":${JSON.stringify(r.id)},"status":"${r.status}","relevant":${r.relevant},` +
+      `"category":"${r.category as string}","clusterId":${JSON.stringify(r.clusterId)},"refutationId":${r.refutationId === null ? 'null' : JSON.stringify(r.refutationId)}}`;
+  }
+  return `${out}]}`;
+});
 
 export const postView = z.object({
   id: z.string(),
