@@ -314,6 +314,8 @@ export interface OpinionClusterRepsTable {
   norm_text: string;
   /** Candidate key texts, space-separated ("t:…", "m0:…", "u:…"). */
   keys: string | null;
+  /** Shingle set size and histogram (opinion.candidates.ts encodeHistogram). */
+  hist: string | null;
 }
 export interface OpinionRefutationsTable {
   id: string;

@@ -4,7 +4,8 @@ import { loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
 import { AnalysisPool, analysePost, asSignedSet, clusterKeys } from './opinion.analysis.ts';
-import { sameClaim } from './opinion.ingest.ts';
+import { minShared, sameClaim } from './opinion.ingest.ts';
+import { histogramOf, intersectionBound } from './opinion.candidates.ts';
 
 const texts = loadCorpus().all.map((e) => e.text);
 
@@ -28,6 +29,33 @@ test('sameClaim on signed shingle sets decides as nearDuplicate, on every pair o
   assert.equal(sameClaim(e, sets[0]!), false);
   const long = norm[0]! + norm[1]!;
   assert.equal(sameClaim(asSignedSet(shingleSet(norm[0]!)), asSignedSet(shingleSet(long))), nearDuplicate(norm[0]!, long));
+});
+
+test('the histogram bound is never below the shared shingles, and refuses no pair the test passes', () => {
+  const sample = texts.slice(300, 600);
+  const sets = sample.map((t) => asSignedSet(shingleSet(analyse(t).normalized)));
+  const hists = sets.map(histogramOf);
+  let refused = 0;
+  let failing = 0;
+  for (let i = 0; i < sets.length; i++) {
+    for (let j = i + 1; j < sets.length; j++) {
+      const a = sets[i]!;
+      const b = sets[j]!;
+      const inter = a.filter((x) => b.includes(x)).length;
+      const bound = intersectionBound(hists[i]!, 0, hists[j]!, 0);
+      assert.ok(bound >= inter, `${i} ~ ${j}: bound ${bound} < shared ${inter}`);
+      const passes = sameClaim(a, b);
+      if (passes) assert.ok(bound >= minShared(a.length, b.length), `${i} ~ ${j}: a passing pair refused`);
+      else {
+        failing++;
+        if (bound < minShared(a.length, b.length)) refused++;
+      }
+    }
+  }
+  assert.ok(refused > 0.8 * failing, `most failing pairs are refused by the bound alone (${refused} of ${failing})`);
+  // Ranges with 15 or more shingles in both sets give no bound.
+  const crowded = Int32Array.from({ length: 40 }, (_, k) => k).sort();
+  assert.ok(intersectionBound(histogramOf(crowded), 0, histogramOf(crowded), 0) >= 255);
 });
 
 test('asSignedSet keeps the set: same elements, sorted as signed integers', () => {

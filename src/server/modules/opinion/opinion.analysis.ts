@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
 import { shingleSet } from '../../../text/simhash.ts';
 import { segmentFast } from '../../../text/segment.ts';
+import { histogramOf } from './opinion.candidates.ts';
 
 /** What an ingest needs of a post's text. */
 export interface PostAnalysis extends Omit<Analysed, 'tokens'> {
@@ -17,6 +18,8 @@ export interface PostAnalysis extends Omit<Analysed, 'tokens'> {
   keys: string[];
   /** Unique shingle hashes of the normalised text, as asSignedSet (the near-duplicate check). */
   set: Int32Array;
+  /** The set's histogram (opinion.candidates.ts): what the candidate index keeps of it. */
+  hist: Uint8Array;
 }
 
 /**
@@ -34,6 +37,7 @@ export function clusterKeys(a: Pick<Analysed, 'bandKeys' | 'normalized' | 'urls'
 
 export function analysePost(text: string): PostAnalysis {
   const a = analyse(text);
+  const set = asSignedSet(shingleSet(a.normalized));
   return {
     normalized: a.normalized,
     groups: a.groups,
@@ -44,7 +48,8 @@ export function analysePost(text: string): PostAnalysis {
     ruleGroups: a.ruleGroups,
     features: a.features,
     keys: clusterKeys(a),
-    set: asSignedSet(shingleSet(a.normalized)),
+    set,
+    hist: histogramOf(set),
   };
 }
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CandidateIndex, hashKeys, keyHash, MAX_PER_KEY, URL_WEIGHT } from './opinion.candidates.ts';
+import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, keyHash, MAX_PER_KEY, URL_WEIGHT } from './opinion.candidates.ts';
+
+const H = new Uint8Array(HISTOGRAM_BYTES);
 
 const keys = (...k: string[]) => hashKeys(k);
 
@@ -29,7 +31,7 @@ test('candidate index: twin, ranking by shared keys then recency, URL weight', (
   ];
   for (const c of cases) {
     const index = new CandidateIndex(8, 4);
-    for (const [id, k] of c.stored) index.add(id, keys(...k).hashes);
+    for (const [id, k] of c.stored) index.add(id, keys(...k).hashes, 0, H);
     const got = index.lookup(keys(...c.probe), 32);
     assert.equal(got.twin, c.twin, c.name);
     assert.deepEqual(got.ids, c.ids, c.name);
@@ -39,7 +41,7 @@ test('candidate index: twin, ranking by shared keys then recency, URL weight', (
 
 test('candidate index: a common key yields only its most recent representatives; limit; lastRepId', () => {
   const index = new CandidateIndex(4, 2); // 16 buckets: many keys share a bucket and chains interleave
-  for (let id = 1; id <= 200; id++) index.add(id, keys(`t:${id}`, 'm0:common', `m1:${id % 7}`).hashes);
+  for (let id = 1; id <= 200; id++) index.add(id, keys(`t:${id}`, 'm0:common', `m1:${id % 7}`).hashes, 0, H);
   assert.equal(index.lastRepId, 200);
   assert.equal(index.reps, 200);
   assert.equal(index.postings, 600);
@@ -60,4 +62,22 @@ test('key hashes are 32-bit and differ for different keys', () => {
     seen.add(h);
   }
   assert.ok(seen.size >= 9_990);
+});
+
+test('histograms travel through the database as text and come back the same', () => {
+  const set = Int32Array.from([-2_000_000_000, -5, 0, 7, 1 << 24, 2_000_000_000]);
+  const h = histogramOf(set);
+  const back = decodeHistogram(encodeHistogram(set.length, h))!;
+  assert.equal(back.size, 6);
+  assert.deepEqual([...back.hist], [...h]);
+  assert.equal(decodeHistogram('bm90IGEgaGlzdG9ncmFt'), null);
+});
+
+test('candidate index: couldShare refuses only by the bound', () => {
+  const index = new CandidateIndex(4, 1);
+  const a = histogramOf(Int32Array.from([1, 2, 3]));
+  index.add(1, keys('m0:x').hashes, 3, a);
+  assert.equal(index.sizeAt(0), 3);
+  assert.equal(index.couldShare(0, histogramOf(Int32Array.from([1, 2, 3])), 3), true);
+  assert.equal(index.couldShare(0, histogramOf(Int32Array.from([1 << 28, 2 << 28])), 1), false, 'no range in common');
 });

@@ -4,9 +4,10 @@
 // search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
 // representatives), whatever the size of the store.
 //
-// One index per org, per app instance, in typed arrays: 12 bytes per (representative, key) and a bucket
-// per two or fewer; 17 keys per representative make ≈ 220–300 bytes per representative (the arrays
-// grow by doubling), ≈ 200 MiB for the 750,000 representatives of a million posts. The database stays the
+// One index per org, per app instance, in typed arrays: 12 bytes per (representative, key), a bucket
+// per two or fewer, and 134 bytes per representative for its shingle histogram (below); 17 keys per
+// representative make ≈ 350–450 bytes per representative (the arrays grow by doubling), ≈ 300 MiB for
+// the 750,000 representatives of a million posts. The database stays the
 // truth: every representative row carries its org and keys, and before each ingest the index reads
 // the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
 // PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
@@ -55,6 +56,64 @@ export function hashKeys(keys: readonly string[]): HashedKeys {
   return { hashes, kinds };
 }
 
+// ---- shingle histograms: a bound on the shared shingles, without the sets ---------------------------
+//
+// Most candidates share one MinHash band by chance, and a post is checked against up to 32 of them;
+// reading each one's shingle set (from the cache, or the database and a re-shingling) is what made a
+// lookup slower as the store grew. Each representative therefore also keeps, in the index, how many
+// of its shingles fall in each of 256 ranges of the hash space (4 bits per range, 128 bytes). Two
+// sets cannot share more shingles than the sum over ranges of the smaller count: when that bound is
+// below what the near-duplicate test needs, the candidate fails without its set being read. The
+// bound never refuses a pair the test would pass (opinion.analysis.test.ts checks this on the corpus),
+// so the decisions are those of ClusterIndex.
+
+/** Bytes of a histogram: 256 ranges × 4-bit counts. */
+export const HISTOGRAM_BYTES = 128;
+/** A count of 15 means "15 or more". */
+const SATURATED = 15;
+
+/** The histogram of a shingle set (range: the top 8 bits of a shingle's unsigned hash). */
+export function histogramOf(set: Int32Array): Uint8Array {
+  const counts = new Uint8Array(256);
+  for (let i = 0; i < set.length; i++) {
+    const r = set[i]! >>> 24;
+    if (counts[r]! < SATURATED) counts[r]!++;
+  }
+  const out = new Uint8Array(HISTOGRAM_BYTES);
+  for (let b = 0; b < HISTOGRAM_BYTES; b++) out[b] = counts[2 * b]! | (counts[2 * b + 1]! << 4);
+  return out;
+}
+
+/** Per pair of histogram bytes, the sum of the two ranges' smaller counts (a saturated pair counts 255: no bound). */
+const PAIR_MIN = new Uint8Array(256 * 256);
+for (let a = 0; a < 256; a++) {
+  for (let b = 0; b < 256; b++) {
+    const m = (x: number, y: number) => (x === SATURATED && y === SATURATED ? 255 : Math.min(x, y));
+    PAIR_MIN[(a << 8) | b] = Math.min(255, m(a & 15, b & 15) + m(a >> 4, b >> 4));
+  }
+}
+
+/** An upper bound on |A ∩ B| from the histograms of A (at aAt in a) and B (at bAt in b). */
+export function intersectionBound(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): number {
+  let sum = 0;
+  for (let i = 0; i < HISTOGRAM_BYTES; i++) sum += PAIR_MIN[(a[aAt + i]! << 8) | b[bAt + i]!]!;
+  return sum;
+}
+
+/** A histogram and its set's size, as stored on a representative row (base64 of size:uint16 + histogram). */
+export function encodeHistogram(size: number, hist: Uint8Array): string {
+  const buf = Buffer.alloc(2 + HISTOGRAM_BYTES);
+  buf.writeUInt16LE(Math.min(size, 65535), 0);
+  buf.set(hist, 2);
+  return buf.toString('base64');
+}
+
+export function decodeHistogram(text: string): { size: number; hist: Uint8Array } | null {
+  const buf = Buffer.from(text, 'base64');
+  if (buf.length !== 2 + HISTOGRAM_BYTES) return null;
+  return { size: buf.readUInt16LE(0), hist: new Uint8Array(buf.buffer, buf.byteOffset + 2, HISTOGRAM_BYTES) };
+}
+
 /** Candidates of one post: the newest representative with the same text hash, and the ranked others. */
 export interface Candidates {
   /** A representative with the same text hash (still to be verified: hashes can collide), or -1. */
@@ -63,28 +122,42 @@ export interface Candidates {
   ids: number[];
   /** Shared-key counts of `ids` (URL_WEIGHT for a URL key). */
   shared: number[];
+  /** Index slots of `ids` (for `couldMatch`). */
+  slots: number[];
 }
 
 export class CandidateIndex {
   /** The highest representative id added; the next sync reads rows above it. */
   lastRepId = 0;
-  /** Representatives added. */
-  reps = 0;
   private mask: number;
   private head: Int32Array;
+  // Postings: key hash, representative slot, next older posting in the bucket.
   private postKey: Uint32Array;
-  private postRep: Uint32Array;
+  private postSlot: Uint32Array;
   private postNext: Int32Array;
   private n = 0;
+  // Representatives by slot (the order they were added): id, shingle set size, histogram.
+  private slotRep: Uint32Array;
+  private sizes: Uint16Array;
+  private hists: Uint8Array;
+  private slots = 0;
   // Scratch for ranking (reused; one lookup at a time).
   private readonly tally = new Tally();
 
-  constructor(bucketBits = 16, initialPostings = 1 << 16) {
+  constructor(bucketBits = 16, initialReps = 1 << 12) {
     this.mask = (1 << bucketBits) - 1;
     this.head = new Int32Array(1 << bucketBits).fill(-1);
-    this.postKey = new Uint32Array(initialPostings);
-    this.postRep = new Uint32Array(initialPostings);
-    this.postNext = new Int32Array(initialPostings);
+    this.postKey = new Uint32Array(initialReps * 16);
+    this.postSlot = new Uint32Array(initialReps * 16);
+    this.postNext = new Int32Array(initialReps * 16);
+    this.slotRep = new Uint32Array(initialReps);
+    this.sizes = new Uint16Array(initialReps);
+    this.hists = new Uint8Array(initialReps * HISTOGRAM_BYTES);
+  }
+
+  /** Representatives added. */
+  get reps() {
+    return this.slots;
   }
 
   /** Postings held (representative × key). */
@@ -94,40 +167,45 @@ export class CandidateIndex {
 
   /** Bytes held by the typed arrays. */
   get bytes() {
-    return this.head.byteLength + this.postKey.byteLength + this.postRep.byteLength + this.postNext.byteLength;
+    return (
+      this.head.byteLength + this.postKey.byteLength + this.postSlot.byteLength + this.postNext.byteLength +
+      this.slotRep.byteLength + this.sizes.byteLength + this.hists.byteLength
+    );
   }
 
-  /** Adds a representative (an id below 2^32); ids must grow (the database's, in insertion order). */
-  add(repId: number, hashes: readonly number[]): void {
-    if (this.n + hashes.length > this.postKey.length) this.grow(this.n + hashes.length);
+  /**
+   * Adds a representative (an id below 2^32; ids must grow: the database's, in insertion order) with
+   * its keys' hashes and its shingle set's size and histogram.
+   */
+  add(repId: number, hashes: readonly number[], size: number, hist: Uint8Array): void {
+    if (this.slots === this.slotRep.length) {
+      this.slotRep = grown(this.slotRep, this.slots, this.slots * 2);
+      this.sizes = grown(this.sizes, this.slots, this.slots * 2);
+      this.hists = grown(this.hists, this.slots * HISTOGRAM_BYTES, this.slots * 2 * HISTOGRAM_BYTES);
+    }
+    const slot = this.slots++;
+    this.slotRep[slot] = repId;
+    this.sizes[slot] = Math.min(size, 65535);
+    this.hists.set(hist, slot * HISTOGRAM_BYTES);
+    if (this.n + hashes.length > this.postKey.length) {
+      const cap = Math.max(this.postKey.length * 2, this.n + hashes.length);
+      this.postKey = grown(this.postKey, this.n, cap);
+      this.postSlot = grown(this.postSlot, this.n, cap);
+      this.postNext = grown(this.postNext, this.n, cap);
+    }
     for (let k = 0; k < hashes.length; k++) {
       const h = hashes[k]!;
       if (hashes.indexOf(h) < k) continue; // a key twice in one representative counts once
       const b = h & this.mask;
       const i = this.n++;
       this.postKey[i] = h;
-      this.postRep[i] = repId;
+      this.postSlot[i] = slot;
       this.postNext[i] = this.head[b]!;
       this.head[b] = i;
     }
     // Keep about one key per bucket or fewer: a lookup walks its bucket's chain.
     if (this.n > 2 * this.head.length) this.rehash();
-    this.reps++;
     if (repId > this.lastRepId) this.lastRepId = repId;
-  }
-
-  private grow(need: number) {
-    let cap = this.postKey.length * 2;
-    while (cap < need) cap *= 2;
-    const k = new Uint32Array(cap);
-    k.set(this.postKey.subarray(0, this.n));
-    const r = new Uint32Array(cap);
-    r.set(this.postRep.subarray(0, this.n));
-    const x = new Int32Array(cap);
-    x.set(this.postNext.subarray(0, this.n));
-    this.postKey = k;
-    this.postRep = r;
-    this.postNext = x;
   }
 
   /** Four times the buckets; chains relinked oldest first, so each stays newest first. */
@@ -139,6 +217,19 @@ export class CandidateIndex {
       this.postNext[i] = this.head[b]!;
       this.head[b] = i;
     }
+  }
+
+  /**
+   * Whether the representative in `slot` could share `need` shingles with a set of this histogram:
+   * false means it certainly cannot (the near-duplicate test would fail), without reading its set.
+   */
+  couldShare(slot: number, hist: Uint8Array, need: number): boolean {
+    return intersectionBound(this.hists, slot * HISTOGRAM_BYTES, hist, 0) >= need;
+  }
+
+  /** The size of the shingle set of the representative in `slot`. */
+  sizeAt(slot: number): number {
+    return this.sizes[slot]!;
   }
 
   /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */
@@ -153,7 +244,7 @@ export class CandidateIndex {
       if (kind === KeyKind.Exact) {
         for (let steps = 0; i >= 0 && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
           if (this.postKey[i] === h) {
-            twin = this.postRep[i]!;
+            twin = this.slotRep[this.postSlot[i]!]!;
             break;
           }
         }
@@ -165,13 +256,19 @@ export class CandidateIndex {
       let found = 0;
       for (let steps = 0; i >= 0 && found < MAX_PER_KEY && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
         if (this.postKey[i] !== h) continue;
-        t.bump(this.postRep[i]!, w);
+        t.bump(this.postSlot[i]!, w); // slots grow with ids: ranking by slot is ranking by id
         found++;
       }
     }
-    const { ids, shared } = t.top(limit);
-    return { twin, ids, shared };
+    const { ids: slots, shared } = t.top(limit);
+    return { twin, ids: slots.map((x) => this.slotRep[x]!), shared, slots };
   }
+}
+
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, used: number, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, used));
+  return b;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts'
 import { DEDUP, shingleSet } from '../../../text/simhash.ts';
 import { asAnalysed, asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
-import { CandidateIndex, hashKeys, URL_WEIGHT, type HashedKeys } from './opinion.candidates.ts';
+import { CandidateIndex, encodeHistogram, hashKeys, URL_WEIGHT, type HashedKeys } from './opinion.candidates.ts';
 import {
   analysisPool,
   authorHasher,
@@ -134,7 +134,7 @@ export async function ingestFor(
     phases?.mark('queue');
     // Catch up with stored representatives before taking the write lock (the first time, all of them).
     const index = await syncedIndex(kernel, kernel.db, orgId);
-    let added: Array<{ id: number; hashes: number[]; info: RepInfo }> = [];
+    let added: Array<{ id: number; hashes: number[]; hist: Uint8Array; info: RepInfo }> = [];
     const out = await kernel.db.transaction().execute(async (trx) => {
       await lockOrgForIngest(trx, kernel.engine, orgId);
       // Sources named for the first time are registered (connectors name themselves).
@@ -179,7 +179,7 @@ export async function ingestFor(
     // Committed: the new representatives join the index and the cache (had it failed, the next
     // ingest's catch-up would read whatever was stored).
     for (const r of added) {
-      index.add(r.id, r.hashes);
+      index.add(r.id, r.hashes, r.info.set.length, r.hist);
       cacheRep(kernel, r.id, r.info);
     }
     return out;
@@ -191,6 +191,8 @@ interface Ranked {
   ids: number[];
   shared: number[];
   info: (id: number) => RepInfo | undefined;
+  /** False where the histograms show the candidate cannot pass (its set need not be read). */
+  possible?: boolean[];
 }
 
 /**
@@ -208,13 +210,32 @@ export function chooseCluster(mine: Int32Array, twins: Array<RepInfo | undefined
   for (let verified = 0; verified < MAX_VERIFY && (i < stored.ids.length || j < batch.ids.length); ) {
     // The batch's posts rank above stored representatives among equal counts (they are more recent).
     const fromBatch = j < batch.ids.length && (i >= stored.ids.length || batch.shared[j]! >= stored.shared[i]!);
-    const shared = fromBatch ? batch.shared[j]! : stored.shared[i]!;
-    const info = fromBatch ? batch.info(batch.ids[j++]!) : stored.info(stored.ids[i++]!);
+    const list = fromBatch ? batch : stored;
+    const at = fromBatch ? j++ : i++;
+    const shared = list.shared[at]!;
+    if (list.possible?.[at] === false) {
+      verified++; // checked, by its histogram: not the same claim
+      continue;
+    }
+    const info = list.info(list.ids[at]!);
     if (!info) continue; // a stored id without its row (not expected: ids come from committed rows)
     verified++;
     if (shared >= URL_WEIGHT || sameClaim(mine, info.set)) return info;
   }
   return null;
+}
+
+/**
+ * Fewer shared shingles than this and two sets of these sizes cannot pass the near-duplicate test:
+ * Jaccard ≥ J needs inter ≥ J·(|a|+|b|)/(1+J); containment needs inter ≥ C·|smaller|, and counts only
+ * when the sizes are close enough. One below the floor: the exact test decides; this must never
+ * refuse a pair the test would pass.
+ */
+export function minShared(al: number, bl: number): number {
+  const small = Math.min(al, bl);
+  const large = Math.max(al, bl);
+  const forJaccard = (DEDUP.jaccard * (al + bl)) / (1 + DEDUP.jaccard);
+  return Math.floor(Math.min(forJaccard, large > 0 && small / large >= DEDUP.sizeRatio ? DEDUP.containment * small : forJaccard)) - 1;
 }
 
 /**
@@ -229,11 +250,7 @@ export function sameClaim(a: Int32Array, b: Int32Array): boolean {
   const small = Math.min(al, bl);
   const large = Math.max(al, bl);
   if (large === 0) return true;
-  // The fewest shared shingles that can pass: Jaccard ≥ J needs inter ≥ J·(|a|+|b|)/(1+J); containment
-  // needs inter ≥ C·|smaller|, and counts only when the sizes are close enough. One below the floor:
-  // the exact test at the end decides; this bound must never refuse a pair it would pass.
-  const forJaccard = (DEDUP.jaccard * (al + bl)) / (1 + DEDUP.jaccard);
-  const need = Math.floor(Math.min(forJaccard, small / large >= DEDUP.sizeRatio ? DEDUP.containment * small : forJaccard)) - 1;
+  const need = minShared(al, bl);
   let i = 0;
   let j = 0;
   let inter = 0;
@@ -267,13 +284,18 @@ export async function assignClusters(
   kernel: Kernel,
   db: DbOrTrx,
   index: CandidateIndex,
-  posts: ReadonlyArray<{ hashed: HashedKeys; a: Pick<PostAnalysis, 'set'> }>,
+  posts: ReadonlyArray<{ hashed: HashedKeys; a: Pick<PostAnalysis, 'set' | 'hist'> }>,
 ): Promise<Assignment[]> {
-  const found = posts.map((p) => index.lookup(p.hashed, MAX_VERIFY));
+  const found = posts.map((p) => {
+    const f = index.lookup(p.hashed, MAX_VERIFY);
+    // Candidates whose histograms rule them out are decided without reading their sets.
+    const possible = f.slots.map((slot, i) => f.shared[i]! >= URL_WEIGHT || index.couldShare(slot, p.a.hist, minShared(p.a.set.length, index.sizeAt(slot))));
+    return { ...f, possible };
+  });
   const infos = new Map<number, RepInfo>();
   const missing = new Set<number>();
   for (const f of found) {
-    for (const id of f.twin >= 0 ? [f.twin, ...f.ids] : f.ids) {
+    for (const id of f.twin >= 0 ? [f.twin, ...f.ids.filter((_, i) => f.possible[i])] : f.ids.filter((_, i) => f.possible[i])) {
       if (infos.has(id) || missing.has(id)) continue;
       const r = cachedRep(kernel, id);
       if (r) infos.set(id, r);
@@ -298,7 +320,7 @@ export async function assignClusters(
     const rep = chooseCluster(p.a.set, twins, { ...f, info: storedInfo }, { ...near, info: batchInfo });
     if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
     const clusterId = rep?.clusterId ?? timeOrderedId();
-    local.add(localInfo.length, p.hashed.hashes);
+    local.add(localInfo.length, p.hashed.hashes, p.a.set.length, p.a.hist);
     localInfo.push({ clusterId, set: p.a.set });
     return { clusterId, starts: rep === null, exact: false };
   });
@@ -314,7 +336,7 @@ async function storeFresh(
   nowIso: string,
   sources: Map<string, { id: string }>,
   phases: Phases | undefined,
-): Promise<Array<{ id: number; hashes: number[]; info: RepInfo }>> {
+): Promise<Array<{ id: number; hashes: number[]; hist: Uint8Array; info: RepInfo }>> {
   const index = await syncedIndex(kernel, trx, orgId);
   const assigned = await assignClusters(kernel, trx, index, fresh);
   phases?.mark('assign');
@@ -325,7 +347,7 @@ async function storeFresh(
   const newClusters = new Map<string, OpinionClustersTable>();
   const bumps = new Map<string, ClusterBump>();
   const reps: NewRep[] = [];
-  const repMemory: Array<{ hashes: number[]; info: RepInfo }> = [];
+  const repMemory: Array<{ hashes: number[]; hist: Uint8Array; info: RepInfo }> = [];
   const posts: OpinionPostsTable[] = [];
   const hourly = new Map<string, number>();
   const perSource = new Map<string, number>();
@@ -376,8 +398,15 @@ async function storeFresh(
       }
     }
     if (keep) {
-      reps.push({ org_id: orgId, cluster_id: clusterId, simhash: p.a.simhash, norm_text: p.a.normalized, keys: p.a.keys.join(' ') });
-      repMemory.push({ hashes: p.hashed.hashes, info: { clusterId, set: p.a.set } });
+      reps.push({
+        org_id: orgId,
+        cluster_id: clusterId,
+        simhash: p.a.simhash,
+        norm_text: p.a.normalized,
+        keys: p.a.keys.join(' '),
+        hist: encodeHistogram(p.a.set.length, p.a.hist),
+      });
+      repMemory.push({ hashes: p.hashed.hashes, hist: p.a.hist, info: { clusterId, set: p.a.set } });
     }
 
     posts.push({

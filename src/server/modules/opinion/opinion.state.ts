@@ -12,7 +12,7 @@ import { analyse } from '../../../text/pipeline.ts';
 import { normalizePost } from '../../../text/normalize.ts';
 import type { Category } from './opinion.schema.ts';
 import type { DbOrTrx } from '../../db/index.ts';
-import { CandidateIndex, hashKeys } from './opinion.candidates.ts';
+import { CandidateIndex, decodeHistogram, HISTOGRAM_BYTES, hashKeys } from './opinion.candidates.ts';
 import { repsSince } from './opinion.queries.ts';
 import { AnalysisPool } from './opinion.analysis.ts';
 
@@ -114,10 +114,16 @@ export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): P
   if (!index) s.indexes.set(orgId, (index = new CandidateIndex()));
   for (;;) {
     const rows = await repsSince(db, orgId, index.lastRepId, 10_000);
-    for (const r of rows) index.add(Number(r.id), hashKeys(r.keys ? r.keys.split(' ') : []).hashes);
+    for (const r of rows) {
+      // Without a histogram (not expected: migration 0007 fills them) the bound never refuses.
+      const h = (r.hist && decodeHistogram(r.hist)) || { size: 0, hist: NO_BOUND };
+      index.add(Number(r.id), hashKeys(r.keys ? r.keys.split(' ') : []).hashes, h.size, h.hist);
+    }
     if (rows.length < 10_000) return index;
   }
 }
+
+const NO_BOUND = new Uint8Array(HISTOGRAM_BYTES).fill(0xff);
 
 export function cachedRep(kernel: Kernel, id: number): RepInfo | undefined {
   const cache = stateOf(kernel).repCache;
