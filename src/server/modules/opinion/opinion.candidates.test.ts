@@ -39,19 +39,25 @@ test('candidate index: twin, ranking by shared keys then recency, URL weight', (
   }
 });
 
-test('candidate index: a common key yields only its most recent representatives; limit; lastRepId', () => {
-  const index = new CandidateIndex(4, 2); // 16 buckets: many keys share a bucket and chains interleave
-  for (let id = 1; id <= 200; id++) index.add(id, keys(`t:${id}`, 'm0:common', `m1:${id % 7}`).hashes, 0, H);
-  assert.equal(index.lastRepId, 200);
-  assert.equal(index.reps, 200);
-  assert.equal(index.postings, 600);
-  const common = index.lookup(keys('m0:common'), 1000);
-  assert.equal(common.ids.length, MAX_PER_KEY);
-  assert.deepEqual(common.ids, Array.from({ length: MAX_PER_KEY }, (_, i) => 200 - i), 'the newest, newest first');
-  const two = index.lookup(keys('m0:common', 'm1:3'), 5);
-  assert.deepEqual(two.ids, [199, 192, 185, 178, 171], 'sharing both keys ranks first; limit applies after ranking');
-  assert.equal(index.lookup(keys('t:17'), 5).twin, 17, 'a key found behind others in a crowded bucket');
-  assert.equal(index.lookup(keys('m0:other'), 5).ids.length, 0);
+test('candidate index: a common key yields only its most recent representatives; limit; lastRepId; compaction', () => {
+  // 16 buckets at first: many keys share a bucket and chains interleave. Past 4,096 postings the tail
+  // is compacted (and again later); every size in between must answer the same way.
+  const index = new CandidateIndex(4, 2);
+  const checkAt = new Set([200, 1400, 1366, 1367, 3000, 6000]);
+  for (let id = 1; id <= 6000; id++) {
+    index.add(id, keys(`t:${id}`, 'm0:common', `m1:${id % 7}`).hashes, 0, H);
+    if (!checkAt.has(id)) continue;
+    assert.equal(index.lastRepId, id);
+    assert.equal(index.reps, id);
+    assert.ok(index.postings <= 3 * id && index.postings >= id + MAX_PER_KEY, 'only postings beyond the newest 50 of a key are dropped');
+    const common = index.lookup(keys('m0:common'), 1000);
+    assert.deepEqual(common.ids, Array.from({ length: MAX_PER_KEY }, (_, i) => id - i), `${id}: the newest, newest first`);
+    const two = index.lookup(keys('m0:common', `m1:${(id - 1) % 7}`), 5);
+    assert.deepEqual(two.ids, [id - 1, id - 8, id - 15, id - 22, id - 29], `${id}: sharing both keys ranks first; limit applies after ranking`);
+    assert.equal(index.lookup(keys('t:17'), 5).twin, 17, `${id}: an old key found in a crowded bucket`);
+    assert.equal(index.lookup(keys(`t:${id}`), 5).twin, id, `${id}: the newest key`);
+    assert.equal(index.lookup(keys('m0:other'), 5).ids.length, 0);
+  }
 });
 
 test('key hashes are 32-bit and differ for different keys', () => {

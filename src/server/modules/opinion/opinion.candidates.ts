@@ -4,18 +4,16 @@
 // search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
 // representatives), whatever the size of the store.
 //
-// One index per org, per app instance, in typed arrays: 12 bytes per (representative, key), a bucket
-// per two or fewer, and 134 bytes per representative for its shingle histogram (below); 17 keys per
-// representative make ≈ 350–450 bytes per representative (the arrays grow by doubling), ≈ 300 MiB for
-// the 750,000 representatives of a million posts. The database stays the
+// One index per org, per app instance, in typed arrays: 8–12 bytes per (representative, key), 2 bytes
+// per key for its bucket, and 134 bytes per representative for its shingle histogram (below); 17 keys
+// per representative make ≈ 300–350 bytes per representative, ≈ 250 MiB for the 750,000
+// representatives of a million posts. The database stays the
 // truth: every representative row carries its org and keys, and before each ingest the index reads
 // the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
 // PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
 // only adds a candidate, which the shingle check then refuses.
 //
-// Layout: `head[bucket]` is the newest posting of the keys hashing to that bucket; each posting holds
-// its key hash, its representative and the next older posting of the same bucket. Postings are only
-// appended (representatives are never removed), so a bucket's chain is newest first.
+// Layout: see CandidateIndex (a compacted part grouped by bucket, and a chained tail).
 
 /** Per key, only this many of the most recent representatives are candidates (as ClusterIndex). */
 export const MAX_PER_KEY = 50;
@@ -129,13 +127,23 @@ export interface Candidates {
 export class CandidateIndex {
   /** The highest representative id added; the next sync reads rows above it. */
   lastRepId = 0;
+  // Postings (key hash, representative slot) in two parts, both walked newest first:
+  // - the compacted part, grouped by bucket (bucket b at [cStart[b], cStart[b + 1]), by key, newest
+  //   first): a key shared by many representatives is read as one contiguous run, a few cache lines,
+  //   instead of a pointer chase with a cache miss per step — at a million posts, the difference
+  //   between a lookup that stays flat and one that does not;
+  // - the tail, added since the last compaction, chained per bucket (tNext) from tHead.
+  // When the tail reaches a quarter of the compacted part, both are merged again (counting sort by
+  // bucket), with about four keys per bucket: each posting is moved O(log n) times in all.
   private mask: number;
-  private head: Int32Array;
-  // Postings: key hash, representative slot, next older posting in the bucket.
-  private postKey: Uint32Array;
-  private postSlot: Uint32Array;
-  private postNext: Int32Array;
-  private n = 0;
+  private cKey = new Uint32Array(0);
+  private cSlot = new Uint32Array(0);
+  private cStart: Int32Array;
+  private tHead: Int32Array;
+  private tKey: Uint32Array;
+  private tSlot: Uint32Array;
+  private tNext: Int32Array;
+  private t = 0;
   // Representatives by slot (the order they were added): id, shingle set size, histogram.
   private slotRep: Uint32Array;
   private sizes: Uint16Array;
@@ -144,12 +152,13 @@ export class CandidateIndex {
   // Scratch for ranking (reused; one lookup at a time).
   private readonly tally = new Tally();
 
-  constructor(bucketBits = 16, initialReps = 1 << 12) {
+  constructor(bucketBits = 10, initialReps = 1 << 10) {
     this.mask = (1 << bucketBits) - 1;
-    this.head = new Int32Array(1 << bucketBits).fill(-1);
-    this.postKey = new Uint32Array(initialReps * 16);
-    this.postSlot = new Uint32Array(initialReps * 16);
-    this.postNext = new Int32Array(initialReps * 16);
+    this.cStart = new Int32Array(this.mask + 2);
+    this.tHead = new Int32Array(this.mask + 1).fill(-1);
+    this.tKey = new Uint32Array(initialReps * 16);
+    this.tSlot = new Uint32Array(initialReps * 16);
+    this.tNext = new Int32Array(initialReps * 16);
     this.slotRep = new Uint32Array(initialReps);
     this.sizes = new Uint16Array(initialReps);
     this.hists = new Uint8Array(initialReps * HISTOGRAM_BYTES);
@@ -160,17 +169,14 @@ export class CandidateIndex {
     return this.slots;
   }
 
-  /** Postings held (representative × key). */
+  /** Postings held (representative × key; beyond MAX_PER_KEY per key, older ones are dropped). */
   get postings() {
-    return this.n;
+    return this.cKey.length + this.t;
   }
 
   /** Bytes held by the typed arrays. */
   get bytes() {
-    return (
-      this.head.byteLength + this.postKey.byteLength + this.postSlot.byteLength + this.postNext.byteLength +
-      this.slotRep.byteLength + this.sizes.byteLength + this.hists.byteLength
-    );
+    return [this.cKey, this.cSlot, this.cStart, this.tHead, this.tKey, this.tSlot, this.tNext, this.slotRep, this.sizes, this.hists].reduce((n, a) => n + a.byteLength, 0);
   }
 
   /**
@@ -187,36 +193,88 @@ export class CandidateIndex {
     this.slotRep[slot] = repId;
     this.sizes[slot] = Math.min(size, 65535);
     this.hists.set(hist, slot * HISTOGRAM_BYTES);
-    if (this.n + hashes.length > this.postKey.length) {
-      const cap = Math.max(this.postKey.length * 2, this.n + hashes.length);
-      this.postKey = grown(this.postKey, this.n, cap);
-      this.postSlot = grown(this.postSlot, this.n, cap);
-      this.postNext = grown(this.postNext, this.n, cap);
+    if (this.t + hashes.length > this.tKey.length) {
+      const cap = Math.max(this.tKey.length * 2, this.t + hashes.length);
+      this.tKey = grown(this.tKey, this.t, cap);
+      this.tSlot = grown(this.tSlot, this.t, cap);
+      this.tNext = grown(this.tNext, this.t, cap);
     }
     for (let k = 0; k < hashes.length; k++) {
       const h = hashes[k]!;
       if (hashes.indexOf(h) < k) continue; // a key twice in one representative counts once
       const b = h & this.mask;
-      const i = this.n++;
-      this.postKey[i] = h;
-      this.postSlot[i] = slot;
-      this.postNext[i] = this.head[b]!;
-      this.head[b] = i;
+      const i = this.t++;
+      this.tKey[i] = h;
+      this.tSlot[i] = slot;
+      this.tNext[i] = this.tHead[b]!;
+      this.tHead[b] = i;
     }
-    // Keep about one key per bucket or fewer: a lookup walks its bucket's chain.
-    if (this.n > 2 * this.head.length) this.rehash();
+    if (this.t > Math.max(4096, this.cKey.length / 4)) this.compact();
     if (repId > this.lastRepId) this.lastRepId = repId;
   }
 
-  /** Four times the buckets; chains relinked oldest first, so each stays newest first. */
-  private rehash() {
-    this.head = new Int32Array(this.head.length * 4).fill(-1);
-    this.mask = this.head.length - 1;
-    for (let i = 0; i < this.n; i++) {
-      const b = this.postKey[i]! & this.mask;
-      this.postNext[i] = this.head[b]!;
-      this.head[b] = i;
+  /**
+   * Merges the tail into the compacted part, with buckets for about four keys each. Within a bucket
+   * postings are ordered by key, then newest first, so a key is found by binary search and read as
+   * one run (a bucket shared with a key of a hundred thousand posts costs a few more steps, not a
+   * lost lookup); only the MAX_PER_KEY newest of a key are kept — older ones are never read.
+   */
+  private compact() {
+    const total = this.cKey.length + this.t;
+    let buckets = this.mask + 1; // never fewer: a new bucket must take its postings from one old bucket
+    while (buckets * 4 < total) buckets *= 2;
+    const mask = buckets - 1;
+    const start = new Int32Array(buckets + 1);
+    for (let i = 0; i < this.cKey.length; i++) start[(this.cKey[i]! & mask) + 1]!++;
+    for (let i = 0; i < this.t; i++) start[(this.tKey[i]! & mask) + 1]!++;
+    for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
+    // Newest first within a bucket: the tail (newer than anything compacted) from its newest end, then
+    // the compacted postings, which an old bucket passes on in its order (by key, newest first).
+    const fill = start.slice(0, buckets);
+    const key = new Uint32Array(total);
+    const slot = new Uint32Array(total);
+    for (let i = this.t - 1; i >= 0; i--) {
+      const at = fill[this.tKey[i]! & mask]!++;
+      key[at] = this.tKey[i]!;
+      slot[at] = this.tSlot[i]!;
     }
+    for (let i = 0; i < this.cKey.length; i++) {
+      const at = fill[this.cKey[i]! & mask]!++;
+      key[at] = this.cKey[i]!;
+      slot[at] = this.cSlot[i]!;
+    }
+    // Each bucket by key (stable: newest first within a key), keeping MAX_PER_KEY per key, packed.
+    const cStart = new Int32Array(buckets + 1);
+    let w = 0;
+    let order: number[] = [];
+    for (let b = 0; b < buckets; b++) {
+      const s = start[b]!;
+      const e = start[b + 1]!;
+      cStart[b] = w;
+      if (e - s === 1) {
+        key[w] = key[s]!;
+        slot[w++] = slot[s]!;
+        continue;
+      }
+      order = [];
+      for (let i = s; i < e; i++) order.push(i);
+      order.sort((x, y) => key[x]! - key[y]! || x - y);
+      const k2 = order.map((i) => key[i]!);
+      const s2 = order.map((i) => slot[i]!);
+      for (let i = 0, run = 0; i < k2.length; i++) {
+        run = i > 0 && k2[i] === k2[i - 1] ? run + 1 : 0;
+        if (run >= MAX_PER_KEY) continue;
+        key[w] = k2[i]!;
+        slot[w++] = s2[i]!;
+      }
+    }
+    cStart[buckets] = w;
+    this.mask = mask;
+    this.cKey = key.slice(0, w);
+    this.cSlot = slot.slice(0, w);
+    this.cStart = cStart;
+    this.tHead = new Int32Array(buckets).fill(-1);
+    this.t = 0;
   }
 
   /**
@@ -232,6 +290,27 @@ export class CandidateIndex {
     return this.sizes[slot]!;
   }
 
+  /**
+   * Calls fn(slot) for the representatives holding key hash h, newest first, until fn returns false:
+   * first the tail's chain (at most MAX_STEPS postings of any key), then the key's run in the
+   * compacted bucket (found by binary search).
+   */
+  private walk(h: number, fn: (slot: number) => boolean) {
+    const b = h & this.mask;
+    for (let i = this.tHead[b]!, steps = 0; i >= 0 && steps < MAX_STEPS; i = this.tNext[i]!, steps++) {
+      if (this.tKey[i] === h && !fn(this.tSlot[i]!)) return;
+    }
+    let lo = this.cStart[b]!;
+    let hi = this.cStart[b + 1]!;
+    const end = hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cKey[mid]! < h) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < end && this.cKey[i] === h; i++) if (!fn(this.cSlot[i]!)) return;
+  }
+
   /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */
   lookup(keys: HashedKeys, limit: number): Candidates {
     let twin = -1;
@@ -240,25 +319,21 @@ export class CandidateIndex {
     for (let k = 0; k < keys.hashes.length; k++) {
       const h = keys.hashes[k]!;
       const kind = keys.kinds[k]!;
-      let i = this.head[h & this.mask]!;
       if (kind === KeyKind.Exact) {
-        for (let steps = 0; i >= 0 && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
-          if (this.postKey[i] === h) {
-            twin = this.slotRep[this.postSlot[i]!]!;
-            break;
-          }
-        }
+        this.walk(h, (slot) => {
+          twin = this.slotRep[slot]!;
+          return false;
+        });
         continue;
       }
       // The most recent representatives holding this key, newest first, at most MAX_PER_KEY. As
       // ClusterIndex: a URL key first met makes the count URL_WEIGHT; every other key adds one.
       const w = kind === KeyKind.Url ? URL_WEIGHT : 1;
       let found = 0;
-      for (let steps = 0; i >= 0 && found < MAX_PER_KEY && steps < MAX_STEPS; steps++, i = this.postNext[i]!) {
-        if (this.postKey[i] !== h) continue;
-        t.bump(this.postSlot[i]!, w); // slots grow with ids: ranking by slot is ranking by id
-        found++;
-      }
+      this.walk(h, (slot) => {
+        t.bump(slot, w); // slots grow with ids: ranking by slot is ranking by id
+        return ++found < MAX_PER_KEY;
+      });
     }
     const { ids: slots, shared } = t.top(limit);
     return { twin, ids: slots.map((x) => this.slotRep[x]!), shared, slots };
@@ -272,16 +347,16 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a:
 }
 
 /**
- * Shared-key counts per representative for one lookup (at most 16 × MAX_PER_KEY of them) in an
- * open-addressing table of typed arrays, and the best `limit` by (count, id) without sorting them
+ * Shared-key counts per representative slot for one lookup (at most 16 × MAX_PER_KEY of them) in an
+ * open-addressing table of typed arrays, and the best `limit` by (count, slot) without sorting them
  * all: most candidates share one key by chance, and only the part of a count level that is taken
- * needs ordering.
+ * needs ordering. Slots are small integers: no boxing, no floating-point hashing.
  */
 class Tally {
-  private bits = 12;
-  private ids = new Float64Array(1 << this.bits);
-  private counts = new Int32Array(1 << this.bits);
-  private used = new Int32Array(1 << this.bits);
+  private shift = 20; // 32 - log2(table size)
+  private keys = new Int32Array(1 << 12);
+  private counts = new Int32Array(1 << 12);
+  private used = new Int32Array(1 << 12);
   private n = 0;
 
   clear() {
@@ -289,24 +364,19 @@ class Tally {
     this.n = 0;
   }
 
-  bump(id: number, w: number) {
-    const mask = this.ids.length - 1;
-    // Representative ids are integers below 2^53: mix their low 32 bits for the slot.
-    let s = Math.imul((id % 4294967296) | 0, 0x9e3779b1) >>> (32 - this.bits);
+  bump(slot: number, w: number) {
+    if (this.n * 2 >= this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let s = Math.imul(slot, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const c = this.counts[s]!;
       if (c === 0) {
-        if (this.n * 2 >= this.ids.length) {
-          this.grow();
-          this.bump(id, w);
-          return;
-        }
-        this.ids[s] = id;
+        this.keys[s] = slot;
         this.counts[s] = w;
         this.used[this.n++] = s;
         return;
       }
-      if (this.ids[s] === id) {
+      if (this.keys[s] === slot) {
         this.counts[s] = c + 1;
         return;
       }
@@ -315,46 +385,73 @@ class Tally {
   }
 
   private grow() {
-    const entries = Array.from({ length: this.n }, (_, k) => [this.ids[this.used[k]!]!, this.counts[this.used[k]!]!] as const);
-    this.bits += 1;
-    this.ids = new Float64Array(1 << this.bits);
-    this.counts = new Int32Array(1 << this.bits);
-    this.used = new Int32Array(1 << this.bits);
+    const n = this.n;
+    const slots = new Int32Array(n);
+    const counts = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      slots[k] = this.keys[this.used[k]!]!;
+      counts[k] = this.counts[this.used[k]!]!;
+    }
+    const size = this.keys.length * 2;
+    this.shift--;
+    this.keys = new Int32Array(size);
+    this.counts = new Int32Array(size);
+    this.used = new Int32Array(size);
     this.n = 0;
-    for (const [id, c] of entries) this.bump(id, c); // a new id starts at the weight given: its count
+    for (let k = 0; k < n; k++) this.bump(slots[k]!, counts[k]!); // a new slot starts at the weight given: its count
   }
 
-  /** The best `limit` (count desc, then id desc). */
+  /** The best `limit` (count desc, then slot desc). */
   top(limit: number): { ids: number[]; shared: number[] } {
     const n = this.n;
+    const used = this.used;
+    const counts = this.counts;
+    const keys = this.keys;
     // The count at which the cut falls: the largest c such that at least `limit` have a count ≥ c.
-    let max = 0;
-    for (let k = 0; k < n; k++) max = Math.max(max, this.counts[this.used[k]!]!);
     let cut = 1;
     if (n > limit) {
-      const atLeast = new Int32Array(max + 2);
-      for (let k = 0; k < n; k++) atLeast[this.counts[this.used[k]!]!]!++;
-      let sum = 0;
+      let max = 0;
+      for (let k = 0; k < n; k++) max = Math.max(max, counts[used[k]!]!);
       for (cut = max; cut > 1; cut--) {
-        sum += atLeast[cut]!;
-        if (sum >= limit) break;
+        let atLeast = 0;
+        for (let k = 0; k < n; k++) if (counts[used[k]!]! >= cut) atLeast++;
+        if (atLeast >= limit) break;
       }
     }
-    const above: Array<[number, number]> = [];
-    const level: number[] = [];
+    // Above the cut: all of them, sorted (few). At the cut: the newest that still fit, kept sorted
+    // ascending in `best` — most are passed over after one comparison.
+    const ids: number[] = [];
+    const shared: number[] = [];
+    const best: number[] = [];
     for (let k = 0; k < n; k++) {
-      const s = this.used[k]!;
-      const c = this.counts[s]!;
-      if (c > cut) above.push([this.ids[s]!, c]);
-      else if (c === cut) level.push(this.ids[s]!);
+      const c = counts[used[k]!]!;
+      if (c > cut) {
+        ids.push(keys[used[k]!]!);
+        shared.push(c);
+      }
     }
-    above.sort((x, y) => y[1] - x[1] || y[0] - x[0]);
-    const ids = above.map((e) => e[0]);
-    const shared = above.map((e) => e[1]);
-    if (ids.length < limit && level.length) {
-      const lv = Float64Array.from(level).sort(); // ascending; take from the end (newest first)
-      for (let k = lv.length - 1; k >= 0 && ids.length < limit; k--) {
-        ids.push(lv[k]!);
+    if (ids.length > 1) {
+      const order = ids.map((_, i) => i).sort((x, y) => shared[y]! - shared[x]! || ids[y]! - ids[x]!);
+      const i2 = order.map((i) => ids[i]!);
+      const s2 = order.map((i) => shared[i]!);
+      ids.splice(0, ids.length, ...i2);
+      shared.splice(0, shared.length, ...s2);
+    }
+    const want = limit - ids.length;
+    if (want > 0) {
+      for (let k = 0; k < n; k++) {
+        if (counts[used[k]!] !== cut) continue;
+        const slot = keys[used[k]!]!;
+        if (best.length === want) {
+          if (slot <= best[0]!) continue;
+          best.shift(); // the smallest makes room
+        }
+        let i = 0;
+        while (i < best.length && best[i]! < slot) i++;
+        best.splice(i, 0, slot);
+      }
+      for (let i = best.length - 1; i >= 0; i--) {
+        ids.push(best[i]!);
         shared.push(cut);
       }
     }
