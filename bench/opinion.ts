@@ -36,7 +36,6 @@ import { analyse } from '../src/text/pipeline.ts';
 import { shingleSet } from '../src/text/simhash.ts';
 import { assignClusters, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
 import { analysePost } from '../src/server/modules/opinion/opinion.analysis.ts';
-import { hashKeys } from '../src/server/modules/opinion/opinion.candidates.ts';
 import { stateOf, syncedIndex } from '../src/server/modules/opinion/opinion.state.ts';
 import type { PostInput } from '../src/server/modules/opinion/opinion.schema.ts';
 import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, timing, type BenchContext, type BenchResult } from './lib.ts';
@@ -228,14 +227,13 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
         ...storedTexts.map((t, i) => (i % 2 ? `转发：${t}` : `${t} 大家注意`)),
         ...Array.from({ length: 1000 - storedTexts.length }, () => probeGen('2026-06-01T00:00:00Z').text),
       ].map((t) => {
-        const a = analysePost(t);
-        return { hashed: hashKeys(a.keys), a };
+        return { a: analysePost(t) };
       });
       let t = performance.now();
       const index = await syncedIndex(kernel, kernel.db, root);
       ctx.log(`opinion (b): ${size} stored: candidate index loaded in ${round(performance.now() - t, 0)} ms: ${index.reps} representatives, ${index.postings} keys, ${round(index.bytes / 2 ** 20, 1)} MiB`);
       let candidates = 0;
-      for (const p of probes) candidates += index.lookup(p.hashed, 32).ids.length;
+      for (const p of probes) candidates += index.lookup(p.a.hashed, 32).ids.length;
       // Twice over the probes in batches of 100: first with no representative cached (as after a
       // restart: what must be verified is read from the database), then with what that pass cached.
       const pass = async () => {

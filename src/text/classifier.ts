@@ -202,7 +202,7 @@ export class OpinionClassifier {
     }
   }
 
-  classify(a: Analysed): Classification {
+  classify(a: Pick<Analysed, 'features'>): Classification {
     const f = a.features;
     const v = f.length ? 1 / Math.sqrt(f.length) : 0;
     // Both heads in one pass over the features (a feature's 6 weights share a cache line).

@@ -8,14 +8,21 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
+export type { Packed };
 import { shingleSet } from '../../../text/simhash.ts';
-import { segmentFast } from '../../../text/segment.ts';
-import { histogramOf } from './opinion.candidates.ts';
+import { hashKeys, histogramOf, HISTOGRAM_BYTES, type HashedKeys, type KeyKind } from './opinion.candidates.ts';
 
 /** What an ingest needs of a post's text. */
-export interface PostAnalysis extends Omit<Analysed, 'tokens'> {
-  /** Candidate keys for clustering (text hash, MinHash bands; the URL of a link-only post). */
-  keys: string[];
+export interface PostAnalysis {
+  normalized: string;
+  /** 64-bit SimHash, 16 hex characters (kept on representative rows). */
+  simhash: string;
+  /** The classifier's hashed features. */
+  features: Int32Array;
+  /** Candidate keys for clustering, space-separated (text hash, MinHash bands; the URL of a link-only post). */
+  keys: string;
+  /** The keys hashed, for the candidate index. */
+  hashed: HashedKeys;
   /** Unique shingle hashes of the normalised text, as asSignedSet (the near-duplicate check). */
   set: Int32Array;
   /** The set's histogram (opinion.candidates.ts): what the candidate index keeps of it. */
@@ -38,19 +45,71 @@ export function clusterKeys(a: Pick<Analysed, 'bandKeys' | 'normalized' | 'urls'
 export function analysePost(text: string): PostAnalysis {
   const a = analyse(text);
   const set = asSignedSet(shingleSet(a.normalized));
-  return {
-    normalized: a.normalized,
-    groups: a.groups,
-    urls: a.urls,
-    simhash: a.simhash,
-    bandKeys: a.bandKeys,
-    textHash: a.textHash,
-    ruleGroups: a.ruleGroups,
-    features: a.features,
-    keys: clusterKeys(a),
-    set,
-    hist: histogramOf(set),
+  const keys = clusterKeys(a);
+  return { normalized: a.normalized, simhash: a.simhash, features: a.features, keys: keys.join(' '), hashed: hashKeys(keys), set, hist: histogramOf(set) };
+}
+
+/**
+ * Analyses of a slice of posts as a worker sends them: strings in arrays, and every typed array of
+ * every post in one buffer per kind, moved (not copied) to the main thread. Copying a thousand
+ * objects with a dozen typed arrays each cost the event loop more than clustering them.
+ */
+interface Packed {
+  normalized: string[];
+  simhash: string[];
+  keys: string[];
+  /** Per kind: all posts' values end to end, and where each post's start (n + 1 offsets). */
+  features: Int32Array;
+  featureAt: Int32Array;
+  sets: Int32Array;
+  setAt: Int32Array;
+  hashes: Uint32Array;
+  kinds: Uint8Array;
+  hashAt: Int32Array;
+  hists: Uint8Array;
+}
+
+function concat<T extends Int32Array | Uint32Array | Uint8Array>(make: new (n: number) => T, parts: ArrayLike<number>[]): { all: T; at: Int32Array } {
+  const at = new Int32Array(parts.length + 1);
+  for (let i = 0; i < parts.length; i++) at[i + 1] = at[i]! + parts[i]!.length;
+  const all = new make(at[parts.length]!);
+  parts.forEach((p, i) => all.set(p, at[i]!));
+  return { all, at };
+}
+
+export function pack(posts: PostAnalysis[]): { packed: Packed; transfer: ArrayBuffer[] } {
+  const f = concat(Int32Array, posts.map((p) => p.features));
+  const s = concat(Int32Array, posts.map((p) => p.set));
+  const h = concat(Uint32Array, posts.map((p) => p.hashed.hashes));
+  const k = concat(Uint8Array, posts.map((p) => p.hashed.kinds));
+  const hists = concat(Uint8Array, posts.map((p) => p.hist)).all;
+  const packed: Packed = {
+    normalized: posts.map((p) => p.normalized),
+    simhash: posts.map((p) => p.simhash),
+    keys: posts.map((p) => p.keys),
+    features: f.all,
+    featureAt: f.at,
+    sets: s.all,
+    setAt: s.at,
+    hashes: h.all,
+    kinds: k.all,
+    hashAt: h.at,
+    hists,
   };
+  const transfer = [f.all, f.at, s.all, s.at, h.all, k.all, h.at, hists].map((a) => a.buffer as ArrayBuffer);
+  return { packed, transfer };
+}
+
+export function unpack(p: Packed): PostAnalysis[] {
+  return p.normalized.map((normalized, i) => ({
+    normalized,
+    simhash: p.simhash[i]!,
+    keys: p.keys[i]!,
+    features: p.features.subarray(p.featureAt[i]!, p.featureAt[i + 1]!),
+    set: p.sets.subarray(p.setAt[i]!, p.setAt[i + 1]!),
+    hashed: { hashes: p.hashes.subarray(p.hashAt[i]!, p.hashAt[i + 1]!), kinds: p.kinds.subarray(p.hashAt[i]!, p.hashAt[i + 1]!) as unknown as ArrayLike<KeyKind> },
+    hist: p.hists.subarray(i * HISTOGRAM_BYTES, (i + 1) * HISTOGRAM_BYTES),
+  }));
 }
 
 /**
@@ -59,17 +118,6 @@ export function analysePost(text: string): PostAnalysis {
  * doubles) — the cluster check merges dozens of these per post.
  */
 export const asSignedSet = (set: Uint32Array): Int32Array => new Int32Array(set.buffer, set.byteOffset, set.length).sort();
-
-/** The classifier reads an Analysed; its words are segmented again only if read. */
-export function asAnalysed(p: PostAnalysis): Analysed {
-  let words: string[] | undefined;
-  return {
-    ...p,
-    get tokens() {
-      return (words ??= segmentFast(p.normalized));
-    },
-  };
-}
 
 /** Below this many posts a batch is analysed in process: the round trip would cost more. */
 const MIN_FOR_WORKERS = 64;
@@ -107,10 +155,10 @@ export class AnalysisPool {
       for (let i = 0; i < this.size; i++) {
         const w = new Worker(boot, { eval: true });
         w.unref();
-        w.on('message', (m: { id: number; out?: PostAnalysis[]; error?: string }) => {
+        w.on('message', (m: { id: number; out?: Packed; error?: string }) => {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
-          if (m.out) p?.resolve(m.out);
+          if (m.out) p?.resolve(unpack(m.out));
           else p?.reject(new Error(m.error));
         });
         w.on('error', (err) => this.fail(err));

@@ -30,8 +30,8 @@ export const enum KeyKind {
 
 /** A post's keys, hashed: kinds[i] says what keys[i] is. */
 export interface HashedKeys {
-  hashes: number[];
-  kinds: KeyKind[];
+  hashes: ArrayLike<number>;
+  kinds: ArrayLike<KeyKind>;
 }
 
 /** 32-bit FNV-1a with a final mix, of a key's text. */
@@ -44,13 +44,13 @@ export function keyHash(key: string): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function hashKeys(keys: readonly string[]): HashedKeys {
-  const hashes: number[] = [];
-  const kinds: KeyKind[] = [];
-  for (const k of keys) {
-    hashes.push(keyHash(k));
-    kinds.push(k.startsWith('t:') ? KeyKind.Exact : k.startsWith('u:') ? KeyKind.Url : KeyKind.Band);
-  }
+export function hashKeys(keys: readonly string[]): { hashes: Uint32Array; kinds: Uint8Array } {
+  const hashes = new Uint32Array(keys.length);
+  const kinds = new Uint8Array(keys.length);
+  keys.forEach((k, i) => {
+    hashes[i] = keyHash(k);
+    kinds[i] = k.startsWith('t:') ? KeyKind.Exact : k.startsWith('u:') ? KeyKind.Url : KeyKind.Band;
+  });
   return { hashes, kinds };
 }
 
@@ -183,7 +183,7 @@ export class CandidateIndex {
    * Adds a representative (an id below 2^32; ids must grow: the database's, in insertion order) with
    * its keys' hashes and its shingle set's size and histogram.
    */
-  add(repId: number, hashes: readonly number[], size: number, hist: Uint8Array): void {
+  add(repId: number, hashes: ArrayLike<number>, size: number, hist: Uint8Array): void {
     if (this.slots === this.slotRep.length) {
       this.slotRep = grown(this.slotRep, this.slots, this.slots * 2);
       this.sizes = grown(this.sizes, this.slots, this.slots * 2);
@@ -201,7 +201,9 @@ export class CandidateIndex {
     }
     for (let k = 0; k < hashes.length; k++) {
       const h = hashes[k]!;
-      if (hashes.indexOf(h) < k) continue; // a key twice in one representative counts once
+      let twice = false; // a key twice in one representative counts once
+      for (let j = 0; j < k && !twice; j++) twice = hashes[j] === h;
+      if (twice) continue;
       const b = h & this.mask;
       const i = this.t++;
       this.tKey[i] = h;

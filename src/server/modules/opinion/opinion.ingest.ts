@@ -10,9 +10,9 @@ import type { Phases } from '../../kernel/phases.ts';
 import type { DbOrTrx, Engine, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
 import { DEDUP, shingleSet } from '../../../text/simhash.ts';
-import { asAnalysed, asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
+import { asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
-import { CandidateIndex, encodeHistogram, hashKeys, URL_WEIGHT, type HashedKeys } from './opinion.candidates.ts';
+import { CandidateIndex, encodeHistogram, URL_WEIGHT } from './opinion.candidates.ts';
 import {
   analysisPool,
   authorHasher,
@@ -56,7 +56,6 @@ interface Prepared {
   category: Category;
   groups: string[];
   authorHash: string | null;
-  hashed: HashedKeys;
 }
 
 /** Hour bucket of a time, in UTC ("2026-02-03T04"). */
@@ -111,7 +110,7 @@ export async function ingestFor(
   const hashAuthor = authorHasher(kernel);
   const prepared: Prepared[] = posts.map((input, index) => {
     const an = analysed[index]!;
-    const c = clf.classify(asAnalysed(an));
+    const c = clf.classify(an);
     return {
       index,
       input,
@@ -121,7 +120,6 @@ export async function ingestFor(
       category: c.relevant ? c.category : 'other',
       groups: groups.match(an.normalized),
       authorHash: hashAuthor(input.source, input.author),
-      hashed: hashKeys(an.keys),
     };
   });
   const ancestors = new Set(
@@ -134,7 +132,7 @@ export async function ingestFor(
     phases?.mark('queue');
     // Catch up with stored representatives before taking the write lock (the first time, all of them).
     const index = await syncedIndex(kernel, kernel.db, orgId);
-    let added: Array<{ id: number; hashes: number[]; hist: Uint8Array; info: RepInfo }> = [];
+    let added: Array<{ id: number; hashes: ArrayLike<number>; hist: Uint8Array; info: RepInfo }> = [];
     const out = await kernel.db.transaction().execute(async (trx) => {
       await lockOrgForIngest(trx, kernel.engine, orgId);
       // Sources named for the first time are registered (connectors name themselves).
@@ -284,10 +282,10 @@ export async function assignClusters(
   kernel: Kernel,
   db: DbOrTrx,
   index: CandidateIndex,
-  posts: ReadonlyArray<{ hashed: HashedKeys; a: Pick<PostAnalysis, 'set' | 'hist'> }>,
+  posts: ReadonlyArray<{ a: Pick<PostAnalysis, 'hashed' | 'set' | 'hist'> }>,
 ): Promise<Assignment[]> {
   const found = posts.map((p) => {
-    const f = index.lookup(p.hashed, MAX_VERIFY);
+    const f = index.lookup(p.a.hashed, MAX_VERIFY);
     // Candidates whose histograms rule them out are decided without reading their sets.
     const possible = f.slots.map((slot, i) => f.shared[i]! >= URL_WEIGHT || index.couldShare(slot, p.a.hist, minShared(p.a.set.length, index.sizeAt(slot))));
     return { ...f, possible };
@@ -315,12 +313,12 @@ export async function assignClusters(
   const batchInfo = (id: number) => localInfo[id];
   return posts.map((p, k) => {
     const f = found[k]!;
-    const near = local.lookup(p.hashed, MAX_VERIFY);
+    const near = local.lookup(p.a.hashed, MAX_VERIFY);
     const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin] : undefined];
     const rep = chooseCluster(p.a.set, twins, { ...f, info: storedInfo }, { ...near, info: batchInfo });
     if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
     const clusterId = rep?.clusterId ?? timeOrderedId();
-    local.add(localInfo.length, p.hashed.hashes, p.a.set.length, p.a.hist);
+    local.add(localInfo.length, p.a.hashed.hashes, p.a.set.length, p.a.hist);
     localInfo.push({ clusterId, set: p.a.set });
     return { clusterId, starts: rep === null, exact: false };
   });
@@ -336,7 +334,7 @@ async function storeFresh(
   nowIso: string,
   sources: Map<string, { id: string }>,
   phases: Phases | undefined,
-): Promise<Array<{ id: number; hashes: number[]; hist: Uint8Array; info: RepInfo }>> {
+): Promise<Array<{ id: number; hashes: ArrayLike<number>; hist: Uint8Array; info: RepInfo }>> {
   const index = await syncedIndex(kernel, trx, orgId);
   const assigned = await assignClusters(kernel, trx, index, fresh);
   phases?.mark('assign');
@@ -347,7 +345,7 @@ async function storeFresh(
   const newClusters = new Map<string, OpinionClustersTable>();
   const bumps = new Map<string, ClusterBump>();
   const reps: NewRep[] = [];
-  const repMemory: Array<{ hashes: number[]; hist: Uint8Array; info: RepInfo }> = [];
+  const repMemory: Array<{ hashes: ArrayLike<number>; hist: Uint8Array; info: RepInfo }> = [];
   const posts: OpinionPostsTable[] = [];
   const hourly = new Map<string, number>();
   const perSource = new Map<string, number>();
@@ -403,10 +401,10 @@ async function storeFresh(
         cluster_id: clusterId,
         simhash: p.a.simhash,
         norm_text: p.a.normalized,
-        keys: p.a.keys.join(' '),
+        keys: p.a.keys,
         hist: encodeHistogram(p.a.set.length, p.a.hist),
       });
-      repMemory.push({ hashes: p.hashed.hashes, hist: p.a.hist, info: { clusterId, set: p.a.set } });
+      repMemory.push({ hashes: p.a.hashed.hashes, hist: p.a.hist, info: { clusterId, set: p.a.set } });
     }
 
     posts.push({
