@@ -152,7 +152,10 @@ export class CandidateIndex {
   // Scratch for ranking (reused; one lookup at a time).
   private readonly tally = new Tally();
 
-  constructor(bucketBits = 10, initialReps = 1 << 10) {
+  /**
+   * `compacts`: false for a short-lived index (a batch's own posts), which stays a chained tail.
+   */
+  constructor(bucketBits = 10, initialReps = 1 << 10, private readonly compacts = true) {
     this.mask = (1 << bucketBits) - 1;
     this.cStart = new Int32Array(this.mask + 2);
     this.tHead = new Int32Array(this.mask + 1).fill(-1);
@@ -211,7 +214,7 @@ export class CandidateIndex {
       this.tNext[i] = this.tHead[b]!;
       this.tHead[b] = i;
     }
-    if (this.t > Math.max(4096, this.cKey.length / 4)) this.compact();
+    if (this.compacts && this.t > Math.max(4096, this.cKey.length / 4)) this.compact();
     if (repId > this.lastRepId) this.lastRepId = repId;
   }
 
@@ -246,28 +249,39 @@ export class CandidateIndex {
       slot[at] = this.cSlot[i]!;
     }
     // Each bucket by key (stable: newest first within a key), keeping MAX_PER_KEY per key, packed.
+    // Buckets hold about four postings: sorted in place by insertion; a crowded one (a key shared by
+    // many posts) by an index sort.
     const cStart = new Int32Array(buckets + 1);
     let w = 0;
-    let order: number[] = [];
     for (let b = 0; b < buckets; b++) {
       const s = start[b]!;
       const e = start[b + 1]!;
       cStart[b] = w;
-      if (e - s === 1) {
-        key[w] = key[s]!;
-        slot[w++] = slot[s]!;
-        continue;
+      if (e - s <= 32) {
+        for (let i = s + 1; i < e; i++) {
+          const k = key[i]!;
+          const v = slot[i]!;
+          let j = i - 1;
+          while (j >= s && key[j]! > k) {
+            key[j + 1] = key[j]!;
+            slot[j + 1] = slot[j]!;
+            j--;
+          }
+          key[j + 1] = k;
+          slot[j + 1] = v;
+        }
+      } else {
+        const order = Array.from({ length: e - s }, (_, i) => s + i).sort((x, y) => key[x]! - key[y]! || x - y);
+        const k2 = order.map((i) => key[i]!);
+        const s2 = order.map((i) => slot[i]!);
+        key.set(k2, s);
+        slot.set(s2, s);
       }
-      order = [];
-      for (let i = s; i < e; i++) order.push(i);
-      order.sort((x, y) => key[x]! - key[y]! || x - y);
-      const k2 = order.map((i) => key[i]!);
-      const s2 = order.map((i) => slot[i]!);
-      for (let i = 0, run = 0; i < k2.length; i++) {
-        run = i > 0 && k2[i] === k2[i - 1] ? run + 1 : 0;
+      for (let i = s, run = 0; i < e; i++) {
+        run = i > s && key[i] === key[i - 1] ? run + 1 : 0;
         if (run >= MAX_PER_KEY) continue;
-        key[w] = k2[i]!;
-        slot[w++] = s2[i]!;
+        key[w] = key[i]!;
+        slot[w++] = slot[i]!;
       }
     }
     cStart[buckets] = w;

@@ -307,7 +307,7 @@ export async function assignClusters(
   }
   // Posts earlier in the batch are candidates too: every one that was not an exact repeat (the
   // caller may keep fewer as representatives; a post that matched one is still in its cluster).
-  const local = new CandidateIndex(12, 1 << 12); // ids: positions in localInfo
+  const local = new CandidateIndex(12, 1 << 10, false); // ids: positions in localInfo
   const localInfo: RepInfo[] = [];
   const storedInfo = (id: number) => infos.get(id);
   const batchInfo = (id: number) => localInfo[id];
