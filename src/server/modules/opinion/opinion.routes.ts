@@ -53,7 +53,7 @@ import { acknowledgeAlert, listAlerts, registerAlertJobs } from './opinion.alert
 import { addCaseAction, createCase, getCase, listAssignees, listCases, referralSheet, updateCase } from './opinion.cases.ts';
 import { registerFeedJobs, requestPoll, uploadPosts } from './opinion.feeds.ts';
 import { generateOpinionBrief, registerBriefJobs } from './opinion.brief.ts';
-import { analysisPool, closeAnalysis } from './opinion.state.ts';
+import { analysisPool, closeAnalysis, warmCandidateIndexes } from './opinion.state.ts';
 
 const uuidParam = z.object({ id: z.string().uuid({ message: '无效的编号' }) }).strict();
 const INGEST_LIMIT = 32 * 1024 * 1024;
@@ -64,6 +64,9 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   const tags = ['网络舆情'];
   analysisPool(k).warn = (message) => app.log.warn(message);
   app.addHook('onClose', () => closeAnalysis(k));
+  app.addHook('onReady', () => {
+    void warmCandidateIndexes(k).catch((err: Error) => app.log.warn({ err }, 'candidate index warm-up failed; the first ingest loads it'));
+  });
 
   // ---- posts
   app.post('/opinion/posts', {

@@ -125,6 +125,22 @@ export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): P
 
 const NO_BOUND = new Uint8Array(HISTOGRAM_BYTES).fill(0xff);
 
+/**
+ * Loads every org's candidate index in the background after start, one org at a time in the ingest
+ * queue, so that the first ingest after a restart does not wait for it (a million stored posts take
+ * tens of seconds to read). Errors are ignored: the first ingest then loads the index itself.
+ */
+export async function warmCandidateIndexes(kernel: Kernel): Promise<number> {
+  const orgs = await kernel.db.selectFrom('opinion_cluster_reps').select('org_id').distinct().execute();
+  let loaded = 0;
+  for (const { org_id } of orgs) {
+    if (!org_id) continue;
+    await serialised(kernel, () => syncedIndex(kernel, kernel.db, org_id));
+    loaded++;
+  }
+  return loaded;
+}
+
 export function cachedRep(kernel: Kernel, id: number): RepInfo | undefined {
   const cache = stateOf(kernel).repCache;
   const r = cache.get(id);

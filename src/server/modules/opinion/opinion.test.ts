@@ -10,6 +10,7 @@ import { describeEachDb, type Client } from '../../testing/harness.ts';
 import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
 import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
+import { stateOf, warmCandidateIndexes } from './opinion.state.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
 const clock = () => new Date(now);
@@ -427,5 +428,20 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal(summary.status, 200);
     assert.match(String(summary.body), /网络监测到涉及疫情防控的相关网络信息\d+条/);
     assert.match(String(summary.body), /监测提供不法商家恶意涨价线索1条/);
+  });
+
+  test('after a restart the candidate index is loaded from the stored representatives, and clusters are found again', async () => {
+    const c = ctx();
+    const reps = await c.kernel.db.selectFrom('opinion_cluster_reps').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    stateOf(c.kernel).indexes.clear(); // as a fresh process has it
+    stateOf(c.kernel).repCache.clear();
+    const orgs = await c.kernel.db.selectFrom('opinion_cluster_reps').select('org_id').distinct().execute();
+    assert.equal(await warmCandidateIndexes(c.kernel), orgs.length);
+    const loaded = [...stateOf(c.kernel).indexes.values()].reduce((n, i) => n + i.reps, 0);
+    assert.equal(loaded, Number(reps.n), 'every stored representative is in an index');
+    const again = await ingest([post(`转发：${RUMOR}`)]);
+    const first = await analyst.get(`/api/opinion/posts?q=${encodeURIComponent('全面封路')}`);
+    assert.ok(first.body.posts.length > 1);
+    assert.equal(again.body.results[0].clusterId, first.body.posts.at(-1).clusterId, 'a repost joins the cluster stored before the "restart"');
   });
 }, { clock });
