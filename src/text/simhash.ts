@@ -480,6 +480,14 @@ function decide(s: Similarity): boolean {
   return s.jaccard >= DEDUP.jaccard || (s.containment >= DEDUP.containment && s.sizeRatio >= DEDUP.sizeRatio);
 }
 
+/** decide() from the sizes of two shingle sets and the size of their intersection. */
+export function sameClaimBySizes(inter: number, aSize: number, bSize: number): boolean {
+  const small = Math.min(aSize, bSize);
+  const large = Math.max(aSize, bSize);
+  if (large === 0) return true;
+  return inter / (aSize + bSize - inter) >= DEDUP.jaccard || (small > 0 && inter / small >= DEDUP.containment && small / large >= DEDUP.sizeRatio);
+}
+
 /**
  * Whether two normalised posts are the same claim (the final check on a candidate pair). The hashes,
  * when given, short-cut exact repeats.
@@ -568,16 +576,7 @@ export class ClusterIndex {
       const other = this.items.get(id)!;
       other.set ??= shingleSet(other.normalized);
       verified++;
-      const inter = intersect(set, other.set);
-      const small = Math.min(set.length, other.set.length);
-      const large = Math.max(set.length, other.set.length);
-      const sim = {
-        jaccard: large === 0 ? 1 : inter / (set.length + other.set.length - inter),
-        containment: small === 0 ? (large === 0 ? 1 : 0) : inter / small,
-        sizeRatio: large === 0 ? 1 : small / large,
-        hamming: 0,
-      };
-      if (decide(sim)) {
+      if (sameClaimBySizes(intersect(set, other.set), set.length, other.set.length)) {
         result = { clusterId: other.cluster, matchedId: id, candidates: order.length, verified, exact: false };
         break;
       }

@@ -6,9 +6,9 @@
 // analysed on a worker is exactly what analysePost gives in process (see opinion.analysis.test.ts).
 // Small batches, and every batch if no worker could start, are analysed in process.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../kernel/ts-worker.ts';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
-export type { Packed };
 import { shingleSet } from '../../../text/simhash.ts';
 import { hashKeys, histogramOf, HISTOGRAM_BYTES, type HashedKeys, type KeyKind } from './opinion.candidates.ts';
 
@@ -148,12 +148,9 @@ export class AnalysisPool {
   private start() {
     if (this.workers.length || this.broken) return;
     try {
-      // The server runs its TypeScript through tsx; a worker thread needs it registered anew.
-      const entry = new URL('./opinion.analysis.worker.ts', import.meta.url).href;
-      const tsx = import.meta.resolve('tsx/esm/api');
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+      const entry = new URL('./opinion.analysis.worker.ts', import.meta.url);
       for (let i = 0; i < this.size; i++) {
-        const w = new Worker(boot, { eval: true });
+        const w = startTsWorker(entry);
         w.unref();
         w.on('message', (m: { id: number; out?: Packed; error?: string }) => {
           const p = this.pending.get(m.id);

@@ -1,14 +1,12 @@
 // The candidate index: for a new post, which cluster representatives share one of its keys (text
-// hash "t:", URL "u:", MinHash bands "m…:"). It is what keeps a cluster lookup as fast with a million
-// stored posts as with ten thousand: a key is one probe of an in-memory table instead of a B-tree
-// search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
-// representatives), whatever the size of the store.
+// hash "t:", URL "u:", MinHash bands "m…:"). A key is one probe of an in-memory table instead of a
+// B-tree search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
+// representatives), whatever the size of the store (measured per post: 35–77 µs at 10,000 stored
+// posts, 158–205 µs at 1,000,000 with representatives cached; docs/opinion.md).
 //
 // One index per org, per app instance, in typed arrays: 8–12 bytes per (representative, key), 2 bytes
-// per key for its bucket, and 134 bytes per representative for its shingle histogram (below); 17 keys
-// per representative make ≈ 300–350 bytes per representative, ≈ 250 MiB for the 750,000
-// representatives of a million posts. The database stays the
-// truth: every representative row carries its org and keys, and before each ingest the index reads
+// per key for its bucket, and 134 bytes per representative for its shingle histogram (below): 289 MiB
+// for the 789,000 representatives of a million posts. The database stays the truth: every representative row carries its org and keys, and before each ingest the index reads
 // the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
 // PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
 // only adds a candidate, which the shingle check then refuses.
@@ -120,7 +118,7 @@ export interface Candidates {
   ids: number[];
   /** Shared-key counts of `ids` (URL_WEIGHT for a URL key). */
   shared: number[];
-  /** Index slots of `ids` (for `couldMatch`). */
+  /** Index slots of `ids` (for `couldShare` and `sizeAt`). */
   slots: number[];
 }
 
@@ -436,23 +434,12 @@ class Tally {
     }
     // Above the cut: all of them, sorted (few). At the cut: the newest that still fit, kept sorted
     // ascending in `best` — most are passed over after one comparison.
-    const ids: number[] = [];
-    const shared: number[] = [];
+    const above: number[] = [];
+    for (let k = 0; k < n; k++) if (counts[used[k]!]! > cut) above.push(used[k]!);
+    above.sort((x, y) => counts[y]! - counts[x]! || keys[y]! - keys[x]!);
+    const ids = above.map((s) => keys[s]!);
+    const shared = above.map((s) => counts[s]!);
     const best: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const c = counts[used[k]!]!;
-      if (c > cut) {
-        ids.push(keys[used[k]!]!);
-        shared.push(c);
-      }
-    }
-    if (ids.length > 1) {
-      const order = ids.map((_, i) => i).sort((x, y) => shared[y]! - shared[x]! || ids[y]! - ids[x]!);
-      const i2 = order.map((i) => ids[i]!);
-      const s2 = order.map((i) => shared[i]!);
-      ids.splice(0, ids.length, ...i2);
-      shared.splice(0, shared.length, ...s2);
-    }
     const want = limit - ids.length;
     if (want > 0) {
       for (let k = 0; k < n; k++) {

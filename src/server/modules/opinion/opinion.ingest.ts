@@ -7,9 +7,9 @@ import { AppError } from '../../kernel/errors.ts';
 import { newId, timeOrderedId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
 import type { Phases } from '../../kernel/phases.ts';
-import type { DbOrTrx, Engine, Trx } from '../../db/index.ts';
+import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
-import { DEDUP, shingleSet } from '../../../text/simhash.ts';
+import { DEDUP, sameClaimBySizes, shingleSet } from '../../../text/simhash.ts';
 import { asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
 import { CandidateIndex, encodeHistogram, URL_WEIGHT } from './opinion.candidates.ts';
@@ -237,17 +237,15 @@ export function minShared(al: number, bl: number): number {
 }
 
 /**
- * nearDuplicate's decision (src/text/simhash.ts) on precomputed shingle sets (signed order, see
- * asSignedSet). Most candidates share a band by chance and few shingles, and a post is checked against
+ * nearDuplicate's decision (src/text/simhash.ts, sameClaimBySizes) on precomputed shingle sets (signed
+ * order, see asSignedSet). Most candidates share a band by chance and few shingles, and a post is checked against
  * up to MAX_VERIFY of them: the merge is branch-free (a data-dependent branch per step is mispredicted
  * half the time), and it stops once what is left of it cannot reach the bar.
  */
 export function sameClaim(a: Int32Array, b: Int32Array): boolean {
   const al = a.length;
   const bl = b.length;
-  const small = Math.min(al, bl);
-  const large = Math.max(al, bl);
-  if (large === 0) return true;
+  if (al === 0 || bl === 0) return sameClaimBySizes(0, al, bl);
   const need = minShared(al, bl);
   let i = 0;
   let j = 0;
@@ -262,8 +260,7 @@ export function sameClaim(a: Int32Array, b: Int32Array): boolean {
     i += le;
     j += ge;
   }
-  const jaccard = inter / (al + bl - inter);
-  return jaccard >= DEDUP.jaccard || (small > 0 && inter / small >= DEDUP.containment && small / large >= DEDUP.sizeRatio);
+  return sameClaimBySizes(inter, al, bl);
 }
 
 /** Where a post goes: its cluster, whether the post starts it, and whether it repeats a post exactly. */
@@ -293,7 +290,8 @@ export async function assignClusters(
   const infos = new Map<number, RepInfo>();
   const missing = new Set<number>();
   for (const f of found) {
-    for (const id of f.twin >= 0 ? [f.twin, ...f.ids.filter((_, i) => f.possible[i])] : f.ids.filter((_, i) => f.possible[i])) {
+    const toVerify = f.ids.filter((_, i) => f.possible[i]);
+    for (const id of f.twin >= 0 ? [f.twin, ...toVerify] : toVerify) {
       if (infos.has(id) || missing.has(id)) continue;
       const r = cachedRep(kernel, id);
       if (r) infos.set(id, r);

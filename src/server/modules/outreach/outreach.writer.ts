@@ -9,7 +9,8 @@
 // event loop only parses, validates and answers while the second core writes; before it is ready,
 // if it cannot start, and for imports and corrections (which write inside their own transactions)
 // on the main connection. PostgreSQL goes through the query builder.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../kernel/ts-worker.ts';
 import type SQLite from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor, Kernel } from '../../kernel/index.ts';
@@ -409,11 +410,7 @@ class SqliteWriterThread {
 
   constructor(setup: WorkerSetup, log: Pick<FastifyBaseLogger, 'warn' | 'error'>) {
     try {
-      // The server runs its TypeScript through tsx; a worker thread needs it registered anew.
-      const entry = new URL('./outreach.writer.worker.ts', import.meta.url).href;
-      const tsx = import.meta.resolve('tsx/esm/api');
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-      const worker = new Worker(boot, { eval: true, workerData: setup });
+      const worker = startTsWorker(new URL('./outreach.writer.worker.ts', import.meta.url), { workerData: setup });
       worker.unref();
       worker.on('message', (m: GroupReply | { ready: true }) => {
         if ('ready' in m) {
