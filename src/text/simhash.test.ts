@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizePost } from './normalize.ts';
-import { bandKeys, ClusterIndex, dedupForm, hammingHex, nearDuplicate, signature, simhash, similarity, textHash } from './simhash.ts';
+import { bandKeys, ClusterIndex, dedupForm, hammingHex, nearDuplicate, shingleSet, signature, simhash, similarity, sortUint32, textHash } from './simhash.ts';
+import { mulberry32 } from './random.ts';
 
 const ORIGINAL = '最新消息：高度白酒能杀死新型冠状病毒，每天中午喝二两，病毒就进不了身体。家里有老人的赶紧转告！';
 
@@ -104,4 +105,27 @@ test('ClusterIndex clusters variants together and keeps claims apart', () => {
   far.slice(0, 3).forEach(([, text], i) => assert.equal(add(`f${i}`, text).clusterId, `f${i}`, text));
   assert.equal(index.clusterOf('n3'), 'p0');
   assert.equal(index.size, 1 + near.length + 3);
+});
+
+test('sortUint32 sorts like a numeric sort, on short and long arrays with values above 2^31', () => {
+  const rand = mulberry32(7);
+  const cases: number[][] = [[], [5], [0xffffffff, 0, 0x80000000, 0x7fffffff, 1], Array.from({ length: 31 }, (_, i) => (i * 0x9e3779b1) >>> 0)];
+  for (const n of [32, 33, 200, 1000, 5000]) cases.push(Array.from({ length: n }, () => Math.floor(rand() * 2 ** 32)));
+  cases.push(Array.from({ length: 300 }, (_, i) => [7, 0x80000001, 7][i % 3]!)); // repeats
+  for (const c of cases) {
+    const got = sortUint32(Uint32Array.from(c));
+    assert.deepEqual([...got], [...c].sort((x, y) => x - y), `length ${c.length}`);
+  }
+});
+
+test('shingleSet right after signature (reusing its shingles) equals shingleSet from scratch', () => {
+  const texts = ['转发：青石镇明天封路，大家注意！', '东关社区今天发放口罩二十五个', '甲', '', '今天天气很好，东关社区开始测温'];
+  const fresh = texts.map((t) => [...shingleSet(t)]);
+  texts.forEach((t, i) => {
+    signature(t);
+    assert.deepEqual([...shingleSet(t)], fresh[i], t);
+    signature(t);
+    simhash(texts[(i + 1) % texts.length]!); // another text in between: not reused
+    assert.deepEqual([...shingleSet(t)], fresh[i], t);
+  });
 });

@@ -113,11 +113,24 @@ export function unpack(p: Packed): PostAnalysis[] {
 }
 
 /**
- * A shingle set (shingleSet: sorted unsigned 32-bit hashes) as signed integers sorted as such, in
- * place: the same set, whose elements the JIT keeps as machine integers (values above 2^31 would be
- * doubles) — the cluster check merges dozens of these per post.
+ * A shingle set (shingleSet: sorted unsigned 32-bit hashes) as signed integers sorted as such: the
+ * same set, whose elements the JIT keeps as machine integers (values above 2^31 would be doubles) —
+ * the cluster check merges dozens of these per post. Signed order is the unsigned order rotated: the
+ * values from 2^31 up (negative as signed) come first.
  */
-export const asSignedSet = (set: Uint32Array): Int32Array => new Int32Array(set.buffer, set.byteOffset, set.length).sort();
+export function asSignedSet(set: Uint32Array): Int32Array {
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[mid]! < 0x80000000) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = new Int32Array(set.length);
+  out.set(new Int32Array(set.buffer, set.byteOffset + lo * 4, set.length - lo));
+  out.set(new Int32Array(set.buffer, set.byteOffset, lo), set.length - lo);
+  return out;
+}
 
 /** Below this many posts a batch is analysed in process: the round trip would cost more. */
 const MIN_FOR_WORKERS = 64;
