@@ -441,7 +441,8 @@ export function signature(normalizedText: string): DedupSignature {
 /** Sorted unique shingle hashes of a normalised text (for verification). */
 export function shingleSet(normalizedText: string): Uint32Array {
   const count = normalizedText === sketched ? sketchedCount : bigrams(dedupInto(normalizedText));
-  const arr = sortUint32(sh2.slice(0, count));
+  const arr = sh2.slice(0, count);
+  sortUint32(arr);
   let w = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[w - 1]) arr[w++] = arr[i]!;
   return arr.subarray(0, w);
@@ -455,7 +456,7 @@ let radixTmp = new Uint32Array(1024);
  * boxes every value above 2^31 as a heap number: on a post's ~200 shingles it cost 20–40 µs, this
  * costs about 2.
  */
-export function sortUint32(a: Uint32Array): Uint32Array {
+export function sortUint32(a: Uint32Array): void {
   const n = a.length;
   if (n < 32) {
     for (let i = 1; i < n; i++) {
@@ -467,7 +468,7 @@ export function sortUint32(a: Uint32Array): Uint32Array {
       }
       a[j + 1] = x;
     }
-    return a;
+    return;
   }
   if (radixTmp.length < n) radixTmp = new Uint32Array(n * 2);
   const c = radixCounts;
@@ -487,8 +488,8 @@ export function sortUint32(a: Uint32Array): Uint32Array {
       sum += k;
     }
   }
-  let from = a;
-  let to = radixTmp;
+  let from: Uint32Array = a;
+  let to: Uint32Array = radixTmp;
   for (let d = 0, shift = 0; d < 4; d++, shift += 8) {
     const base = d * 256;
     for (let i = 0; i < n; i++) {
@@ -499,7 +500,7 @@ export function sortUint32(a: Uint32Array): Uint32Array {
     from = to;
     to = t;
   }
-  return a; // four passes: the last wrote back into a
+  // Four passes: the last one wrote back into a.
 }
 
 /** Size of the intersection of two sorted sets. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
-import { AnalysisPool, analysePost, asSignedSet, clusterKeys, type PostAnalysis } from './opinion.analysis.ts';
+import { AnalysisPool, analysePost, asSignedSet, clusterKeys, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
 import { minShared, sameClaim } from './opinion.ingest.ts';
 import { histogramOf, intersectionBound } from './opinion.candidates.ts';
 
@@ -69,11 +69,17 @@ test('asSignedSet keeps the set: same elements, sorted as signed integers', () =
 const pool = new AnalysisPool(1);
 after(() => pool.close());
 
-test('posts analysed on a worker thread are exactly what analysePost gives in process', async () => {
-  const batch = texts.slice(0, 400);
-  const onWorker = await pool.analyseMany(batch);
+test('posts analysed on a worker thread are exactly what analysePost gives in process, with the office groups and author hashes', async () => {
+  const rules = (version: string, rule: string): IngestRules => ({
+    version,
+    groups: [{ id: 'g-mask', name: '口罩', rule }, { id: 'g-price', name: '涨价', rule: '涨价|哄抬' }],
+    authorKey: Buffer.alloc(32, 7).toString('base64'),
+  });
+  const v1 = rules('v1', '口罩');
+  const batch: PostText[] = texts.slice(0, 400).map((text, i) => ({ text, source: i % 2 ? 'weibo' : 'wechat', author: i % 5 ? `用户${i % 37}` : undefined }));
+  const onWorker = await pool.analyseMany(batch, v1);
   assert.equal(pool.threads, 1, 'the batch went to the worker thread');
-  const here = batch.map(analysePost);
+  const here = batch.map((p) => analysePost(p.text, v1, p.source, p.author));
   assert.equal(onWorker.length, here.length);
   const plain = (p: PostAnalysis) => ({
     ...p,
@@ -83,7 +89,24 @@ test('posts analysed on a worker thread are exactly what analysePost gives in pr
     hashed: { hashes: Array.from(p.hashed.hashes), kinds: Array.from(p.hashed.kinds) },
   });
   for (let i = 0; i < batch.length; i++) assert.deepEqual(plain(onWorker[i]!), plain(here[i]!), `post ${i}`);
-  assert.equal(here[0]!.keys, clusterKeys(analyse(batch[0]!)).join(' '));
+  assert.equal(here[0]!.keys, clusterKeys(analyse(batch[0]!.text)).join(' '));
+  // The rules did something: groups matched, authors hashed (alike for the same source and author only).
+  assert.ok(here.some((p) => p.groups.includes('g-mask')) && here.some((p) => p.groups.includes('g-price')));
+  assert.ok(here.every((p) => p.groups.every((g) => g === 'g-mask' || g === 'g-price')));
+  assert.equal(here[0]!.authorHash, null);
+  assert.equal(here[1]!.authorHash, here[1 + 37 * 4]!.authorHash); // 用户1 on weibo both times
+  assert.notEqual(here[1]!.authorHash, here[38]!.authorHash); // 用户1 on wechat
+  assert.match(here[1]!.authorHash!, /^[A-Za-z0-9_-]{22}$/);
+  // New rules reach the worker (sent once per version), and the same rules again need not be resent.
+  const v2 = rules('v2', '疫情');
+  const second = await pool.analyseMany(batch, v2);
+  assert.deepEqual(second.map((p) => p.groups), batch.map((p) => analysePost(p.text, v2, p.source, p.author).groups));
+  assert.notDeepEqual(second.map((p) => p.groups), here.map((p) => p.groups));
+  assert.deepEqual((await pool.analyseMany(batch, v1)).map((p) => p.groups), here.map((p) => p.groups));
+  // Without rules: the built-in groups and no author hashes, on the worker as in process.
+  const bare = await pool.analyseMany(batch);
+  assert.deepEqual(bare.map((p) => p.groups), batch.map((p) => analysePost(p.text).groups));
+  assert.ok(bare.every((p) => p.authorHash === null));
   // A small batch is analysed in process, with the same result.
-  assert.deepEqual((await pool.analyseMany(batch.slice(0, 3))).map((p) => p.keys), here.slice(0, 3).map((p) => p.keys));
+  assert.deepEqual((await pool.analyseMany(batch.slice(0, 3), v1)).map(plain), here.slice(0, 3).map(plain));
 });

@@ -1,14 +1,17 @@
-// The CPU part of an ingest — normalise, segment, features, keyword rules, SimHash/MinHash keys and
-// the shingle set of each post — on worker threads, so that on a machine with two cores one core
-// analyses the next batch while the event loop parses requests, assigns clusters and writes the
-// batch before. What needs the instance's live state (the classifier that learns from labels, the
-// office's keyword groups, the author key) stays on the main thread; this part is pure, and a post
-// analysed on a worker is exactly what analysePost gives in process (see opinion.analysis.test.ts).
-// Small batches, and every batch if no worker could start, are analysed in process.
+// The CPU part of an ingest — normalise, segment, features, keyword rules, SimHash/MinHash keys, the
+// shingle set, the office's keyword groups and the author hash of each post — on worker threads, so
+// that on a machine with two cores one core analyses the next batch while the event loop parses
+// requests, assigns clusters and writes the batch before. The office's groups and the author key
+// travel with each batch as IngestRules (compiled once per version in each thread); the classifier,
+// which learns from every label, stays on the main thread. A post analysed on a worker is exactly what
+// analysePost gives in process (see opinion.analysis.test.ts). Small batches, and every batch if no
+// worker could start, are analysed in process.
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../kernel/ts-worker.ts';
 import { analyse, type Analysed } from '../../../text/pipeline.ts';
+import { compileGroups, type CompiledGroups, type KeywordGroupDef } from '../../../text/keywords.ts';
 import { shingleSet } from '../../../text/simhash.ts';
 import { hashKeys, histogramOf, HISTOGRAM_BYTES, type HashedKeys, type KeyKind } from './opinion.candidates.ts';
 
@@ -27,6 +30,40 @@ export interface PostAnalysis {
   set: Int32Array;
   /** The set's histogram (opinion.candidates.ts): what the candidate index keeps of it. */
   hist: Uint8Array;
+  /** The office's keyword groups the post matches (the built-in ones without IngestRules). */
+  groups: string[];
+  /** HMAC of source and author (authorHash), null without an author or without IngestRules. */
+  authorHash: string | null;
+}
+
+/** What the analysis needs of the instance's state: the office's keyword groups and the author key. */
+export interface IngestRules {
+  /** Changes whenever the groups or the key do: each thread compiles the groups once per version. */
+  version: string;
+  groups: KeywordGroupDef[];
+  /** The author-hash key, base64. */
+  authorKey: string;
+}
+
+/** A post as the ingest hands it over. */
+export interface PostText {
+  text: string;
+  source: string;
+  author?: string;
+}
+
+/** HMAC(key, source ‖ author), 22 base64url characters: counts distinct accounts without keeping who they are. */
+export function authorHash(key: Buffer, source: string, author: string | undefined): string | null {
+  const a = author?.trim();
+  if (!a) return null;
+  return crypto.createHmac('sha256', key).update(`${source}\u0000${a}`).digest('base64url').slice(0, 22);
+}
+
+/** IngestRules compiled, one version per thread (the ingest sends the same rules batch after batch). */
+let compiled: { version: string; groups: CompiledGroups; key: Buffer } | null = null;
+function compile(rules: IngestRules) {
+  if (compiled?.version !== rules.version) compiled = { version: rules.version, groups: compileGroups(rules.groups), key: Buffer.from(rules.authorKey, 'base64') };
+  return compiled;
 }
 
 /**
@@ -42,12 +79,26 @@ export function clusterKeys(a: Pick<Analysed, 'bandKeys' | 'normalized' | 'urls'
   return keys;
 }
 
-export function analysePost(text: string): PostAnalysis {
-  const a = analyse(text);
+/** A post's analysis; with rules, its groups are the office's and its author is hashed. */
+export function analysePost(text: string, rules?: IngestRules, source = '', author?: string): PostAnalysis {
+  const c = rules && compile(rules);
+  const a = analyse(text, c?.groups);
   const set = asSignedSet(shingleSet(a.normalized));
   const keys = clusterKeys(a);
-  return { normalized: a.normalized, simhash: a.simhash, features: a.features, keys: keys.join(' '), hashed: hashKeys(keys), set, hist: histogramOf(set) };
+  return {
+    normalized: a.normalized,
+    simhash: a.simhash,
+    features: a.features,
+    keys: keys.join(' '),
+    hashed: hashKeys(keys),
+    set,
+    hist: histogramOf(set),
+    groups: a.groups,
+    authorHash: c ? authorHash(c.key, source, author) : null,
+  };
 }
+
+const analyseAll = (posts: readonly PostText[], rules?: IngestRules) => posts.map((p) => analysePost(p.text, rules, p.source, p.author));
 
 /**
  * Analyses of a slice of posts as a worker sends them: strings in arrays, and every typed array of
@@ -58,6 +109,9 @@ interface Packed {
   normalized: string[];
   simhash: string[];
   keys: string[];
+  /** Per post, its groups joined by GROUP_SEPARATOR. */
+  groups: string[];
+  authorHash: Array<string | null>;
   /** Per kind: all posts' values end to end, and where each post's start (n + 1 offsets). */
   features: Int32Array;
   featureAt: Int32Array;
@@ -87,6 +141,8 @@ export function pack(posts: PostAnalysis[]): { packed: Packed; transfer: ArrayBu
     normalized: posts.map((p) => p.normalized),
     simhash: posts.map((p) => p.simhash),
     keys: posts.map((p) => p.keys),
+    groups: posts.map((p) => p.groups.join(GROUP_SEPARATOR)),
+    authorHash: posts.map((p) => p.authorHash),
     features: f.all,
     featureAt: f.at,
     sets: s.all,
@@ -109,8 +165,13 @@ export function unpack(p: Packed): PostAnalysis[] {
     set: p.sets.subarray(p.setAt[i]!, p.setAt[i + 1]!),
     hashed: { hashes: p.hashes.subarray(p.hashAt[i]!, p.hashAt[i + 1]!), kinds: p.kinds.subarray(p.hashAt[i]!, p.hashAt[i + 1]!) as unknown as ArrayLike<KeyKind> },
     hist: p.hists.subarray(i * HISTOGRAM_BYTES, (i + 1) * HISTOGRAM_BYTES),
+    groups: p.groups[i] ? p.groups[i]!.split(GROUP_SEPARATOR) : [],
+    authorHash: p.authorHash[i]!,
   }));
 }
+
+/** Between a post's group ids in a packed batch (ids never contain it). */
+const GROUP_SEPARATOR = '\u0001';
 
 /**
  * A shingle set (shingleSet: sorted unsigned 32-bit hashes) as signed integers sorted as such: the
@@ -147,6 +208,8 @@ export class AnalysisPool {
   private nextId = 1;
   private turn = 0;
   private broken = false;
+  /** The version of the rules each worker last received. */
+  private sent = new WeakMap<Worker, string>();
 
   /** Where a stopped worker is reported (the routes set the app's logger). */
   warn: (message: string) => void = (m) => console.warn(m);
@@ -190,27 +253,30 @@ export class AnalysisPool {
     this.pending.clear();
   }
 
-  private run(w: Worker, texts: string[]): Promise<PostAnalysis[]> {
+  private run(w: Worker, posts: PostText[], rules: IngestRules | undefined): Promise<PostAnalysis[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, texts });
+      // Each post as three strings in arrays (cheaper to copy than objects); rules once per version.
+      const send = rules && this.sent.get(w) !== rules.version ? rules : undefined;
+      if (send) this.sent.set(w, send.version);
+      w.postMessage({ id, texts: posts.map((p) => p.text), sources: posts.map((p) => p.source), authors: posts.map((p) => p.author), rulesVersion: rules?.version, rules: send });
     });
   }
 
-  /** Analyses texts, on the workers when the batch is large enough; the same results either way. */
-  async analyseMany(texts: string[]): Promise<PostAnalysis[]> {
-    if (texts.length >= MIN_FOR_WORKERS) this.start();
-    if (texts.length < MIN_FOR_WORKERS || this.broken || !this.workers.length) return texts.map(analysePost);
+  /** Analyses posts, on the workers when the batch is large enough; the same results either way. */
+  async analyseMany(posts: readonly PostText[], rules?: IngestRules): Promise<PostAnalysis[]> {
+    if (posts.length >= MIN_FOR_WORKERS) this.start();
+    if (posts.length < MIN_FOR_WORKERS || this.broken || !this.workers.length) return analyseAll(posts, rules);
     // One slice per worker, handed out in turn so that concurrent batches spread over the workers.
     const n = this.workers.length;
-    const per = Math.ceil(texts.length / n);
+    const per = Math.ceil(posts.length / n);
     const parts: Array<Promise<PostAnalysis[]>> = [];
-    for (let i = 0; i < n && i * per < texts.length; i++) parts.push(this.run(this.workers[this.turn++ % n]!, texts.slice(i * per, (i + 1) * per)));
+    for (let i = 0; i < n && i * per < posts.length; i++) parts.push(this.run(this.workers[this.turn++ % n]!, posts.slice(i * per, (i + 1) * per), rules));
     try {
       return (await Promise.all(parts)).flat();
     } catch {
-      return texts.map(analysePost); // a worker failed mid-batch: do it here
+      return analyseAll(posts, rules); // a worker failed mid-batch: do it here
     }
   }
 

@@ -1,10 +1,25 @@
-// An analysis worker (see opinion.analysis.ts): texts in, their analyses out, in order, packed.
+// An analysis worker (see opinion.analysis.ts): posts in, their analyses out, in order, packed.
 import { parentPort } from 'node:worker_threads';
-import { analysePost, pack } from './opinion.analysis.ts';
+import { analysePost, pack, type IngestRules } from './opinion.analysis.ts';
 
-parentPort!.on('message', (m: { id: number; texts: string[] }) => {
+interface Request {
+  id: number;
+  texts: string[];
+  sources: string[];
+  authors: Array<string | undefined>;
+  /** The rules' version, and the rules themselves when they are new to this worker. */
+  rulesVersion?: string;
+  rules?: IngestRules;
+}
+
+let last: IngestRules | undefined;
+
+parentPort!.on('message', (m: Request) => {
   try {
-    const { packed, transfer } = pack(m.texts.map(analysePost));
+    if (m.rules) last = m.rules;
+    if (m.rulesVersion !== undefined && last?.version !== m.rulesVersion) throw new Error(`analysis rules ${m.rulesVersion} never received`);
+    const rules = m.rulesVersion === undefined ? undefined : last;
+    const { packed, transfer } = pack(m.texts.map((t, i) => analysePost(t, rules, m.sources[i], m.authors[i])));
     parentPort!.postMessage({ id: m.id, out: packed }, transfer);
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: (err as Error).message });

@@ -15,11 +15,10 @@ import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
 import { CandidateIndex, encodeHistogram, URL_WEIGHT } from './opinion.candidates.ts';
 import {
   analysisPool,
-  authorHasher,
   cachedRep,
   cacheRep,
   classifier,
-  keywordGroups,
+  ingestRules,
   refutationMatcher,
   serialised,
   syncedIndex,
@@ -54,8 +53,6 @@ interface Prepared {
   relevant: boolean;
   relevanceScore: number;
   category: Category;
-  groups: string[];
-  authorHash: string | null;
 }
 
 /** Hour bucket of a time, in UTC ("2026-02-03T04"). */
@@ -106,8 +103,8 @@ export async function ingestFor(
 
   phases?.mark('check');
   // CPU work outside the transaction and outside the lock (the text analysis on worker threads).
-  const [analysed, clf, groups] = await Promise.all([analysisPool(kernel).analyseMany(posts.map((p) => p.text)), classifier(kernel), keywordGroups(kernel)]);
-  const hashAuthor = authorHasher(kernel);
+  const rules = await ingestRules(kernel);
+  const [analysed, clf] = await Promise.all([analysisPool(kernel).analyseMany(posts, rules), classifier(kernel)]);
   const prepared: Prepared[] = posts.map((input, index) => {
     const an = analysed[index]!;
     const c = clf.classify(an);
@@ -118,8 +115,6 @@ export async function ingestFor(
       relevant: c.relevant,
       relevanceScore: Math.round(c.relevanceScore * 1000) / 1000,
       category: c.relevant ? c.category : 'other',
-      groups: groups.match(an.normalized),
-      authorHash: hashAuthor(input.source, input.author),
     };
   });
   const ancestors = new Set(
@@ -322,6 +317,32 @@ export async function assignClusters(
   });
 }
 
+/** Series names of the hourly counts, built once (a batch counts each post in three or more). */
+const seriesNames = new Map<string, string>();
+const categorySeries = (c: string) => seriesNames.get(`c${c}`) ?? (seriesNames.set(`c${c}`, `cat:${c}`), `cat:${c}`);
+const groupSeries = (g: string) => seriesNames.get(`g${g}`) ?? (seriesNames.set(`g${g}`, `grp:${g}`), `grp:${g}`);
+
+class SeriesCounts extends Map<string, number> {
+  add(series: string) {
+    this.set(series, (this.get(series) ?? 0) + 1);
+  }
+}
+
+/** A batch's hourly counts, by hour then series (a batch spans few hours): "series|hour" keys at the end. */
+class HourlyTally {
+  private byHour = new Map<string, SeriesCounts>();
+  at(hour: string): SeriesCounts {
+    let c = this.byHour.get(hour);
+    if (!c) this.byHour.set(hour, (c = new SeriesCounts()));
+    return c;
+  }
+  toMap(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [hour, counts] of this.byHour) for (const [series, n] of counts) out.set(`${series}|${hour}`, n);
+    return out;
+  }
+}
+
 async function storeFresh(
   kernel: Kernel,
   trx: Trx,
@@ -345,7 +366,7 @@ async function storeFresh(
   const reps: NewRep[] = [];
   const repMemory: Array<{ hashes: ArrayLike<number>; hist: Uint8Array; info: RepInfo }> = [];
   const posts: OpinionPostsTable[] = [];
-  const hourly = new Map<string, number>();
+  const hourly = new HourlyTally();
   const perSource = new Map<string, number>();
   const perRefutation = new Map<string, number>();
 
@@ -412,13 +433,13 @@ async function storeFresh(
       external_id: p.input.externalId,
       text: p.input.text,
       url: p.input.url ?? null,
-      author_hash: p.authorHash,
+      author_hash: p.a.authorHash,
       published_at: publishedAt,
       ingested_at: nowIso,
       relevant: p.relevant ? 1 : 0,
       relevance_score: p.relevanceScore,
       category: p.category,
-      groups: JSON.stringify(p.groups),
+      groups: JSON.stringify(p.a.groups),
       cluster_id: clusterId,
       refutation_id: refutationId,
       label_relevant: null,
@@ -428,14 +449,13 @@ async function storeFresh(
     });
     results[p.index] = { externalId: p.input.externalId, id, status: 'created', relevant: p.relevant, category: p.category, clusterId, refutationId };
 
-    const hour = hourOf(publishedAt);
-    const inc = (series: string) => hourly.set(`${series}|${hour}`, (hourly.get(`${series}|${hour}`) ?? 0) + 1);
-    inc('all');
+    const counts = hourly.at(publishedAt.slice(0, 13)); // publishedAt is an ISO time in UTC: its hour
+    counts.add('all');
     if (p.relevant) {
-      inc('relevant');
-      inc(`cat:${p.category}`);
+      counts.add('relevant');
+      counts.add(categorySeries(p.category));
     }
-    for (const g of p.groups) inc(`grp:${g}`);
+    for (const g of p.a.groups) counts.add(groupSeries(g));
     perSource.set(p.input.source, (perSource.get(p.input.source) ?? 0) + 1);
     if (refutationId) perRefutation.set(refutationId, (perRefutation.get(refutationId) ?? 0) + 1);
   });
@@ -447,7 +467,7 @@ async function storeFresh(
     posts,
     reps,
     bumps: [...bumps.values()],
-    hourly,
+    hourly: hourly.toMap(),
     sources: new Map([...perSource].map(([name, n]) => [sources.get(name)!.id, n])),
     refutations: perRefutation,
   });

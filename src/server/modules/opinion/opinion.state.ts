@@ -7,14 +7,14 @@ import path from 'node:path';
 import type { Kernel } from '../../kernel/index.ts';
 import { OpinionClassifier } from '../../../text/classifier.ts';
 import { defaultClassifier } from '../../../text/corpus/index.ts';
-import { compileGroups } from '../../../text/keywords.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { normalizePost } from '../../../text/normalize.ts';
 import type { Category } from './opinion.schema.ts';
 import type { DbOrTrx } from '../../db/index.ts';
 import { CandidateIndex, decodeHistogram, HISTOGRAM_BYTES, hashKeys } from './opinion.candidates.ts';
 import { repsSince } from './opinion.queries.ts';
-import { AnalysisPool } from './opinion.analysis.ts';
+import { AnalysisPool, type IngestRules } from './opinion.analysis.ts';
+import { newId } from '../../kernel/crypto.ts';
 
 /** How long an instance trusts its caches before checking the database for others' changes. */
 const REFRESH_MS = 1000;
@@ -29,7 +29,8 @@ interface State {
   clf: OpinionClassifier | null;
   labelSeq: number;
   labelsCheckedAt: number;
-  groups: ReturnType<typeof compileGroups> | null;
+  /** The office's enabled keyword groups, as the analysis takes them (compiled in each analysing thread). */
+  rules: IngestRules | null;
   groupsVersion: string;
   groupsCheckedAt: number;
   refutations: RefutationEntry[];
@@ -56,7 +57,7 @@ export function stateOf(kernel: Kernel): State {
       clf: null,
       labelSeq: 0,
       labelsCheckedAt: 0,
-      groups: null,
+      rules: null,
       groupsVersion: '',
       groupsCheckedAt: 0,
       refutations: [],
@@ -191,23 +192,30 @@ export async function classifier(kernel: Kernel, force = false): Promise<Opinion
 
 // ---- keyword groups ----------------------------------------------------------------------------
 
-export async function keywordGroups(kernel: Kernel, force = false) {
+/**
+ * What the ingest's analysis takes from this instance (opinion.analysis.ts IngestRules): the office's
+ * enabled keyword groups, checked for changes at most every REFRESH_MS, and the author key. The
+ * version changes with either.
+ */
+export async function ingestRules(kernel: Kernel, force = false): Promise<IngestRules> {
   const s = stateOf(kernel);
   const now = Date.now();
-  if (!s.groups || force || now - s.groupsCheckedAt >= REFRESH_MS) {
+  if (!s.rules || force || now - s.groupsCheckedAt >= REFRESH_MS) {
     s.groupsCheckedAt = now;
     const v = await kernel.db
       .selectFrom('opinion_keyword_groups')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at')])
       .executeTakeFirstOrThrow();
     const version = `${v.n}|${v.at ?? ''}`;
-    if (!s.groups || version !== s.groupsVersion) {
-      const rows = await kernel.db.selectFrom('opinion_keyword_groups').select(['id', 'name', 'rule']).where('enabled', '=', 1).orderBy('id').execute();
-      s.groups = compileGroups(rows);
+    if (!s.rules || version !== s.groupsVersion) {
+      const groups = await kernel.db.selectFrom('opinion_keyword_groups').select(['id', 'name', 'rule']).where('enabled', '=', 1).orderBy('id').execute();
+      const authorKey = authorKeyOf(kernel).toString('base64');
+      // Unique per instance and change: another instance's rules never pass for these in a thread.
+      s.rules = { version: `${newId()}|${version}`, groups, authorKey };
       s.groupsVersion = version;
     }
   }
-  return s.groups!;
+  return s.rules;
 }
 
 export function invalidateGroups(kernel: Kernel) {
@@ -278,16 +286,10 @@ export async function refutationMatcher(kernel: Kernel, orgIds: ReadonlySet<stri
 
 // ---- author key --------------------------------------------------------------------------------
 
-/** HMAC(key, source ‖ author): counts distinct accounts without keeping who they are. */
-export function authorHasher(kernel: Kernel): (source: string, author: string | undefined) => string | null {
+/** The key of the author hashes (opinion.analysis.ts authorHash): the configured one, or one kept in the data directory. */
+function authorKeyOf(kernel: Kernel): Buffer {
   const s = stateOf(kernel);
-  if (!s.authorKey) s.authorKey = loadAuthorKey(kernel);
-  const key = s.authorKey;
-  return (source, author) => {
-    const a = author?.trim();
-    if (!a) return null;
-    return crypto.createHmac('sha256', key).update(`${source}\u0000${a}`).digest('base64url').slice(0, 22);
-  };
+  return (s.authorKey ??= loadAuthorKey(kernel));
 }
 
 function loadAuthorKey(kernel: Kernel): Buffer {
