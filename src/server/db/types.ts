@@ -312,10 +312,8 @@ export interface OpinionClusterRepsTable {
   cluster_id: string;
   simhash: string;
   norm_text: string;
-  /** Candidate key texts, space-separated ("t:…", "m0:…", "u:…"). */
-  keys: string | null;
-  /** Shingle set size and histogram (opinion.candidates.ts encodeHistogram). */
-  hist: string | null;
+  /** Candidate key hashes, shingle set size and histogram (opinion.analysis.ts encodeSketch). */
+  sketch: Buffer | null;
 }
 export interface OpinionRefutationsTable {
   id: string;

@@ -7,6 +7,7 @@ import * as m20261128_0004 from './20261128_0004_publishing.ts';
 import * as m20261128_0005 from './20261128_0005_outreach_rollups_clustered.ts';
 import * as m20261128_0006 from './20261128_0006_opinion.ts';
 import * as m20261128_0007 from './20261128_0007_opinion_candidate_keys.ts';
+import * as m20261129_0008 from './20261129_0008_opinion_rep_sketch.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0005_outreach_rollups_clustered': m20261128_0005,
   '20261128_0006_opinion': m20261128_0006,
   '20261128_0007_opinion_candidate_keys': m20261128_0007,
+  '20261129_0008_opinion_rep_sketch': m20261129_0008,
 };

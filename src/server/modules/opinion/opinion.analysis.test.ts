@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
-import { AnalysisPool, analysePost, asSignedSet, clusterKeys, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
+import { AnalysisPool, analysePost, asSignedSet, clusterKeys, decodeSketch, encodeSketch, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
 import { minShared, sameClaim } from './opinion.ingest.ts';
-import { histogramOf, intersectionBound } from './opinion.candidates.ts';
+import { hashKeys, histogramOf, intersectionBound } from './opinion.candidates.ts';
 
 const texts = loadCorpus().all.map((e) => e.text);
 
@@ -58,6 +58,19 @@ test('the histogram bound is never below the shared shingles, and refuses no pai
   assert.ok(intersectionBound(histogramOf(crowded), 0, histogramOf(crowded), 0) >= 255);
 });
 
+test('a sketch (key hashes, set size, histogram) reads back as written; anything else reads as none', () => {
+  const a = analysePost(texts[5]!);
+  const back = decodeSketch(encodeSketch(a.hashed.hashes, a.set.length, a.hist))!;
+  assert.deepEqual([...back.hashes], Array.from(a.hashed.hashes));
+  assert.equal(back.size, a.set.length);
+  assert.deepEqual([...back.hist], [...a.hist]);
+  // At an odd offset in a larger buffer (as a driver may hand it over), with no keys, or too large a set.
+  const shifted = Buffer.concat([Buffer.from([9]), encodeSketch([0xffffffff, 1], 70000, a.hist)]).subarray(1);
+  assert.deepEqual({ ...decodeSketch(shifted)!, hist: null }, { hashes: Uint32Array.from([0xffffffff, 1]), size: 65535, hist: null });
+  assert.deepEqual([...decodeSketch(encodeSketch([], 0, a.hist))!.hashes], []);
+  for (const bad of [null, undefined, Buffer.alloc(0), Buffer.from('AAEC', 'base64'), encodeSketch([1], 3, a.hist).subarray(0, 20)]) assert.equal(decodeSketch(bad), null);
+});
+
 test('asSignedSet keeps the set: same elements, sorted as signed integers', () => {
   const set = shingleSet(analyse(texts[3]!).normalized);
   const copy = Array.from(set);
@@ -89,7 +102,7 @@ test('posts analysed on a worker thread are exactly what analysePost gives in pr
     hashed: { hashes: Array.from(p.hashed.hashes), kinds: Array.from(p.hashed.kinds) },
   });
   for (let i = 0; i < batch.length; i++) assert.deepEqual(plain(onWorker[i]!), plain(here[i]!), `post ${i}`);
-  assert.equal(here[0]!.keys, clusterKeys(analyse(batch[0]!.text)).join(' '));
+  assert.deepEqual(Array.from(here[0]!.hashed.hashes), [...hashKeys(clusterKeys(analyse(batch[0]!.text))).hashes]);
   // The rules did something: groups matched, authors hashed (alike for the same source and author only).
   assert.ok(here.some((p) => p.groups.includes('g-mask')) && here.some((p) => p.groups.includes('g-price')));
   assert.ok(here.every((p) => p.groups.every((g) => g === 'g-mask' || g === 'g-price')));

@@ -22,9 +22,7 @@ export interface PostAnalysis {
   simhash: string;
   /** The classifier's hashed features. */
   features: Int32Array;
-  /** Candidate keys for clustering, space-separated (text hash, MinHash bands; the URL of a link-only post). */
-  keys: string;
-  /** The keys hashed, for the candidate index. */
+  /** Its candidate keys for clustering (clusterKeys: text hash, MinHash bands; the URL of a link-only post), hashed. */
   hashed: HashedKeys;
   /** Unique shingle hashes of the normalised text, as asSignedSet (the near-duplicate check). */
   set: Int32Array;
@@ -89,7 +87,6 @@ export function analysePost(text: string, rules?: IngestRules, source = '', auth
     normalized: a.normalized,
     simhash: a.simhash,
     features: a.features,
-    keys: keys.join(' '),
     hashed: hashKeys(keys),
     set,
     hist: histogramOf(set),
@@ -108,7 +105,6 @@ const analyseAll = (posts: readonly PostText[], rules?: IngestRules) => posts.ma
 interface Packed {
   normalized: string[];
   simhash: string[];
-  keys: string[];
   /** Per post, its groups joined by GROUP_SEPARATOR. */
   groups: string[];
   authorHash: Array<string | null>;
@@ -140,7 +136,6 @@ export function pack(posts: PostAnalysis[]): { packed: Packed; transfer: ArrayBu
   const packed: Packed = {
     normalized: posts.map((p) => p.normalized),
     simhash: posts.map((p) => p.simhash),
-    keys: posts.map((p) => p.keys),
     groups: posts.map((p) => p.groups.join(GROUP_SEPARATOR)),
     authorHash: posts.map((p) => p.authorHash),
     features: f.all,
@@ -160,7 +155,6 @@ export function unpack(p: Packed): PostAnalysis[] {
   return p.normalized.map((normalized, i) => ({
     normalized,
     simhash: p.simhash[i]!,
-    keys: p.keys[i]!,
     features: p.features.subarray(p.featureAt[i]!, p.featureAt[i + 1]!),
     set: p.sets.subarray(p.setAt[i]!, p.setAt[i + 1]!),
     hashed: { hashes: p.hashes.subarray(p.hashAt[i]!, p.hashAt[i + 1]!), kinds: p.kinds.subarray(p.hashAt[i]!, p.hashAt[i + 1]!) as unknown as ArrayLike<KeyKind> },
@@ -191,6 +185,39 @@ export function asSignedSet(set: Uint32Array): Int32Array {
   out.set(new Int32Array(set.buffer, set.byteOffset + lo * 4, set.length - lo));
   out.set(new Int32Array(set.buffer, set.byteOffset, lo), set.length - lo);
   return out;
+}
+
+// ---- a representative's sketch, as stored ---------------------------------------------------------
+
+/** Version byte of the stored sketch format. */
+const SKETCH_V1 = 1;
+
+/**
+ * What a cluster representative's row keeps for the candidate index (opinion.candidates.ts), in one
+ * binary column: version, key count, shingle set size (uint16 LE), the keys' 32-bit hashes (LE), the
+ * set's histogram. Reading a million of them after a restart is a copy each, where the key texts
+ * (migration 0007) had to be split and hashed again.
+ */
+export function encodeSketch(hashes: ArrayLike<number>, size: number, hist: Uint8Array): Buffer {
+  const n = Math.min(hashes.length, 255);
+  const buf = Buffer.alloc(4 + 4 * n + HISTOGRAM_BYTES);
+  buf[0] = SKETCH_V1;
+  buf[1] = n;
+  buf.writeUInt16LE(Math.min(size, 65535), 2);
+  for (let i = 0; i < n; i++) buf.writeUInt32LE(hashes[i]! >>> 0, 4 + 4 * i);
+  buf.set(hist.subarray(0, HISTOGRAM_BYTES), 4 + 4 * n);
+  return buf;
+}
+
+/** A stored sketch read back; null for anything that is not one (the caller then adds no keys). */
+export function decodeSketch(buf: Uint8Array | null | undefined): { hashes: Uint32Array; size: number; hist: Uint8Array } | null {
+  if (!buf || buf.length < 4 || buf[0] !== SKETCH_V1) return null;
+  const n = buf[1]!;
+  if (buf.length !== 4 + 4 * n + HISTOGRAM_BYTES) return null;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const hashes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) hashes[i] = view.getUint32(4 + 4 * i, true);
+  return { hashes, size: view.getUint16(2, true), hist: buf.subarray(4 + 4 * n) };
 }
 
 /** Below this many posts a batch is analysed in process: the round trip would cost more. */

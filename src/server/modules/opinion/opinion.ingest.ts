@@ -10,9 +10,9 @@ import type { Phases } from '../../kernel/phases.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
 import { DEDUP, sameClaimBySizes, shingleSet } from '../../../text/simhash.ts';
-import { asSignedSet, type PostAnalysis } from './opinion.analysis.ts';
+import { asSignedSet, encodeSketch, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
-import { CandidateIndex, encodeHistogram, URL_WEIGHT } from './opinion.candidates.ts';
+import { CandidateIndex, URL_WEIGHT } from './opinion.candidates.ts';
 import {
   analysisPool,
   cachedRep,
@@ -420,8 +420,7 @@ async function storeFresh(
         cluster_id: clusterId,
         simhash: p.a.simhash,
         norm_text: p.a.normalized,
-        keys: p.a.keys,
-        hist: encodeHistogram(p.a.set.length, p.a.hist),
+        sketch: encodeSketch(p.a.hashed.hashes, p.a.set.length, p.a.hist),
       });
       repMemory.push({ hashes: p.a.hashed.hashes, hist: p.a.hist, info: { clusterId, set: p.a.set } });
     }

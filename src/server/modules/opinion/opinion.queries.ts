@@ -46,7 +46,7 @@ export async function existingPosts(db: DbOrTrx, orgId: string, keys: Array<{ so
 export function repsSince(db: DbOrTrx, orgId: string, afterId: number, limit: number) {
   return db
     .selectFrom('opinion_cluster_reps')
-    .select(['id', 'keys', 'hist'])
+    .select(['id', 'sketch'])
     .where('org_id', '=', orgId)
     .where('id', '>', afterId)
     .orderBy('id')
@@ -74,10 +74,8 @@ export interface NewRep {
   cluster_id: string;
   simhash: string;
   norm_text: string;
-  /** Candidate key texts, space-separated. */
-  keys: string;
-  /** Shingle set size and histogram (encodeHistogram). */
-  hist: string;
+  /** Candidate key hashes, shingle set size and histogram (opinion.analysis.ts encodeSketch). */
+  sketch: Buffer;
 }
 
 export interface ClusterBump {
@@ -112,7 +110,7 @@ const POST_COLUMNS = [
 const CLUSTER_COLUMNS = [
   'id', 'org_id', 'size', 'category', 'relevant', 'sample_post_id', 'sample_text', 'first_seen', 'last_seen', 'refutation_id', 'reps', 'created_at', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof OpinionClustersTable>;
-const REP_COLUMNS = ['org_id', 'cluster_id', 'simhash', 'norm_text', 'keys', 'hist'] as const satisfies ReadonlyArray<keyof NewRep>;
+const REP_COLUMNS = ['org_id', 'cluster_id', 'simhash', 'norm_text', 'sketch'] as const satisfies ReadonlyArray<keyof NewRep>;
 
 const placeholders = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
@@ -184,7 +182,7 @@ export async function writeIngest(trx: DbOrTrx, engine: Engine, raw: SQLite.Data
         p.category, p.groups, p.cluster_id, p.refutation_id, p.label_relevant, p.label_category, p.labelled_by, p.labelled_at,
       );
     }
-    const ids = w.reps.map((r) => Number(st.rep.run(r.org_id, r.cluster_id, r.simhash, r.norm_text, r.keys, r.hist).lastInsertRowid));
+    const ids = w.reps.map((r) => Number(st.rep.run(r.org_id, r.cluster_id, r.simhash, r.norm_text, r.sketch).lastInsertRowid));
     for (const b of w.bumps) st.bump.run(b.size, b.reps, b.firstSeen, b.lastSeen, b.refutationId, w.now, b.id);
     for (const h of hourlyRows(w.orgId, w.hourly)) st.hourly.run(h.org_id, h.series, h.hour, h.count);
     for (const [id, n] of w.sources) st.source.run(n, w.now, id);

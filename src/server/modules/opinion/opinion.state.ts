@@ -11,9 +11,9 @@ import { analyse } from '../../../text/pipeline.ts';
 import { normalizePost } from '../../../text/normalize.ts';
 import type { Category } from './opinion.schema.ts';
 import type { DbOrTrx } from '../../db/index.ts';
-import { CandidateIndex, decodeHistogram, HISTOGRAM_BYTES, hashKeys } from './opinion.candidates.ts';
+import { CandidateIndex, HISTOGRAM_BYTES } from './opinion.candidates.ts';
 import { repsSince } from './opinion.queries.ts';
-import { AnalysisPool, type IngestRules } from './opinion.analysis.ts';
+import { AnalysisPool, decodeSketch, type IngestRules } from './opinion.analysis.ts';
 import { newId } from '../../kernel/crypto.ts';
 
 /** How long an instance trusts its caches before checking the database for others' changes. */
@@ -116,15 +116,16 @@ export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): P
   for (;;) {
     const rows = await repsSince(db, orgId, index.lastRepId, 10_000);
     for (const r of rows) {
-      // Without a histogram (not expected: migration 0007 fills them) the bound never refuses.
-      const h = (r.hist && decodeHistogram(r.hist)) || { size: 0, hist: NO_BOUND };
-      index.add(Number(r.id), hashKeys(r.keys ? r.keys.split(' ') : []).hashes, h.size, h.hist);
+      // Without a sketch (not expected: migration 0008 fills them) no key finds it and the bound never refuses.
+      const k = decodeSketch(r.sketch) ?? { hashes: NO_KEYS, size: 0, hist: NO_BOUND };
+      index.add(Number(r.id), k.hashes, k.size, k.hist);
     }
     if (rows.length < 10_000) return index;
   }
 }
 
 const NO_BOUND = new Uint8Array(HISTOGRAM_BYTES).fill(0xff);
+const NO_KEYS = new Uint32Array(0);
 
 /**
  * Loads every org's candidate index in the background after start, one org at a time in the ingest

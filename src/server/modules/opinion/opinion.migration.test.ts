@@ -1,0 +1,74 @@
+// Migration 0008 on SQLite and PostgreSQL: representatives stored by migration 0007 (key texts and a
+// base64 histogram) get the sketch the ingest writes today, and the candidate index read from them
+// finds what an index of the same posts built in memory finds.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Migrator } from 'kysely';
+import { createDb, migrateToLatest } from '../../db/index.ts';
+import { migrations } from '../../db/migrations/index.ts';
+import { ENGINES, freshDatabaseEnv, PG_URL } from '../../testing/harness.ts';
+import { loadCorpus } from '../../../text/corpus/index.ts';
+import { analyse } from '../../../text/pipeline.ts';
+import { analysePost, clusterKeys, decodeSketch } from './opinion.analysis.ts';
+import { CandidateIndex, encodeHistogram } from './opinion.candidates.ts';
+
+const texts = loadCorpus().all.slice(0, 120).map((e) => e.text);
+
+for (const engine of ENGINES) {
+  describe(`migration 0008: representative sketches [${engine}]`, { skip: engine === 'postgres' && !PG_URL ? 'PostgreSQL 未就绪（FRONTLINE_TEST_PG_URL 未设置）' : false }, () => {
+    test('rows written by migration 0007 are converted to the sketches the ingest writes', async () => {
+      const fresh = await freshDatabaseEnv(engine);
+      const database = await createDb({ databaseUrl: fresh.env.DATABASE_URL, dataDir: fresh.env.FRONTLINE_DATA_DIR! });
+      try {
+        const db = database.db;
+        const migrator = new Migrator({
+          db,
+          provider: { getMigrations: async () => migrations },
+          migrationTableName: 'schema_migrations',
+          migrationLockTableName: 'schema_migrations_lock',
+        });
+        const to7 = await migrator.migrateTo('20261128_0007_opinion_candidate_keys');
+        if (to7.error) throw to7.error;
+        const now = '2026-02-10T06:30:00.000Z';
+        await db.insertInto('orgs').values({ id: 'o1', parent_id: null, name: '青石区', kind: 'district', code: null, created_at: now, updated_at: now }).execute();
+        await db
+          .insertInto('opinion_clusters')
+          .values({ id: 'c1', org_id: 'o1', size: texts.length, category: 'other', relevant: 0, sample_post_id: 'p1', sample_text: texts[0]!, first_seen: now, last_seen: now, refutation_id: null, reps: texts.length, created_at: now, updated_at: now })
+          .execute();
+        // As the ingest of migration 0007 stored them: key texts and a base64 size + histogram (one row without either).
+        const analysed = texts.map((t) => ({ a: analysePost(t), keys: clusterKeys(analyse(t)) }));
+        for (const { a, keys } of analysed) {
+          await (db as any)
+            .insertInto('opinion_cluster_reps')
+            .values({ org_id: 'o1', cluster_id: 'c1', simhash: a.simhash, norm_text: a.normalized, keys: keys.join(' '), hist: encodeHistogram(a.set.length, a.hist) })
+            .execute();
+        }
+        await (db as any).insertInto('opinion_cluster_reps').values({ org_id: 'o1', cluster_id: 'c1', simhash: '0', norm_text: '', keys: null, hist: null }).execute();
+
+        assert.deepEqual(await migrateToLatest(db), ['20261129_0008_opinion_rep_sketch']);
+        const rows = await db.selectFrom('opinion_cluster_reps').selectAll().orderBy('id').execute();
+        assert.equal(rows.length, texts.length + 1);
+        assert.ok(!('keys' in rows[0]!) && !('hist' in rows[0]!), 'the text columns are gone');
+        const stored = new CandidateIndex();
+        const built = new CandidateIndex();
+        rows.slice(0, texts.length).forEach((r, i) => {
+          const a = analysed[i]!.a;
+          const k = decodeSketch(r.sketch)!;
+          assert.deepEqual([...k.hashes], Array.from(a.hashed.hashes), `row ${i}: key hashes`);
+          assert.equal(k.size, a.set.length);
+          assert.deepEqual([...k.hist], [...a.hist]);
+          stored.add(Number(r.id), k.hashes, k.size, k.hist);
+          built.add(Number(r.id), a.hashed.hashes, a.set.length, a.hist);
+        });
+        // The row without keys or histogram: a sketch with no keys, and a histogram that never refuses.
+        const empty = decodeSketch(rows[texts.length]!.sketch)!;
+        assert.equal(empty.hashes.length, 0);
+        assert.ok(empty.hist.every((b) => b === 0xff));
+        for (const { a } of analysed.slice(0, 30)) assert.deepEqual(stored.lookup(a.hashed, 32), built.lookup(a.hashed, 32));
+      } finally {
+        await database.close();
+        await fresh.drop();
+      }
+    });
+  });
+}
