@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, keyHash, MAX_PER_KEY, URL_WEIGHT } from './opinion.candidates.ts';
+import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, intersectionBound, keyHash, KeyKind, MAX_PER_KEY, URL_WEIGHT } from './opinion.candidates.ts';
 
 const H = new Uint8Array(HISTOGRAM_BYTES);
 
@@ -86,4 +86,185 @@ test('candidate index: couldShare refuses only by the bound', () => {
   assert.equal(index.sizeAt(0), 3);
   assert.equal(index.couldShare(0, histogramOf(Int32Array.from([1, 2, 3])), 3), true);
   assert.equal(index.couldShare(0, histogramOf(Int32Array.from([1 << 28, 2 << 28])), 1), false, 'no range in common');
+});
+
+// ---- against a reference ---------------------------------------------------------------------------
+
+/**
+ * The candidate index as documented, written plainly: per key, its representatives newest first (at
+ * most MAX_PER_KEY once compacted); the tail since the last compaction in insertion order, of which a
+ * lookup reads at most MAX_STEPS postings of the key's bucket; compaction when the tail passes a
+ * quarter of the compacted part (at least 4,096), with the bucket count doubled until about four
+ * postings per bucket.
+ */
+class ReferenceIndex {
+  private static readonly MAX_STEPS = MAX_PER_KEY * 8;
+  private mask: number;
+  private tail: Array<{ key: number; slot: number }> = [];
+  private compacted = new Map<number, number[]>();
+  private compactedCount = 0;
+  private reps: Array<{ id: number; size: number; hist: Uint8Array }> = [];
+
+  constructor(bucketBits: number, private readonly compacts: boolean) {
+    this.mask = (1 << bucketBits) - 1;
+  }
+
+  get postings() {
+    return this.compactedCount + this.tail.length;
+  }
+
+  add(id: number, hashes: Uint32Array, size: number, hist: Uint8Array) {
+    const slot = this.reps.length;
+    this.reps.push({ id, size: Math.min(size, 65535), hist: Uint8Array.from(hist) });
+    for (const key of new Set(hashes)) this.tail.push({ key, slot });
+    if (!this.compacts || this.tail.length <= Math.max(4096, this.compactedCount / 4)) return;
+    let buckets = this.mask + 1;
+    while (buckets * 4 < this.postings) buckets *= 2;
+    this.mask = buckets - 1;
+    for (const { key, slot } of this.tail) {
+      const list = this.compacted.get(key) ?? [];
+      list.unshift(slot);
+      if (list.length > MAX_PER_KEY) list.pop();
+      this.compacted.set(key, list);
+    }
+    this.compactedCount = [...this.compacted.values()].reduce((n, l) => n + l.length, 0);
+    this.tail = [];
+  }
+
+  /** The newest `want` slots holding key h, as a lookup reads them. */
+  private slotsOf(h: number, want: number): number[] {
+    const out: number[] = [];
+    for (let i = this.tail.length - 1, steps = 0; i >= 0 && steps < ReferenceIndex.MAX_STEPS; i--) {
+      if ((this.tail[i]!.key & this.mask) !== (h & this.mask)) continue;
+      steps++;
+      if (this.tail[i]!.key === h && out.push(this.tail[i]!.slot) === want) return out;
+    }
+    for (const slot of this.compacted.get(h) ?? []) if (out.push(slot) === want) return out;
+    return out;
+  }
+
+  lookup(keys: { hashes: Uint32Array; kinds: Uint8Array }, limit: number) {
+    let twin = -1;
+    const counts = new Map<number, number>();
+    keys.hashes.forEach((h, k) => {
+      if (keys.kinds[k] === KeyKind.Exact) {
+        const [slot] = this.slotsOf(h, 1);
+        if (slot !== undefined) twin = this.reps[slot]!.id;
+        return;
+      }
+      const w = keys.kinds[k] === KeyKind.Url ? URL_WEIGHT : 1;
+      for (const slot of this.slotsOf(h, MAX_PER_KEY)) counts.set(slot, counts.has(slot) ? counts.get(slot)! + 1 : w);
+    });
+    const slots = [...counts.keys()].sort((x, y) => counts.get(y)! - counts.get(x)! || y - x).slice(0, limit);
+    return { twin, ids: slots.map((s) => this.reps[s]!.id), shared: slots.map((s) => counts.get(s)!), slots };
+  }
+
+  bound(slot: number, hist: Uint8Array) {
+    return intersectionBound(this.reps[slot]!.hist, 0, hist, 0);
+  }
+
+  couldShare(slot: number, hist: Uint8Array, need: number) {
+    return this.bound(slot, hist) >= need;
+  }
+
+  sizeAt(slot: number) {
+    return this.reps[slot]!.size;
+  }
+}
+
+/** A small deterministic generator (tests must not depend on Math.random). */
+function rng(seed: number) {
+  return (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return Math.floor((seed / 2 ** 32) * n);
+  };
+}
+
+function randomHistogram(int: (n: number) => number): Uint8Array {
+  const h = new Uint8Array(HISTOGRAM_BYTES);
+  const kind = int(4); // small counts (most posts), any counts, some saturated, none
+  for (let i = 0; i < HISTOGRAM_BYTES; i++) {
+    if (kind === 0) h[i] = int(4) | (int(4) << 4);
+    else if (kind === 1) h[i] = int(15) | (int(15) << 4);
+    else if (kind === 2) h[i] = int(8) === 0 ? 0xff : int(256);
+  }
+  return h;
+}
+
+test('candidate index: the same answers as a plain reference, tail and compacted parts mixed, crowded keys', () => {
+  for (const { seed, bucketBits, compacts, reps } of [
+    { seed: 1, bucketBits: 3, compacts: true, reps: 3000 },
+    { seed: 2, bucketBits: 10, compacts: true, reps: 2500 },
+    { seed: 3, bucketBits: 5, compacts: false, reps: 1200 },
+  ]) {
+    const int = rng(seed);
+    const index = new CandidateIndex(bucketBits, 4, compacts);
+    const ref = new ReferenceIndex(bucketBits, compacts);
+    // Keys: unique ones, a pool shared by a few posts each, and crowded ones (one on about a third of
+    // the posts: hundreds in one bucket's tail, past MAX_STEPS for the keys that share its bucket).
+    const crowded = [keyHash('m0:crowd'), keyHash('m1:crowd'), keyHash('u:https://crowd.cn/')];
+    const pool = Array.from({ length: 400 }, (_, i) => keyHash(`m${i % 16}:${i}`));
+    const someKey = () => {
+      const r = int(20);
+      if (r < 6) return crowded[r % 3 === 0 ? 0 : int(3)]!;
+      if (r < 14) return pool[int(pool.length)]!;
+      return int(2 ** 32);
+    };
+    const probeOf = () => {
+      const n = 1 + int(18);
+      const hashes = Uint32Array.from({ length: n }, someKey);
+      if (int(4) === 0) hashes[n - 1] = hashes[0]!; // a key twice in a post counts twice
+      const kinds = Uint8Array.from(hashes, (h) => (h === crowded[2] || int(12) === 0 ? KeyKind.Url : int(10) === 0 ? KeyKind.Exact : KeyKind.Band));
+      return { hashes, kinds };
+    };
+    let id = 0;
+    for (let k = 1; k <= reps; k++) {
+      const hashes = Uint32Array.from({ length: 1 + int(16) }, someKey);
+      if (int(5) === 0) hashes[0] = hashes[hashes.length - 1]!; // a key twice in one representative counts once
+      const size = int(400);
+      const hist = randomHistogram(int);
+      id += 1 + int(3);
+      index.add(id, hashes, size, hist);
+      ref.add(id, hashes, size, hist);
+      if (k % 150 !== 0 && k !== reps) continue;
+      assert.equal(index.postings, ref.postings, `${seed}/${k}: postings`);
+      assert.equal(index.lastRepId, id);
+      for (let q = 0; q < 25; q++) {
+        const keys = probeOf();
+        const limit = [1, 5, 32, 32, 200][int(5)]!;
+        const got = index.lookup(keys, limit);
+        const want = ref.lookup(keys, limit);
+        assert.deepEqual(got, want, `${seed}/${k}/${q}: lookup`);
+        const hist = randomHistogram(int);
+        const needOf = (size: number) => (size * 3) % 160;
+        const checked = index.lookupChecked(keys, limit, hist, needOf);
+        assert.deepEqual({ twin: checked.twin, ids: checked.ids, shared: checked.shared, slots: checked.slots }, want, `${seed}/${k}/${q}: lookupChecked`);
+        const possible = want.slots.map((s, i) => want.shared[i]! >= URL_WEIGHT || ref.couldShare(s, hist, needOf(ref.sizeAt(s))));
+        assert.deepEqual(checked.possible, possible, `${seed}/${k}/${q}: lookupChecked's histogram checks`);
+        for (const s of want.slots) {
+          assert.equal(index.sizeAt(s), ref.sizeAt(s));
+          const bound = ref.bound(s, hist);
+          assert.equal(index.couldShare(s, hist, bound), true);
+          assert.equal(index.couldShare(s, hist, bound + 1), false);
+        }
+      }
+    }
+  }
+});
+
+test('candidate index: the histogram checks of lookupChecked are intersectionBound, for every pair of bytes', () => {
+  // Representative a has every histogram byte equal to a; the probe, every byte equal to b: the bound
+  // is 128 × PAIR_MIN(a, b). Each representative's size is its byte, so needOf can ask for exactly the
+  // bound (possible) or one more (not).
+  const index = new CandidateIndex(4, 256);
+  for (let a = 0; a < 256; a++) index.add(a + 1, [keyHash(`m${a % 8}:all`)], a, new Uint8Array(HISTOGRAM_BYTES).fill(a));
+  const keys = hashKeys(Array.from({ length: 8 }, (_, g) => `m${g}:all`));
+  for (let b = 0; b < 256; b++) {
+    const probe = new Uint8Array(HISTOGRAM_BYTES).fill(b);
+    for (const extra of [0, 1]) {
+      const got = index.lookupChecked(keys, 256, probe, (a) => intersectionBound(new Uint8Array(HISTOGRAM_BYTES).fill(a), 0, probe, 0) + extra);
+      assert.equal(got.ids.length, 256);
+      assert.ok(got.possible.every((p) => p === (extra === 0)), `probe byte ${b}, need = bound + ${extra}`);
+    }
+  }
 });

@@ -1,21 +1,29 @@
 // The candidate index: for a new post, which cluster representatives share one of its keys (text
 // hash "t:", URL "u:", MinHash bands "m…:"). A key is one probe of an in-memory table instead of a
 // B-tree search, and a key shared by many posts costs at most MAX_PER_KEY steps (its most recent
-// representatives), whatever the size of the store (measured per post: 35–77 µs at 10,000 stored
-// posts, 158–205 µs at 1,000,000 with representatives cached; docs/opinion.md).
+// representatives), whatever the size of the store. Measured on the benchmark's stores (CPU per post,
+// medians of rounds of 1,000 posts on a shared 2-core VM, so ranges over runs), lookupChecked — the
+// lookup and the histogram checks of its candidates: 11–15 µs at 10,000 stored posts, 28–33 µs at
+// 100,000, 37–63 µs at 1,000,000, where the layout before this one took 19–24 / 58–71 / 94–150 µs in
+// the same runs (lookup, then couldShare). At a million posts a post's keys hold about 290
+// representatives (20 at 10,000) and it has 32 candidates to check (16): looked up again at once,
+// with its data in the caches, it still takes about 30 µs — what is left of the difference is that
+// work, not the memory. (End-to-end figures, with the sets' checks: docs/opinion.md.)
 //
-// One index per org, per app instance, in typed arrays: 8–12 bytes per (representative, key), 2 bytes
-// per key for its bucket, and 134 bytes per representative for its shingle histogram (below): 289 MiB
-// for the 789,000 representatives of a million posts. The database stays the truth: every representative row carries its org and keys, and before each ingest the index reads
-// the rows added since it last looked (opinion.ingest.ts does this under the org's ingest lock, so on
-// PostgreSQL every instance sees what the others wrote). A key is kept as a 32-bit hash: a collision
-// only adds a candidate, which the shingle check then refuses.
+// One index per org, per app instance, in typed arrays: 8 bytes per compacted (representative, key)
+// and about 17 per one added since, 8 bytes per bucket (two to four keys), and 136 bytes per
+// representative for its id, size and shingle histogram (below): 261 MiB for the 789,000
+// representatives of a million posts. The database stays the truth: every representative row
+// carries its org and its sketch (key hashes, histogram), and before each ingest the index reads the rows added since it last
+// looked (opinion.ingest.ts does this under the org's ingest lock, so on PostgreSQL every instance
+// sees what the others wrote). A key is kept as a 32-bit hash: a collision only adds a candidate,
+// which the shingle check then refuses.
 //
-// Layout: see CandidateIndex (a compacted part grouped by bucket, and a chained tail).
+// Layout: see CandidateIndex (a compacted part grouped by bucket, and a tail of blocks per bucket).
 
 /** Per key, only this many of the most recent representatives are candidates (as ClusterIndex). */
 export const MAX_PER_KEY = 50;
-/** A chain walk stops after this many postings, whatever their keys (buckets shared by other keys). */
+/** A walk of a bucket's tail stops after this many postings, whatever their keys (buckets shared by other keys). */
 const MAX_STEPS = MAX_PER_KEY * 8;
 /** A URL key is as good as a match: its candidates rank before any shared-band count. */
 export const URL_WEIGHT = 100;
@@ -122,47 +130,71 @@ export interface Candidates {
   slots: number[];
 }
 
+/** 32-bit words per representative record: its histogram, then its id and its shingle set's size. */
+const REC_WORDS = HISTOGRAM_BYTES / 4 + 2;
+const REC_ID = HISTOGRAM_BYTES / 4;
+const REC_SIZE = REC_ID + 1;
+/** A bucket's first tail block holds this many postings, each next one twice as many, up to BLOCK_MAX. */
+const BLOCK_FIRST = 2;
+const BLOCK_MAX = 256;
+
 export class CandidateIndex {
   /** The highest representative id added; the next sync reads rows above it. */
   lastRepId = 0;
-  // Postings (key hash, representative slot) in two parts, both walked newest first:
-  // - the compacted part, grouped by bucket (bucket b at [cStart[b], cStart[b + 1]), by key, newest
-  //   first): a key shared by many representatives is read as one contiguous run, a few cache lines,
-  //   instead of a pointer chase with a cache miss per step — at a million posts, the difference
-  //   between a lookup that stays flat and one that does not;
-  // - the tail, added since the last compaction, chained per bucket (tNext) from tHead.
-  // When the tail reaches a quarter of the compacted part, both are merged again (counting sort by
-  // bucket), with about four keys per bucket: each posting is moved O(log n) times in all.
+  // At a million posts the index is far larger than the caches, and nearly every access is a cache
+  // miss and a TLB miss (4 KiB pages): what a lookup costs is how many misses it waits for one after
+  // the other. So every access brings in what the next step needs, and the misses that do not depend
+  // on one another are taken together (see lookup).
+  //
+  // Postings (key hash, representative slot), (key, slot) pairs of adjacent words, in two parts, both
+  // read newest first:
+  // - the compacted part, grouped by bucket (bucket b at [dir[2b], dir[2b + 2]) of cPairs, by key,
+  //   newest first): a key is found by binary search, and one shared by many representatives is read
+  //   as one contiguous run, a few cache lines;
+  // - the tail, added since the last compaction: per bucket, a chain of blocks in `pool`, the newest
+  //   block at dir[2b + 1] (0 for none), each twice as large as the one before it (BLOCK_FIRST to
+  //   BLOCK_MAX postings). The tail was a chain of single postings, a miss per step, each waiting for
+  //   the one before (the next address is in the posting): at a million posts, about 140 per post.
+  // A bucket's directory entry holds both parts' starts: one line for both. When the tail reaches a
+  // quarter of the compacted part, both are merged again, with about four keys per bucket: each
+  // posting is moved O(log n) times in all.
   private mask: number;
-  private cKey = new Uint32Array(0);
-  private cSlot = new Uint32Array(0);
-  private cStart: Int32Array;
-  private tHead: Int32Array;
-  private tKey: Uint32Array;
-  private tSlot: Uint32Array;
-  private tNext: Int32Array;
+  private dir: Int32Array;
+  private cPairs = new Uint32Array(0);
+  // Tail blocks: [older block (0: none), capacity << 16 | count, then `capacity` (key, slot) pairs,
+  // filled from the end: the newest posting first in memory, so a block is read forwards].
+  private pool: Uint32Array;
+  private poolUsed = 2; // offset 0 means "no block"
   private t = 0;
-  // Representatives by slot (the order they were added): id, shingle set size, histogram.
-  private slotRep: Uint32Array;
-  private sizes: Uint16Array;
-  private hists: Uint8Array;
+  // Representatives by slot (the order they were added), one record of REC_WORDS words each:
+  // histogram, id, shingle set size — all a candidate's check reads, in three adjacent cache lines
+  // (they were three arrays: five lines, on three pages).
+  private recs: Uint32Array;
+  private recBytes: Uint8Array;
   private slots = 0;
-  // Scratch for ranking (reused; one lookup at a time).
+  // Scratch for lookups (reused; one lookup at a time): ranking, each key's bucket, the probe's
+  // histogram as words.
   private readonly tally = new Tally();
+  private kFrom = new Int32Array(32);
+  private kTo = new Int32Array(32);
+  private kHead = new Int32Array(32);
+  private readonly probe = new Uint32Array(HISTOGRAM_BYTES / 4);
+  private readonly probeBytes = new Uint8Array(this.probe.buffer);
+  private readonly probeLo = new Int32Array(HISTOGRAM_BYTES / 4);
+  private readonly probeHi = new Int32Array(HISTOGRAM_BYTES / 4);
+  private probeSaturated = false;
+  /** Where loads made only to bring lines into the cache go (a load whose value is unused may be dropped). */
+  private sink = 0;
 
   /**
-   * `compacts`: false for a short-lived index (a batch's own posts), which stays a chained tail.
+   * `compacts`: false for a short-lived index (a batch's own posts), which stays a tail.
    */
   constructor(bucketBits = 10, initialReps = 1 << 10, private readonly compacts = true) {
     this.mask = (1 << bucketBits) - 1;
-    this.cStart = new Int32Array(this.mask + 2);
-    this.tHead = new Int32Array(this.mask + 1).fill(-1);
-    this.tKey = new Uint32Array(initialReps * 16);
-    this.tSlot = new Uint32Array(initialReps * 16);
-    this.tNext = new Int32Array(initialReps * 16);
-    this.slotRep = new Uint32Array(initialReps);
-    this.sizes = new Uint16Array(initialReps);
-    this.hists = new Uint8Array(initialReps * HISTOGRAM_BYTES);
+    this.dir = new Int32Array(2 * (this.mask + 1) + 2);
+    this.pool = new Uint32Array(Math.max(64, initialReps * 16 * 2));
+    this.recs = new Uint32Array(Math.max(1, initialReps) * REC_WORDS);
+    this.recBytes = new Uint8Array(this.recs.buffer);
   }
 
   /** Representatives added. */
@@ -172,12 +204,12 @@ export class CandidateIndex {
 
   /** Postings held (representative × key; beyond MAX_PER_KEY per key, older ones are dropped). */
   get postings() {
-    return this.cKey.length + this.t;
+    return this.cPairs.length / 2 + this.t;
   }
 
   /** Bytes held by the typed arrays. */
   get bytes() {
-    return [this.cKey, this.cSlot, this.cStart, this.tHead, this.tKey, this.tSlot, this.tNext, this.slotRep, this.sizes, this.hists].reduce((n, a) => n + a.byteLength, 0);
+    return [this.dir, this.cPairs, this.pool, this.recs].reduce((n, a) => n + a.byteLength, 0);
   }
 
   /**
@@ -185,35 +217,48 @@ export class CandidateIndex {
    * its keys' hashes and its shingle set's size and histogram.
    */
   add(repId: number, hashes: ArrayLike<number>, size: number, hist: Uint8Array): void {
-    if (this.slots === this.slotRep.length) {
-      this.slotRep = grown(this.slotRep, this.slots, this.slots * 2);
-      this.sizes = grown(this.sizes, this.slots, this.slots * 2);
-      this.hists = grown(this.hists, this.slots * HISTOGRAM_BYTES, this.slots * 2 * HISTOGRAM_BYTES);
+    if ((this.slots + 1) * REC_WORDS > this.recs.length) {
+      // Grown by a quarter, not doubled: the records are half the index.
+      this.recs = grown(this.recs, this.slots * REC_WORDS, Math.max(this.slots + 1024, Math.ceil(this.slots * 1.25)) * REC_WORDS);
+      this.recBytes = new Uint8Array(this.recs.buffer);
     }
     const slot = this.slots++;
-    this.slotRep[slot] = repId;
-    this.sizes[slot] = Math.min(size, 65535);
-    this.hists.set(hist, slot * HISTOGRAM_BYTES);
-    if (this.t + hashes.length > this.tKey.length) {
-      const cap = Math.max(this.tKey.length * 2, this.t + hashes.length);
-      this.tKey = grown(this.tKey, this.t, cap);
-      this.tSlot = grown(this.tSlot, this.t, cap);
-      this.tNext = grown(this.tNext, this.t, cap);
-    }
+    const r = slot * REC_WORDS;
+    this.recBytes.set(hist.length > HISTOGRAM_BYTES ? hist.subarray(0, HISTOGRAM_BYTES) : hist, r * 4);
+    this.recs[r + REC_ID] = repId;
+    this.recs[r + REC_SIZE] = Math.min(size, 65535) & 0xffff; // as a Uint16Array would keep it
     for (let k = 0; k < hashes.length; k++) {
       const h = hashes[k]!;
       let twice = false; // a key twice in one representative counts once
       for (let j = 0; j < k && !twice; j++) twice = hashes[j] === h;
       if (twice) continue;
-      const b = h & this.mask;
-      const i = this.t++;
-      this.tKey[i] = h;
-      this.tSlot[i] = slot;
-      this.tNext[i] = this.tHead[b]!;
-      this.tHead[b] = i;
+      this.push(h & this.mask, h, slot);
+      this.t++;
     }
-    if (this.compacts && this.t > Math.max(4096, this.cKey.length / 4)) this.compact();
+    if (this.compacts && this.t > Math.max(4096, this.cPairs.length / 8)) this.compact();
     if (repId > this.lastRepId) this.lastRepId = repId;
+  }
+
+  /** Adds a posting to bucket b's tail: into its newest block, or a new one twice as large. */
+  private push(b: number, h: number, slot: number) {
+    let blk = this.dir[2 * b + 1]!;
+    const head = blk === 0 ? 0 : this.pool[blk + 1]!;
+    let cap = head >>> 16;
+    if ((head & 0xffff) === cap) {
+      cap = blk === 0 ? BLOCK_FIRST : Math.min(cap * 2, BLOCK_MAX);
+      const words = 2 + 2 * cap;
+      if (this.poolUsed + words > this.pool.length) this.pool = grown(this.pool, this.poolUsed, Math.max(Math.ceil(this.pool.length * 1.25), this.poolUsed + words));
+      const o = this.poolUsed;
+      this.poolUsed += words;
+      this.pool[o] = blk;
+      this.pool[o + 1] = cap << 16;
+      this.dir[2 * b + 1] = blk = o;
+    }
+    const count = this.pool[blk + 1]! & 0xffff;
+    const at = blk + 2 + 2 * (cap - 1 - count);
+    this.pool[at] = h;
+    this.pool[at + 1] = slot;
+    this.pool[blk + 1]!++;
   }
 
   /**
@@ -221,136 +266,259 @@ export class CandidateIndex {
    * postings are ordered by key, then newest first, so a key is found by binary search and read as
    * one run (a bucket shared with a key of a hundred thousand posts costs a few more steps, not a
    * lost lookup); only the MAX_PER_KEY newest of a key are kept — older ones are never read.
+   *
+   * New bucket b takes its postings from old bucket b & oldMask only (the bucket count only grows),
+   * whose compacted run is already in that order: the new part is written in one pass, bucket after
+   * bucket, merging each bucket's tail postings (sorted by key, newest first) into the old run, the
+   * tail's first on a key (they are newer).
    */
   private compact() {
-    const total = this.cKey.length + this.t;
-    let buckets = this.mask + 1; // never fewer: a new bucket must take its postings from one old bucket
+    const oldMask = this.mask;
+    const total = this.cPairs.length / 2 + this.t;
+    let buckets = oldMask + 1; // never fewer: a new bucket must take its postings from one old bucket
     while (buckets * 4 < total) buckets *= 2;
     const mask = buckets - 1;
-    const start = new Int32Array(buckets + 1);
-    for (let i = 0; i < this.cKey.length; i++) start[(this.cKey[i]! & mask) + 1]!++;
-    for (let i = 0; i < this.t; i++) start[(this.tKey[i]! & mask) + 1]!++;
-    for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
-    // Newest first within a bucket: the tail (newer than anything compacted) from its newest end, then
-    // the compacted postings, which an old bucket passes on in its order (by key, newest first).
-    const fill = start.slice(0, buckets);
-    const key = new Uint32Array(total);
-    const slot = new Uint32Array(total);
-    for (let i = this.t - 1; i >= 0; i--) {
-      const at = fill[this.tKey[i]! & mask]!++;
-      key[at] = this.tKey[i]!;
-      slot[at] = this.tSlot[i]!;
-    }
-    for (let i = 0; i < this.cKey.length; i++) {
-      const at = fill[this.cKey[i]! & mask]!++;
-      key[at] = this.cKey[i]!;
-      slot[at] = this.cSlot[i]!;
-    }
-    // Each bucket by key (stable: newest first within a key), keeping MAX_PER_KEY per key, packed.
-    // Buckets hold about four postings: sorted in place by insertion; a crowded one (a key shared by
-    // many posts) by an index sort.
-    const cStart = new Int32Array(buckets + 1);
+    const { dir, pool, cPairs } = this;
+    const pairs = new Uint32Array(2 * total);
+    const next = new Int32Array(2 * buckets + 2); // no tail: every bucket's block is 0
+    let tKeys = new Uint32Array(64);
+    let tSlots = new Uint32Array(64);
     let w = 0;
     for (let b = 0; b < buckets; b++) {
-      const s = start[b]!;
-      const e = start[b + 1]!;
-      cStart[b] = w;
-      if (e - s <= 32) {
-        for (let i = s + 1; i < e; i++) {
-          const k = key[i]!;
-          const v = slot[i]!;
+      const ob = b & oldMask;
+      next[2 * b] = w;
+      // This bucket's tail postings, newest first, then by key (stable): by insertion, or, for a
+      // crowded bucket (a key shared by many recent posts), by an index sort.
+      let m = 0;
+      for (let blk = dir[2 * ob + 1]!; blk !== 0; blk = pool[blk]!) {
+        const end = blk + 2 + 2 * (pool[blk + 1]! >>> 16);
+        for (let j = end - 2 * (pool[blk + 1]! & 0xffff); j < end; j += 2) {
+          if ((pool[j]! & mask) !== b) continue;
+          if (m === tKeys.length) {
+            tKeys = grown(tKeys, m, 2 * m);
+            tSlots = grown(tSlots, m, 2 * m);
+          }
+          tKeys[m] = pool[j]!;
+          tSlots[m++] = pool[j + 1]!;
+        }
+      }
+      if (m <= 32) {
+        for (let i = 1; i < m; i++) {
+          const k = tKeys[i]!;
+          const v = tSlots[i]!;
           let j = i - 1;
-          while (j >= s && key[j]! > k) {
-            key[j + 1] = key[j]!;
-            slot[j + 1] = slot[j]!;
+          while (j >= 0 && tKeys[j]! > k) {
+            tKeys[j + 1] = tKeys[j]!;
+            tSlots[j + 1] = tSlots[j]!;
             j--;
           }
-          key[j + 1] = k;
-          slot[j + 1] = v;
+          tKeys[j + 1] = k;
+          tSlots[j + 1] = v;
         }
       } else {
-        const order = Array.from({ length: e - s }, (_, i) => s + i).sort((x, y) => key[x]! - key[y]! || x - y);
-        const k2 = order.map((i) => key[i]!);
-        const s2 = order.map((i) => slot[i]!);
-        key.set(k2, s);
-        slot.set(s2, s);
+        const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => tKeys[x]! - tKeys[y]! || x - y);
+        const k2 = order.map((i) => tKeys[i]!);
+        const s2 = order.map((i) => tSlots[i]!);
+        tKeys.set(k2);
+        tSlots.set(s2);
       }
-      for (let i = s, run = 0; i < e; i++) {
-        run = i > s && key[i] === key[i - 1] ? run + 1 : 0;
+      // Merged with the old bucket's run (its postings of this bucket), keeping MAX_PER_KEY per key.
+      let i = 0;
+      let c = 2 * dir[2 * ob]!;
+      const cEnd = 2 * dir[2 * ob + 2]!;
+      for (let last = -1, run = 0; ; ) {
+        while (c < cEnd && (cPairs[c]! & mask) !== b) c += 2;
+        let key: number;
+        let slot: number;
+        if (i < m && (c >= cEnd || tKeys[i]! <= cPairs[c]!)) {
+          key = tKeys[i]!;
+          slot = tSlots[i++]!;
+        } else if (c < cEnd) {
+          key = cPairs[c]!;
+          slot = cPairs[c + 1]!;
+          c += 2;
+        } else break;
+        run = key === last ? run + 1 : 0;
+        last = key;
         if (run >= MAX_PER_KEY) continue;
-        key[w] = key[i]!;
-        slot[w++] = slot[i]!;
+        pairs[2 * w] = key;
+        pairs[2 * w++ + 1] = slot;
       }
     }
-    cStart[buckets] = w;
+    next[2 * buckets] = w;
     this.mask = mask;
-    this.cKey = key.slice(0, w);
-    this.cSlot = slot.slice(0, w);
-    this.cStart = cStart;
-    this.tHead = new Int32Array(buckets).fill(-1);
+    this.cPairs = w === total ? pairs : pairs.slice(0, 2 * w);
+    this.dir = next;
+    this.poolUsed = 2;
     this.t = 0;
   }
 
   /**
    * Whether the representative in `slot` could share `need` shingles with a set of this histogram:
    * false means it certainly cannot (the near-duplicate test would fail), without reading its set.
+   * lookupChecked gives the same answers for all of a lookup's candidates, faster.
    */
   couldShare(slot: number, hist: Uint8Array, need: number): boolean {
-    return intersectionBound(this.hists, slot * HISTOGRAM_BYTES, hist, 0) >= need;
+    return intersectionBound(this.recBytes, slot * REC_WORDS * 4, hist, 0) >= need;
   }
 
   /** The size of the shingle set of the representative in `slot`. */
   sizeAt(slot: number): number {
-    return this.sizes[slot]!;
-  }
-
-  /**
-   * Calls fn(slot) for the representatives holding key hash h, newest first, until fn returns false:
-   * first the tail's chain (at most MAX_STEPS postings of any key), then the key's run in the
-   * compacted bucket (found by binary search).
-   */
-  private walk(h: number, fn: (slot: number) => boolean) {
-    const b = h & this.mask;
-    for (let i = this.tHead[b]!, steps = 0; i >= 0 && steps < MAX_STEPS; i = this.tNext[i]!, steps++) {
-      if (this.tKey[i] === h && !fn(this.tSlot[i]!)) return;
-    }
-    let lo = this.cStart[b]!;
-    let hi = this.cStart[b + 1]!;
-    const end = hi;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cKey[mid]! < h) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < end && this.cKey[i] === h; i++) if (!fn(this.cSlot[i]!)) return;
+    return this.recs[slot * REC_WORDS + REC_SIZE]!;
   }
 
   /** The candidates of a post with these keys: its twin and at most `limit` others, best first. */
   lookup(keys: HashedKeys, limit: number): Candidates {
+    const { twin, slots, shared } = this.ranked(keys, limit);
+    const ids: number[] = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++) ids[i] = this.recs[slots[i]! * REC_WORDS + REC_ID]!;
+    return { twin, ids, shared, slots };
+  }
+
+  /**
+   * lookup(keys, limit) and, for each candidate, whether it could be the same claim: `possible[i]` is
+   * `shared[i] >= URL_WEIGHT || couldShare(slots[i], hist, needOf(sizeAt(slots[i])))` (needOf is
+   * called only where the URL rule does not decide), in one pass over the candidates' records.
+   */
+  lookupChecked(keys: HashedKeys, limit: number, hist: Uint8Array, needOf: (size: number) => number): Candidates & { possible: boolean[] } {
+    const { twin, slots, shared } = this.ranked(keys, limit);
+    const recs = this.recs;
+    // Every candidate's whole record (its id's line, and its histogram's) before any is checked: as
+    // for the keys' buckets, the misses overlap, where the checks, one after the other, would take
+    // them one at a time.
+    const ids: number[] = new Array(slots.length);
+    let touch = 0;
+    for (let i = 0; i < slots.length; i++) {
+      const r = slots[i]! * REC_WORDS;
+      ids[i] = recs[r + REC_ID]!;
+      touch ^= recs[r]! ^ recs[r + 16]!;
+    }
+    this.sink = touch;
+    this.setProbe(hist);
+    const possible: boolean[] = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const r = slots[i]! * REC_WORDS;
+      possible[i] = shared[i]! >= URL_WEIGHT || this.boundAt(r) >= needOf(recs[r + REC_SIZE]!);
+    }
+    return { twin, ids, shared, slots, possible };
+  }
+
+  /** lookup without the ids: the twin's id, and the candidates' slots and counts. */
+  private ranked(keys: HashedKeys, limit: number): { twin: number; slots: number[]; shared: number[] } {
+    const hashes = keys.hashes;
+    const kinds = keys.kinds;
+    const n = hashes.length;
+    if (n > this.kFrom.length) {
+      this.kFrom = new Int32Array(2 * n);
+      this.kTo = new Int32Array(2 * n);
+      this.kHead = new Int32Array(2 * n);
+    }
+    const { kFrom, kTo, kHead, dir, cPairs, pool, mask, recs } = this;
+    // Each key's bucket, then the first line each key will read, for all keys before any is walked:
+    // the loads do not depend on one another, so the processor overlaps their cache misses instead of
+    // waiting for one key's before starting the next (JavaScript has no prefetch instruction).
+    for (let k = 0; k < n; k++) {
+      const b = 2 * (hashes[k]! & mask);
+      kFrom[k] = dir[b]!;
+      kHead[k] = dir[b + 1]!;
+      kTo[k] = dir[b + 2]!;
+    }
+    let touch = 0;
+    for (let k = 0; k < n; k++) {
+      if (kFrom[k]! < kTo[k]!) touch ^= cPairs[2 * ((kFrom[k]! + kTo[k]!) >>> 1)]!; // the binary search's first step
+      if (kHead[k] !== 0) touch ^= pool[kHead[k]! + 1]!; // the newest tail block's count
+    }
     let twin = -1;
     const t = this.tally;
     t.clear();
-    for (let k = 0; k < keys.hashes.length; k++) {
-      const h = keys.hashes[k]!;
-      const kind = keys.kinds[k]!;
-      if (kind === KeyKind.Exact) {
-        this.walk(h, (slot) => {
-          twin = this.slotRep[slot]!;
-          return false;
-        });
-        continue;
-      }
-      // The most recent representatives holding this key, newest first, at most MAX_PER_KEY. As
-      // ClusterIndex: a URL key first met makes the count URL_WEIGHT; every other key adds one.
+    for (let k = 0; k < n; k++) {
+      const h = hashes[k]!;
+      const kind = kinds[k]!;
+      // The most recent representatives holding this key, newest first, at most MAX_PER_KEY (the
+      // newest one for a text hash). As ClusterIndex: a URL key first met makes the count URL_WEIGHT;
+      // every other key adds one. Slots grow with ids: ranking by slot is ranking by id.
+      const exact = kind === KeyKind.Exact;
+      const want = exact ? 1 : MAX_PER_KEY;
       const w = kind === KeyKind.Url ? URL_WEIGHT : 1;
       let found = 0;
-      this.walk(h, (slot) => {
-        t.bump(slot, w); // slots grow with ids: ranking by slot is ranking by id
-        return ++found < MAX_PER_KEY;
-      });
+      // The tail: at most MAX_STEPS postings of the bucket, whatever their keys.
+      let steps = 0;
+      for (let blk = kHead[k]!; blk !== 0 && found < want && steps < MAX_STEPS; blk = pool[blk]!) {
+        const end = blk + 2 + 2 * (pool[blk + 1]! >>> 16);
+        for (let j = end - 2 * (pool[blk + 1]! & 0xffff); j < end && steps < MAX_STEPS; j += 2, steps++) {
+          if (pool[j] !== h) continue;
+          const slot = pool[j + 1]!;
+          if (exact) twin = recs[slot * REC_WORDS + REC_ID]!;
+          else t.bump(slot, w);
+          if (++found === want) break;
+        }
+      }
+      if (found === want) continue;
+      // The compacted bucket: the key's run, found by binary search.
+      let lo = kFrom[k]!;
+      let hi = kTo[k]!;
+      const end = hi;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cPairs[2 * mid]! < h) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < end && cPairs[2 * i] === h; i++) {
+        const slot = cPairs[2 * i + 1]!;
+        if (exact) twin = recs[slot * REC_WORDS + REC_ID]!;
+        else t.bump(slot, w);
+        if (++found === want) break;
+      }
     }
+    this.sink = touch;
     const { ids: slots, shared } = t.top(limit);
-    return { twin, ids: slots.map((x) => this.slotRep[x]!), shared, slots };
+    return { twin, slots, shared };
+  }
+
+  /**
+   * The probe's histogram as 32 words (bytes beyond a shorter one count as zero, as in
+   * intersectionBound), its low and high 4-bit counts apart, and whether any count is saturated.
+   */
+  private setProbe(hist: Uint8Array) {
+    if (hist.length >= HISTOGRAM_BYTES) this.probeBytes.set(hist.length === HISTOGRAM_BYTES ? hist : hist.subarray(0, HISTOGRAM_BYTES));
+    else {
+      this.probeBytes.fill(0);
+      this.probeBytes.set(hist);
+    }
+    let saturated = 0;
+    for (let w = 0; w < HISTOGRAM_BYTES / 4; w++) {
+      const lo = this.probe[w]! & 0x0f0f0f0f;
+      const hi = (this.probe[w]! >>> 4) & 0x0f0f0f0f;
+      this.probeLo[w] = lo;
+      this.probeHi[w] = hi;
+      saturated |= ((lo + 0x01010101) | (hi + 0x01010101)) & 0x10101010;
+    }
+    this.probeSaturated = saturated !== 0;
+  }
+
+  /**
+   * intersectionBound of the record at word r and the probe (setProbe), four bytes at a time: the
+   * PAIR_MIN table (64 KiB) is larger than the first-level cache. Per byte lane, the low and the high
+   * 4-bit counts apart: x + 16 − y has its bit 4 set where x ≥ y, and then min(x, y) = x − (x − y).
+   * (A pair of counts of 15 makes a byte count 255: a probe with a count of 15 — 15 shingles in one
+   * range of 256, rare — takes intersectionBound instead.)
+   */
+  private boundAt(r: number): number {
+    if (this.probeSaturated) return intersectionBound(this.recBytes, r * 4, this.probeBytes, 0);
+    const { recs, probeLo, probeHi } = this;
+    let sum = 0;
+    for (let w = 0; w < HISTOGRAM_BYTES / 4; w++) {
+      const x = recs[r + w]!;
+      const xl = x & 0x0f0f0f0f;
+      const xh = (x >>> 4) & 0x0f0f0f0f;
+      const dl = (xl | 0x10101010) - probeLo[w]!;
+      const dh = (xh | 0x10101010) - probeHi[w]!;
+      const gl = dl & 0x10101010;
+      const gh = dh & 0x10101010;
+      const min = xl - (dl & (gl - (gl >>> 4))) + xh - (dh & (gh - (gh >>> 4))); // ≤ 30 per lane
+      sum += Math.imul(min, 0x01010101) >>> 24;
+    }
+    return sum;
   }
 }
 
@@ -361,37 +529,43 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a:
 }
 
 /**
- * Shared-key counts per representative slot for one lookup (at most 16 × MAX_PER_KEY of them) in an
- * open-addressing table of typed arrays, and the best `limit` by (count, slot) without sorting them
- * all: most candidates share one key by chance, and only the part of a count level that is taken
- * needs ordering. Slots are small integers: no boxing, no floating-point hashing.
+ * Shared-key counts per representative slot for one lookup (at most MAX_PER_KEY per key of the post;
+ * about 290 at a million posts, 20 at ten thousand) in an open-addressing table of typed arrays, and
+ * the best `limit` by (count, slot) without sorting them all: most candidates share one key by
+ * chance, and only the part of a count level that is taken needs ordering. Slots are small integers:
+ * no boxing, no floating-point hashing. The table starts small enough for the first-level cache (slot
+ * and count side by side), and `top` is linear: a histogram of the counts finds the level where the
+ * cut falls, and a heap keeps the newest `limit` of that level (at a million posts, finding the cut
+ * count by count and keeping the level's newest in a sorted list took half of a lookup).
  */
 class Tally {
-  private shift = 20; // 32 - log2(table size)
-  private keys = new Int32Array(1 << 12);
-  private counts = new Int32Array(1 << 12);
-  private used = new Int32Array(1 << 12);
+  private shift = 22; // 32 - log2(table size)
+  private cells = new Int32Array(2 << 10); // per entry: slot, count (0: free)
+  private used = new Int32Array(1 << 10);
   private n = 0;
+  private levels = new Int32Array(128); // top: how many have each count
+  private heap = new Int32Array(64); // top: the newest slots of the cut level, smallest first
 
   clear() {
-    for (let k = 0; k < this.n; k++) this.counts[this.used[k]!] = 0;
+    for (let k = 0; k < this.n; k++) this.cells[2 * this.used[k]! + 1] = 0;
     this.n = 0;
   }
 
   bump(slot: number, w: number) {
-    if (this.n * 2 >= this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
+    if (this.n * 2 >= this.used.length) this.grow();
+    const cells = this.cells;
+    const mask = this.used.length - 1;
     let s = Math.imul(slot, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const c = this.counts[s]!;
+      const c = cells[2 * s + 1]!;
       if (c === 0) {
-        this.keys[s] = slot;
-        this.counts[s] = w;
+        cells[2 * s] = slot;
+        cells[2 * s + 1] = w;
         this.used[this.n++] = s;
         return;
       }
-      if (this.keys[s] === slot) {
-        this.counts[s] = c + 1;
+      if (cells[2 * s] === slot) {
+        cells[2 * s + 1] = c + 1;
         return;
       }
       s = (s + 1) & mask;
@@ -403,13 +577,12 @@ class Tally {
     const slots = new Int32Array(n);
     const counts = new Int32Array(n);
     for (let k = 0; k < n; k++) {
-      slots[k] = this.keys[this.used[k]!]!;
-      counts[k] = this.counts[this.used[k]!]!;
+      slots[k] = this.cells[2 * this.used[k]!]!;
+      counts[k] = this.cells[2 * this.used[k]! + 1]!;
     }
-    const size = this.keys.length * 2;
+    const size = this.used.length * 2;
     this.shift--;
-    this.keys = new Int32Array(size);
-    this.counts = new Int32Array(size);
+    this.cells = new Int32Array(2 * size);
     this.used = new Int32Array(size);
     this.n = 0;
     for (let k = 0; k < n; k++) this.bump(slots[k]!, counts[k]!); // a new slot starts at the weight given: its count
@@ -419,45 +592,91 @@ class Tally {
   top(limit: number): { ids: number[]; shared: number[] } {
     const n = this.n;
     const used = this.used;
-    const counts = this.counts;
-    const keys = this.keys;
-    // The count at which the cut falls: the largest c such that at least `limit` have a count ≥ c.
+    const cells = this.cells;
+    // The count at which the cut falls: the largest c such that at least `limit` have a count ≥ c. Most
+    // candidates share one key: unless `limit` share more, the cut is at 1 and no histogram is needed.
     let cut = 1;
     if (n > limit) {
       let max = 0;
-      for (let k = 0; k < n; k++) max = Math.max(max, counts[used[k]!]!);
-      for (cut = max; cut > 1; cut--) {
-        let atLeast = 0;
-        for (let k = 0; k < n; k++) if (counts[used[k]!]! >= cut) atLeast++;
-        if (atLeast >= limit) break;
+      let ones = 0;
+      for (let k = 0; k < n; k++) {
+        const c = cells[2 * used[k]! + 1]!;
+        if (c === 1) ones++;
+        else if (c > max) max = c;
+      }
+      if (n - ones >= limit) {
+        if (this.levels.length <= max) this.levels = new Int32Array(2 * max);
+        const levels = this.levels;
+        levels.fill(0, 0, max + 1);
+        for (let k = 0; k < n; k++) levels[cells[2 * used[k]! + 1]!]!++;
+        for (let atLeast = 0, c = max; c > 1; c--) {
+          atLeast += levels[c]!;
+          if (atLeast >= limit) {
+            cut = c;
+            break;
+          }
+        }
       }
     }
-    // Above the cut: all of them, sorted (few). At the cut: the newest that still fit, kept sorted
-    // ascending in `best` — most are passed over after one comparison.
-    const above: number[] = [];
-    for (let k = 0; k < n; k++) if (counts[used[k]!]! > cut) above.push(used[k]!);
-    above.sort((x, y) => counts[y]! - counts[x]! || keys[y]! - keys[x]!);
-    const ids = above.map((s) => keys[s]!);
-    const shared = above.map((s) => counts[s]!);
-    const best: number[] = [];
-    const want = limit - ids.length;
-    if (want > 0) {
-      for (let k = 0; k < n; k++) {
-        if (counts[used[k]!] !== cut) continue;
-        const slot = keys[used[k]!]!;
-        if (best.length === want) {
-          if (slot <= best[0]!) continue;
-          best.shift(); // the smallest makes room
+    // Above the cut: all of them (fewer than `limit`), sorted by insertion. At the cut: the newest
+    // `limit` in a min-heap (most are passed over after one comparison with its smallest), of which
+    // those that still fit are taken.
+    const ids: number[] = [];
+    const shared: number[] = [];
+    if (this.heap.length < limit) this.heap = new Int32Array(limit);
+    const heap = this.heap;
+    let size = 0;
+    for (let k = 0; k < n; k++) {
+      const c = cells[2 * used[k]! + 1]!;
+      const slot = cells[2 * used[k]!]!;
+      if (c > cut) {
+        let i = ids.length;
+        ids.push(slot);
+        shared.push(c);
+        while (i > 0 && (shared[i - 1]! < c || (shared[i - 1] === c && ids[i - 1]! < slot))) {
+          ids[i] = ids[i - 1]!;
+          shared[i] = shared[i - 1]!;
+          i--;
         }
-        let i = 0;
-        while (i < best.length && best[i]! < slot) i++;
-        best.splice(i, 0, slot);
+        ids[i] = slot;
+        shared[i] = c;
+      } else if (c === cut) {
+        if (size < limit) {
+          let i = size++; // sift up
+          while (i > 0 && heap[(i - 1) >> 1]! > slot) {
+            heap[i] = heap[(i - 1) >> 1]!;
+            i = (i - 1) >> 1;
+          }
+          heap[i] = slot;
+        } else if (slot > heap[0]!) siftDown(heap, size, slot); // the smallest makes room
       }
-      for (let i = best.length - 1; i >= 0; i--) {
-        ids.push(best[i]!);
-        shared.push(cut);
-      }
+    }
+    // The heap's largest `want`, largest first: its smallest are removed one by one.
+    const want = Math.max(0, limit - ids.length);
+    while (size > want) siftDown(heap, --size, heap[size]!);
+    const base = ids.length;
+    for (let i = 0; i < size; i++) {
+      ids.push(0);
+      shared.push(cut);
+    }
+    while (size > 0) {
+      ids[base + size - 1] = heap[0]!;
+      siftDown(heap, --size, heap[size]!);
     }
     return { ids, shared };
   }
+}
+
+/** Puts `slot` at the root of a min-heap of `size` and moves it down to its place. */
+function siftDown(heap: Int32Array, size: number, slot: number) {
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= size) break;
+    if (c + 1 < size && heap[c + 1]! < heap[c]!) c++;
+    if (heap[c]! >= slot) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = slot;
 }

@@ -276,12 +276,8 @@ export async function assignClusters(
   index: CandidateIndex,
   posts: ReadonlyArray<{ a: Pick<PostAnalysis, 'hashed' | 'set' | 'hist'> }>,
 ): Promise<Assignment[]> {
-  const found = posts.map((p) => {
-    const f = index.lookup(p.a.hashed, MAX_VERIFY);
-    // Candidates whose histograms rule them out are decided without reading their sets.
-    const possible = f.slots.map((slot, i) => f.shared[i]! >= URL_WEIGHT || index.couldShare(slot, p.a.hist, minShared(p.a.set.length, index.sizeAt(slot))));
-    return { ...f, possible };
-  });
+  // Candidates whose histograms rule them out are decided without reading their sets.
+  const found = posts.map((p) => index.lookupChecked(p.a.hashed, MAX_VERIFY, p.a.hist, (size) => minShared(p.a.set.length, size)));
   const infos = new Map<number, RepInfo>();
   const missing = new Set<number>();
   for (const f of found) {
