@@ -3,6 +3,8 @@
 // real server (`node --import tsx src/server/main.ts serve`) as a child process on a free loopback
 // port. Load is only ever sent to 127.0.0.1, bounded in count and time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// @ts-expect-error plain ESM script without types
+import { SERVER_NODE_ARGS } from '../scripts/server-node-args.mjs';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -224,7 +226,7 @@ export interface ServerProcess {
 export async function startServer(opts: { dataDir: string; port?: number; env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'src/server/main.ts'), 'serve'], {
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, ...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'src/server/main.ts'), 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -121,7 +121,7 @@ function markov() {
 async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
   const dataDir = fs.mkdtempSync(path.join(WORK, 'opinion-http-'));
   const prof = process.env.FRONTLINE_BENCH_PROF;
-  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
+  const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(process.env.FRONTLINE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
   const client = new HttpClient(server.port, { maxSockets: CLIENTS + 2 });
   try {
     const { token } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureWebBuilt, ROOT } from './web-build.mjs';
+import { SERVER_NODE_ARGS } from './server-node-args.mjs';
 
 const [command = 'serve', ...rest] = process.argv.slice(2);
 
@@ -41,7 +42,7 @@ if (command === 'serve' || command === 'demo') {
   if (!(await ensureWebBuilt({ log: (m) => console.error(m) }))) process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', main, command, ...rest], {
+const child = spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', main, command, ...rest], {
   cwd: ROOT,
   env,
   stdio: 'inherit',
