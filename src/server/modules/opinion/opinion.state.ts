@@ -116,6 +116,8 @@ export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): P
   for (;;) {
     const rows = await repsSince(db, orgId, index.lastRepId, 10_000);
     for (const r of rows) {
+      // Rows another sync added while this one waited for its query (a caller outside serialised()) are not added twice.
+      if (Number(r.id) <= index.lastRepId) continue;
       // Without a sketch (not expected: migration 0008 fills them) no key finds it and the bound never refuses.
       const k = decodeSketch(r.sketch) ?? { hashes: NO_KEYS, size: 0, hist: NO_BOUND };
       index.add(Number(r.id), k.hashes, k.size, k.hist);

@@ -10,7 +10,7 @@ import { describeEachDb, type Client } from '../../testing/harness.ts';
 import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
 import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
-import { stateOf, warmCandidateIndexes } from './opinion.state.ts';
+import { stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
 const clock = () => new Date(now);
@@ -439,6 +439,13 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal(await warmCandidateIndexes(c.kernel), orgs.length);
     const loaded = [...stateOf(c.kernel).indexes.values()].reduce((n, i) => n + i.reps, 0);
     assert.equal(loaded, Number(reps.n), 'every stored representative is in an index');
+    // Two loads of one org at once (outside the ingest queue) still add each representative once.
+    stateOf(c.kernel).indexes.clear();
+    const org = orgs[0]!.org_id!;
+    const [i1, i2] = await Promise.all([syncedIndex(c.kernel, c.kernel.db, org), syncedIndex(c.kernel, c.kernel.db, org)]);
+    assert.equal(i1, i2);
+    const ofOrg = await c.kernel.db.selectFrom('opinion_cluster_reps').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org).executeTakeFirstOrThrow();
+    assert.equal(i1.reps, Number(ofOrg.n));
     const again = await ingest([post(`转发：${RUMOR}`)]);
     const first = await analyst.get(`/api/opinion/posts?q=${encodeURIComponent('全面封路')}`);
     assert.ok(first.body.posts.length > 1);
