@@ -43,6 +43,17 @@ export interface IngestRules {
   authorKey: string;
 }
 
+/** What the pool sends a worker: a slice of posts as parallel arrays (cheaper to copy than objects). */
+export interface AnalysisRequest {
+  id: number;
+  texts: string[];
+  sources: string[];
+  authors: Array<string | undefined>;
+  /** The rules' version, and the rules themselves when they are new to this worker. */
+  rulesVersion?: string;
+  rules?: IngestRules;
+}
+
 /** A post as the ingest hands it over. */
 export interface PostText {
   text: string;
@@ -284,10 +295,11 @@ export class AnalysisPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // Each post as three strings in arrays (cheaper to copy than objects); rules once per version.
+      // Rules once per version and worker.
       const send = rules && this.sent.get(w) !== rules.version ? rules : undefined;
       if (send) this.sent.set(w, send.version);
-      w.postMessage({ id, texts: posts.map((p) => p.text), sources: posts.map((p) => p.source), authors: posts.map((p) => p.author), rulesVersion: rules?.version, rules: send });
+      const request: AnalysisRequest = { id, texts: posts.map((p) => p.text), sources: posts.map((p) => p.source), authors: posts.map((p) => p.author), rulesVersion: rules?.version, rules: send };
+      w.postMessage(request);
     });
   }
 

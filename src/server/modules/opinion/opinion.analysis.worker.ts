@@ -1,20 +1,10 @@
 // An analysis worker (see opinion.analysis.ts): posts in, their analyses out, in order, packed.
 import { parentPort } from 'node:worker_threads';
-import { analysePost, pack, type IngestRules } from './opinion.analysis.ts';
-
-interface Request {
-  id: number;
-  texts: string[];
-  sources: string[];
-  authors: Array<string | undefined>;
-  /** The rules' version, and the rules themselves when they are new to this worker. */
-  rulesVersion?: string;
-  rules?: IngestRules;
-}
+import { analysePost, pack, type AnalysisRequest, type IngestRules } from './opinion.analysis.ts';
 
 let last: IngestRules | undefined;
 
-parentPort!.on('message', (m: Request) => {
+parentPort!.on('message', (m: AnalysisRequest) => {
   try {
     if (m.rules) last = m.rules;
     if (m.rulesVersion !== undefined && last?.version !== m.rulesVersion) throw new Error(`analysis rules ${m.rulesVersion} never received`);

@@ -313,10 +313,17 @@ export async function assignClusters(
   });
 }
 
-/** Series names of the hourly counts, built once (a batch counts each post in three or more). */
-const seriesNames = new Map<string, string>();
-const categorySeries = (c: string) => seriesNames.get(`c${c}`) ?? (seriesNames.set(`c${c}`, `cat:${c}`), `cat:${c}`);
-const groupSeries = (g: string) => seriesNames.get(`g${g}`) ?? (seriesNames.set(`g${g}`, `grp:${g}`), `grp:${g}`);
+/** Series names of the hourly counts ("cat:rumor"), each built once (a batch counts each post in three or more). */
+function seriesNamer(prefix: string): (name: string) => string {
+  const names = new Map<string, string>();
+  return (name) => {
+    let s = names.get(name);
+    if (s === undefined) names.set(name, (s = prefix + name));
+    return s;
+  };
+}
+const categorySeries = seriesNamer('cat:');
+const groupSeries = seriesNamer('grp:');
 
 class SeriesCounts extends Map<string, number> {
   add(series: string) {
