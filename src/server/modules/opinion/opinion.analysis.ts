@@ -225,10 +225,11 @@ export function decodeSketch(buf: Uint8Array | null | undefined): { hashes: Uint
   if (!buf || buf.length < 4 || buf[0] !== SKETCH_V1) return null;
   const n = buf[1]!;
   if (buf.length !== 4 + 4 * n + HISTOGRAM_BYTES) return null;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  // Byte arithmetic and a plain Uint8Array view: a DataView and a Buffer's subarray per row were most
+  // of the cost of reading a million of them.
   const hashes = new Uint32Array(n);
-  for (let i = 0; i < n; i++) hashes[i] = view.getUint32(4 + 4 * i, true);
-  return { hashes, size: view.getUint16(2, true), hist: buf.subarray(4 + 4 * n) };
+  for (let i = 0, o = 4; i < n; i++, o += 4) hashes[i] = (buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24)) >>> 0;
+  return { hashes, size: buf[2]! | (buf[3]! << 8), hist: new Uint8Array(buf.buffer, buf.byteOffset + 4 + 4 * n, HISTOGRAM_BYTES) };
 }
 
 /** Below this many posts a batch is analysed in process: the round trip would cost more. */

@@ -118,6 +118,11 @@ class ReferenceIndex {
     this.reps.push({ id, size: Math.min(size, 65535), hist: Uint8Array.from(hist) });
     for (const key of new Set(hashes)) this.tail.push({ key, slot });
     if (!this.compacts || this.tail.length <= Math.max(4096, this.compactedCount / 4)) return;
+    this.compactAll();
+  }
+
+  /** Merges the tail into the compacted part. */
+  compactAll() {
     let buckets = this.mask + 1;
     while (buckets * 4 < this.postings) buckets *= 2;
     this.mask = buckets - 1;
@@ -200,54 +205,17 @@ test('candidate index: the same answers as a plain reference, tail and compacted
     const int = rng(seed);
     const index = new CandidateIndex(bucketBits, 4, compacts);
     const ref = new ReferenceIndex(bucketBits, compacts);
-    // Keys: unique ones, a pool shared by a few posts each, and crowded ones (one on about a third of
-    // the posts: hundreds in one bucket's tail, past MAX_STEPS for the keys that share its bucket).
-    const crowded = [keyHash('m0:crowd'), keyHash('m1:crowd'), keyHash('u:https://crowd.cn/')];
-    const pool = Array.from({ length: 400 }, (_, i) => keyHash(`m${i % 16}:${i}`));
-    const someKey = () => {
-      const r = int(20);
-      if (r < 6) return crowded[r % 3 === 0 ? 0 : int(3)]!;
-      if (r < 14) return pool[int(pool.length)]!;
-      return int(2 ** 32);
-    };
-    const probeOf = () => {
-      const n = 1 + int(18);
-      const hashes = Uint32Array.from({ length: n }, someKey);
-      if (int(4) === 0) hashes[n - 1] = hashes[0]!; // a key twice in a post counts twice
-      const kinds = Uint8Array.from(hashes, (h) => (h === crowded[2] || int(12) === 0 ? KeyKind.Url : int(10) === 0 ? KeyKind.Exact : KeyKind.Band));
-      return { hashes, kinds };
-    };
+    const { probeOf, repOf } = workload(int);
     let id = 0;
     for (let k = 1; k <= reps; k++) {
-      const hashes = Uint32Array.from({ length: 1 + int(16) }, someKey);
-      if (int(5) === 0) hashes[0] = hashes[hashes.length - 1]!; // a key twice in one representative counts once
-      const size = int(400);
-      const hist = randomHistogram(int);
+      const { hashes, size, hist } = repOf();
       id += 1 + int(3);
       index.add(id, hashes, size, hist);
       ref.add(id, hashes, size, hist);
       if (k % 150 !== 0 && k !== reps) continue;
       assert.equal(index.postings, ref.postings, `${seed}/${k}: postings`);
       assert.equal(index.lastRepId, id);
-      for (let q = 0; q < 25; q++) {
-        const keys = probeOf();
-        const limit = [1, 5, 32, 32, 200][int(5)]!;
-        const got = index.lookup(keys, limit);
-        const want = ref.lookup(keys, limit);
-        assert.deepEqual(got, want, `${seed}/${k}/${q}: lookup`);
-        const hist = randomHistogram(int);
-        const needOf = (size: number) => (size * 3) % 160;
-        const checked = index.lookupChecked(keys, limit, hist, needOf);
-        assert.deepEqual({ twin: checked.twin, ids: checked.ids, shared: checked.shared, slots: checked.slots }, want, `${seed}/${k}/${q}: lookupChecked`);
-        const possible = want.slots.map((s, i) => want.shared[i]! >= URL_WEIGHT || ref.couldShare(s, hist, needOf(ref.sizeAt(s))));
-        assert.deepEqual(checked.possible, possible, `${seed}/${k}/${q}: lookupChecked's histogram checks`);
-        for (const s of want.slots) {
-          assert.equal(index.sizeAt(s), ref.sizeAt(s));
-          const bound = ref.bound(s, hist);
-          assert.equal(index.couldShare(s, hist, bound), true);
-          assert.equal(index.couldShare(s, hist, bound + 1), false);
-        }
-      }
+      agree(index, ref, int, probeOf, `${seed}/${k}`);
     }
   }
 });
@@ -267,4 +235,97 @@ test('candidate index: the histogram checks of lookupChecked are intersectionBou
       assert.ok(got.possible.every((p) => p === (extra === 0)), `probe byte ${b}, need = bound + ${extra}`);
     }
   }
+});
+
+/**
+ * Random keys: unique ones, a pool shared by a few posts each, and crowded ones (one on about a third
+ * of the posts: hundreds in one bucket's tail, past MAX_STEPS for the keys that share its bucket).
+ */
+function workload(int: (n: number) => number) {
+  const crowded = [keyHash('m0:crowd'), keyHash('m1:crowd'), keyHash('u:https://crowd.cn/')];
+  const pool = Array.from({ length: 400 }, (_, i) => keyHash(`m${i % 16}:${i}`));
+  const someKey = () => {
+    const r = int(20);
+    if (r < 6) return crowded[r % 3 === 0 ? 0 : int(3)]!;
+    if (r < 14) return pool[int(pool.length)]!;
+    return int(2 ** 32);
+  };
+  const probeOf = () => {
+    const n = 1 + int(18);
+    const hashes = Uint32Array.from({ length: n }, someKey);
+    if (int(4) === 0) hashes[n - 1] = hashes[0]!; // a key twice in a post counts twice
+    const kinds = Uint8Array.from(hashes, (h) => (h === crowded[2] || int(12) === 0 ? KeyKind.Url : int(10) === 0 ? KeyKind.Exact : KeyKind.Band));
+    return { hashes, kinds };
+  };
+  const repOf = () => {
+    const hashes = Uint32Array.from({ length: 1 + int(16) }, someKey);
+    if (int(5) === 0) hashes[0] = hashes[hashes.length - 1]!; // a key twice in one representative counts once
+    return { hashes, size: int(400), hist: randomHistogram(int) };
+  };
+  return { probeOf, repOf };
+}
+
+/** 25 random lookups: the index answers as the reference (lookup, lookupChecked, the bounds). */
+function agree(index: CandidateIndex, ref: ReferenceIndex, int: (n: number) => number, probeOf: () => { hashes: Uint32Array; kinds: Uint8Array }, at: string) {
+      for (let q = 0; q < 25; q++) {
+        const keys = probeOf();
+        const limit = [1, 5, 32, 32, 200][int(5)]!;
+        const got = index.lookup(keys, limit);
+        const want = ref.lookup(keys, limit);
+        assert.deepEqual(got, want, `${at}/${q}: lookup`);
+        const hist = randomHistogram(int);
+        const needOf = (size: number) => (size * 3) % 160;
+        const checked = index.lookupChecked(keys, limit, hist, needOf);
+        assert.deepEqual({ twin: checked.twin, ids: checked.ids, shared: checked.shared, slots: checked.slots }, want, `${at}/${q}: lookupChecked`);
+        const possible = want.slots.map((s, i) => want.shared[i]! >= URL_WEIGHT || ref.couldShare(s, hist, needOf(ref.sizeAt(s))));
+        assert.deepEqual(checked.possible, possible, `${at}/${q}: lookupChecked's histogram checks`);
+        for (const s of want.slots) {
+          assert.equal(index.sizeAt(s), ref.sizeAt(s));
+          const bound = ref.bound(s, hist);
+          assert.equal(index.couldShare(s, hist, bound), true);
+          assert.equal(index.couldShare(s, hist, bound + 1), false);
+        }
+      }
+}
+
+test('candidate index: a bulk load answers as the reference with everything compacted, and so do adds after it', () => {
+  for (const { seed, bucketBits, reps, after } of [
+    { seed: 4, bucketBits: 3, reps: 3000, after: 2500 },
+    { seed: 5, bucketBits: 10, reps: 300, after: 6000 },
+    { seed: 6, bucketBits: 4, reps: 0, after: 200 },
+    { seed: 7, bucketBits: 2, reps: 9000, after: 0 },
+  ]) {
+    const int = rng(seed);
+    const { probeOf, repOf } = workload(int);
+    const stored = Array.from({ length: reps }, (_, k) => ({ id: 3 * k + 1 + int(3), ...repOf() }));
+    const index = new CandidateIndex(bucketBits, 4);
+    const ref = new ReferenceIndex(bucketBits, true);
+    index.startBulk();
+    assert.throws(() => index.lookup(probeOf(), 5), /bulk/);
+    for (const r of stored) {
+      index.add(r.id, r.hashes, r.size, r.hist);
+      ref.add(r.id, r.hashes, r.size, r.hist);
+    }
+    index.endBulk();
+    ref.compactAll();
+    assert.equal(index.reps, reps);
+    assert.equal(index.postings, ref.postings, `${seed}: postings (the newest ${MAX_PER_KEY} of each key)`);
+    assert.equal(index.lastRepId, stored.at(-1)?.id ?? 0);
+    agree(index, ref, int, probeOf, `${seed}: after the bulk load`);
+    let id = index.lastRepId;
+    for (let k = 1; k <= after; k++) {
+      const { hashes, size, hist } = repOf();
+      id += 1 + int(3);
+      index.add(id, hashes, size, hist);
+      ref.add(id, hashes, size, hist);
+      if (k % 500 !== 0 && k !== after) continue;
+      assert.equal(index.postings, ref.postings, `${seed}/${k}: postings`);
+      agree(index, ref, int, probeOf, `${seed}/${k}: added after the bulk load`);
+    }
+  }
+  assert.throws(() => {
+    const used = new CandidateIndex();
+    used.add(1, [1], 0, H);
+    used.startBulk();
+  }, /empty/);
 });

@@ -112,7 +112,24 @@ export const REP_CACHE = 100_000;
 export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): Promise<CandidateIndex> {
   const s = stateOf(kernel);
   let index = s.indexes.get(orgId);
-  if (!index) s.indexes.set(orgId, (index = new CandidateIndex()));
+  if (index) {
+    await addRepsSince(db, orgId, index);
+    return index;
+  }
+  // A load from nothing (after a restart): in bulk, and in the map only once complete.
+  index = new CandidateIndex();
+  index.startBulk();
+  await addRepsSince(db, orgId, index);
+  index.endBulk();
+  // Another load that finished while this one read (a caller outside serialised()) has the same rows.
+  const other = s.indexes.get(orgId);
+  if (other) return syncedIndex(kernel, db, orgId);
+  s.indexes.set(orgId, index);
+  return index;
+}
+
+/** Adds the representatives stored after index.lastRepId, page by page. */
+async function addRepsSince(db: DbOrTrx, orgId: string, index: CandidateIndex) {
   for (;;) {
     const rows = await repsSince(db, orgId, index.lastRepId, 10_000);
     for (const r of rows) {
@@ -122,7 +139,7 @@ export async function syncedIndex(kernel: Kernel, db: DbOrTrx, orgId: string): P
       const k = decodeSketch(r.sketch) ?? { hashes: NO_KEYS, size: 0, hist: NO_BOUND };
       index.add(Number(r.id), k.hashes, k.size, k.hist);
     }
-    if (rows.length < 10_000) return index;
+    if (rows.length < 10_000) return;
   }
 }
 
