@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCorpus } from './corpus/index.ts';
-import { compileGroups } from './keywords.ts';
+import { compileGroups, GroupRuleError } from './keywords.ts';
+import { DEFAULT_GROUPS } from './lexicon.ts';
 import { normalizePost } from './normalize.ts';
-import { analyse, FEATURE_DIM } from './pipeline.ts';
+import { analyse, FEATURE_DIM, GroupsWithDefaults } from './pipeline.ts';
 import { jiebaCut, segmentFast } from './segment.ts';
 import { bandKeys, simhash, textHash } from './simhash.ts';
 
@@ -73,4 +74,35 @@ test('the fast segmenter returns what native jieba returns (HMM off) on the corp
     assert.equal(fast!.replace(/\//g, ''), native!.replace(/\//g, ''));
     assert.match(d, /[a-z]/);
   }
+});
+
+test('analyse: an office\'s groups compiled with the lexicon give what two separate scans give', () => {
+  const offices = [
+    DEFAULT_GROUPS.map((g) => ({ ...g })), // as seeded
+    [
+      { id: DEFAULT_GROUPS[0]!.id, name: '改过的', rule: '(口罩|消毒液) AND (涨价|哄抬)' }, // a built-in id, another rule
+      { id: 'g-vaccine', name: '疫苗', rule: '疫苗 NOT (宠物|狂犬)' },
+      { id: 'g-rumor', name: '谣言', rule: '封城 OR 关门 OR 据内部消息' },
+    ],
+    [],
+  ];
+  const texts = [POST, ...loadCorpus().all.slice(0, 400).map((e) => e.text)];
+  for (const [k, office] of offices.entries()) {
+    const both = new GroupsWithDefaults(office);
+    const alone = compileGroups(office);
+    let officeHits = 0;
+    for (const t of texts) {
+      const a = analyse(t, both);
+      const b = analyse(t, alone);
+      assert.deepEqual(a.groups, b.groups, `office ${k}: ${t}`);
+      assert.deepEqual(a.ruleGroups, b.ruleGroups, `office ${k}: ${t}`);
+      assert.deepEqual([...a.features], [...b.features], `office ${k}: ${t}`);
+      officeHits += a.groups.length;
+    }
+    if (office.length) assert.ok(officeHits > 0, `office ${k}: some posts match its groups`);
+  }
+  assert.throws(
+    () => new GroupsWithDefaults([{ id: 'g-bad', name: '坏规则', rule: '口罩 AND (' }]),
+    (err) => err instanceof GroupRuleError && err.groupId === 'g-bad' && err.message.includes('坏规则'),
+  );
 });

@@ -2,7 +2,7 @@
 // decides on — normalised text, words, keyword groups, URLs, near-duplicate hashes and candidate keys,
 // and the hashed feature vector the classifier reads. Pure; the jieba dictionary and the default
 // lexicon are loaded once per process on first use.
-import { compileGroups, type CompiledGroups } from './keywords.ts';
+import { compileGroups, type CompiledGroups, type KeywordGroupDef } from './keywords.ts';
 import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
 import { CHAR, CH_FEATURE, newSpans, segmentFast, segmentSpans } from './segment.ts';
@@ -82,14 +82,53 @@ const F_PUNCT = new Int32Array(65536).fill(-1);
   set(0xf900, 0xfaff);
 })();
 
+/**
+ * An office's keyword groups compiled together with the built-in lexicon (the classifier's rule
+ * features): a post is scanned once for both, where two automata scanned it twice (3–10 µs of a
+ * 110–155 µs analysis in the same runs, the office's groups being the lexicon's). Throws GroupRuleError, naming the
+ * office's group, for a rule that does not parse.
+ */
+export class GroupsWithDefaults {
+  private readonly both: CompiledGroups;
+  /** Per id in `both`: whether it is a built-in group, and its own id. */
+  private readonly origin = new Map<string, { builtin: boolean; id: string }>();
+
+  constructor(readonly office: readonly KeywordGroupDef[]) {
+    const tagged = [...DEFAULT_GROUPS.map((g) => ({ g, builtin: true })), ...office.map((g) => ({ g, builtin: false }))].map(({ g, builtin }, i) => {
+      const id = `${i}:${g.id}`;
+      this.origin.set(id, { builtin, id: g.id });
+      return { ...g, id };
+    });
+    try {
+      this.both = compileGroups(tagged);
+    } catch (err) {
+      // A built-in rule always parses: the error is the office's; compiled alone it names the group.
+      compileGroups(office);
+      throw err;
+    }
+  }
+
+  /** The built-in groups and the office's groups that match, each in definition order. */
+  match(normalizedText: string): { builtin: string[]; office: string[] } {
+    const builtin: string[] = [];
+    const office: string[] = [];
+    for (const id of this.both.match(normalizedText)) {
+      const o = this.origin.get(id)!;
+      (o.builtin ? builtin : office).push(o.id);
+    }
+    return { builtin, office };
+  }
+}
+
 const spans = newSpans();
 let feat = new Int32Array(1024);
 
 /**
- * Analyses one raw post. `groups` are the office's keyword groups (defaults to the built-in lexicon);
- * the classifier's rule features always come from the built-in lexicon.
+ * Analyses one raw post. `groups` are the office's keyword groups (defaults to the built-in lexicon),
+ * best compiled with the built-in lexicon (GroupsWithDefaults); the classifier's rule features always
+ * come from the built-in lexicon.
  */
-export function analyse(text: string, groups?: CompiledGroups): Analysed {
+export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaults): Analysed {
   const normalized = normalizePost(text);
   const sp = segmentSpans(normalized, spans);
   const n = sp.n;
@@ -120,9 +159,14 @@ export function analyse(text: string, groups?: CompiledGroups): Analysed {
       }
     }
   }
-  const dflt = defaultGroups();
-  const ruleGroups = dflt.match(normalized);
-  const matched = groups && groups !== dflt ? groups.match(normalized) : ruleGroups;
+  let ruleGroups: string[];
+  let matched: string[];
+  if (groups instanceof GroupsWithDefaults) ({ builtin: ruleGroups, office: matched } = groups.match(normalized));
+  else {
+    const dflt = defaultGroups();
+    ruleGroups = dflt.match(normalized);
+    matched = groups && groups !== dflt ? groups.match(normalized) : ruleGroups;
+  }
   for (const g of ruleGroups) {
     const x = gf(g);
     f[k++] = x;

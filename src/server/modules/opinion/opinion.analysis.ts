@@ -10,8 +10,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../kernel/ts-worker.ts';
-import { analyse, type Analysed } from '../../../text/pipeline.ts';
-import { compileGroups, type CompiledGroups, type KeywordGroupDef } from '../../../text/keywords.ts';
+import { analyse, GroupsWithDefaults, type Analysed } from '../../../text/pipeline.ts';
+import type { KeywordGroupDef } from '../../../text/keywords.ts';
 import { shingleSet } from '../../../text/simhash.ts';
 import { hashKeys, histogramOf, HISTOGRAM_BYTES, type HashedKeys, type KeyKind } from './opinion.candidates.ts';
 
@@ -69,9 +69,9 @@ export function authorHash(key: Buffer, source: string, author: string | undefin
 }
 
 /** IngestRules compiled, one version per thread (the ingest sends the same rules batch after batch). */
-let compiled: { version: string; groups: CompiledGroups; key: Buffer } | null = null;
+let compiled: { version: string; groups: GroupsWithDefaults; key: Buffer } | null = null;
 function compile(rules: IngestRules) {
-  if (compiled?.version !== rules.version) compiled = { version: rules.version, groups: compileGroups(rules.groups), key: Buffer.from(rules.authorKey, 'base64') };
+  if (compiled?.version !== rules.version) compiled = { version: rules.version, groups: new GroupsWithDefaults(rules.groups), key: Buffer.from(rules.authorKey, 'base64') };
   return compiled;
 }
 
