@@ -58,6 +58,10 @@ const WORK = path.join(ROOT, 'bench', '.work');
 const PLACES = ['青石镇', '柳河村', '东关社区', '西坝', '南塘镇', '北山村', '梨花湾小区', '新华路', '城南街道', '白马村'];
 const PREFIXES = ['转发：', '【扩散】', '//@本地生活圈: ', '紧急通知！', '大家注意，'];
 const SUFFIXES = ['大家注意', '太可怕了', '求证', '同问', '说得好'];
+/** Characters an edited probe takes in place of others. */
+const FILLER = '的一是了我不人在有这个上们来到时大地为中你说生年着就那和要出也得里后自以会家可下过天去能对小多然心么之都好看起发当没成只如事把还用第样道想作种开总从无情己面最但现前些所同日手又行意动方期它头经长回位分老因很给名法间知世什两次使身者被高已亲其进此话常与活正感';
+const PROBE_KINDS = ['reposted', 'edited', 'rewritten', 'reposted'] as const;
+type ProbeKind = (typeof PROBE_KINDS)[number] | 'new';
 
 /**
  * A stream of ~200-character posts; one in four repeats an earlier one as a repost. New posts are
@@ -215,7 +219,7 @@ async function openStore(ctx: BenchContext, size: number) {
 
 async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const stores: Array<Awaited<ReturnType<typeof openStore>> & { size: number; index: CandidateIndex; probes: Array<{ a: PostAnalysis }>; loadMs: number }> = [];
+  const stores: Array<Awaited<ReturnType<typeof openStore>> & { size: number; index: CandidateIndex; probes: Array<{ a: PostAnalysis; kind: ProbeKind }>; loadMs: number }> = [];
   try {
     for (const size of SIZES) {
       const store = await openStore(ctx, size);
@@ -229,10 +233,27 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
         const p = replay('2026-01-01T00:00:00Z');
         if (i % stride === 0) storedTexts.push(p.text);
       }
-      const probes = [
-        ...storedTexts.map((t, i) => (i % 2 ? `转发：${t}` : `${t} 大家注意`)),
-        ...Array.from({ length: 1000 - storedTexts.length }, () => probeGen('2026-06-01T00:00:00Z').text),
-      ].map((t) => ({ a: analysePost(t) }));
+      // Stored posts come back as reposts (a prefix or a comment: the same text once normalised),
+      // lightly edited (three characters changed) and rewritten (one in five changed: near the
+      // near-duplicate bar, found by a band or two): half of the probes; the other half are new.
+      const edit = prng(size);
+      const changed = (t: string, every: number) => {
+        const chars = [...t];
+        const n = Math.max(1, Math.round(chars.length / every));
+        for (let k = 0; k < n; k++) chars[Math.floor(edit() * chars.length)] = FILLER[Math.floor(edit() * FILLER.length)]!;
+        return chars.join('');
+      };
+      const kinds: ProbeKind[] = [];
+      const texts = storedTexts.map((t, i) => {
+        const kind = PROBE_KINDS[i % 4]!;
+        kinds.push(kind);
+        return kind === 'reposted' ? (i % 8 ? `转发：${t}` : `${t} 大家注意`) : kind === 'edited' ? changed(t, 65) : changed(t, 5);
+      });
+      while (texts.length < 1000) {
+        texts.push(probeGen('2026-06-01T00:00:00Z').text);
+        kinds.push('new');
+      }
+      const probes = texts.map((t, i) => ({ a: analysePost(t), kind: kinds[i]! }));
       // A load from nothing, as after a restart: after the app's own background warm-up, in the ingest
       // queue as every sync is.
       await serialised(kernel, async () => stateOf(kernel).indexes.delete(root));
@@ -245,12 +266,14 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
     // Over the probes in batches of 100, per size: first with no representative cached (as after a
     // restart: what must be verified is read from the database), then with what that pass cached.
     const pass = async (s: (typeof stores)[number], samples: number[]) => {
-      let joined = 0;
+      const joined = new Map<ProbeKind, number>();
       for (let i = 0; i < s.probes.length; i += 100) {
         const part = s.probes.slice(i, i + 100);
         const t = performance.now();
         await s.kernel.db.transaction().execute(async (trx) => {
-          for (const a of await assignClusters(s.kernel, trx, s.index, part)) if (!a.starts) joined++;
+          (await assignClusters(s.kernel, trx, s.index, part)).forEach((a, k) => {
+            if (!a.starts) joined.set(part[k]!.kind, (joined.get(part[k]!.kind) ?? 0) + 1);
+          });
         });
         samples.push(((performance.now() - t) * 1000) / part.length);
       }
@@ -259,7 +282,7 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
     // One untimed pass per size (the JIT), then ROUNDS rounds, the sizes in turn within each round, so
     // that every size sees the same machine: the ratio compares sizes, not moments.
     for (const s of stores) await pass(s, []);
-    const samples = stores.map(() => ({ cold: [] as number[], warm: [] as number[], joined: 0 }));
+    const samples = stores.map(() => ({ cold: [] as number[], warm: [] as number[], joined: new Map<ProbeKind, number>() }));
     for (let r = 0; r < LOOKUP_ROUNDS; r++) {
       for (const [k, s] of stores.entries()) {
         stateOf(s.kernel).repCache.clear();
@@ -274,7 +297,8 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
       for (const p of s.probes) candidates += s.index.lookup(p.a.hashed, 32).ids.length;
       ctx.log(
         `opinion (b): ${s.size} stored: lookup + decision per post p50 ${round(cold.p50, 1)} µs with nothing cached (p95 ${round(cold.p95, 1)}), ` +
-          `${round(warm.p50, 1)} µs cached (p95 ${round(warm.p95, 1)}); ${round(candidates / s.probes.length, 1)} candidates/post; ${samples[k]!.joined}/${s.probes.length} probes joined a cluster`,
+          `${round(warm.p50, 1)} µs cached (p95 ${round(warm.p95, 1)}); ${round(candidates / s.probes.length, 1)} candidates/post; joined a cluster: ` +
+          (['reposted', 'edited', 'rewritten', 'new'] as const).map((kind) => `${kind} ${samples[k]!.joined.get(kind) ?? 0}/${s.probes.filter((p) => p.kind === kind).length}`).join(', '),
       );
       results.push(
         { name: `opinion: cluster lookup at ${s.size.toLocaleString('en-US')} stored posts, nothing cached (p50 per post)`, value: round(cold.p50, 1), unit: 'µs' },
