@@ -65,7 +65,11 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   analysisPool(k).warn = (message) => app.log.warn(message);
   app.addHook('onClose', () => closeAnalysis(k));
   app.addHook('onReady', () => {
-    void warmCandidateIndexes(k).catch((err: Error) => app.log.warn({ err }, 'candidate index warm-up failed; the first ingest loads it'));
+    const t0 = performance.now();
+    void warmCandidateIndexes(k).then(
+      (orgs) => orgs > 0 && app.log.info({ orgs, ms: Math.round(performance.now() - t0) }, 'opinion candidate indexes loaded'),
+      (err: Error) => app.log.warn({ err }, 'candidate index warm-up failed; the first ingest loads it'),
+    );
   });
 
   // ---- posts
