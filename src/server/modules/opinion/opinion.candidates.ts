@@ -12,8 +12,9 @@
 //
 // One index per org, per app instance, in typed arrays: 8 bytes per compacted (representative, key)
 // and about 17 per one added since, 8 bytes per bucket (two to four keys), and 136 bytes per
-// representative for its id, size and shingle histogram (below): 261 MiB for the 789,000
-// representatives of a million posts. The database stays the truth: every representative row
+// representative for its id, size and shingle histogram (below): 223 MiB for the 789,000
+// representatives of a million posts as loaded after a restart (bulk: all compacted), up to about
+// 261 MiB as ingests grow it. The database stays the truth: every representative row
 // carries its org and its sketch (key hashes, histogram), and before each ingest the index reads the rows added since it last
 // looked (opinion.ingest.ts does this under the org's ingest lock, so on PostgreSQL every instance
 // sees what the others wrote). A key is kept as a 32-bit hash: a collision only adds a candidate,
@@ -255,9 +256,11 @@ export class CandidateIndex {
 
   /**
    * Starts a bulk load into this empty index (a load after a restart): add() then only collects the
-   * postings, and endBulk() lays them out once, all compacted — the index that add() one by one would
-   * give, without its merges (each posting moved O(log n) times: at a million posts, 29 s of the
-   * load). No lookup until endBulk().
+   * postings, and endBulk() lays them out once, all compacted — the answers of add() one by one and a
+   * compaction at the end, without the merges on the way (each posting moved O(log n) times: at a
+   * million posts, 29 s of the load; now 8–10 s in all, half of it reading the rows). While it runs
+   * the collected postings and their sorted copy take about 1.5× the finished index. No lookup until
+   * endBulk().
    */
   startBulk(): void {
     if (this.slots !== 0 || this.bulk) throw new Error('candidate index: a bulk load needs an empty index');
@@ -670,8 +673,8 @@ function sortBucketLarge(pairs: Uint32Array, from: number, to: number): number {
     seen.set(k, c + 1);
     kept.push(i);
   }
-  const order = kept.map((i, r) => r).sort((x, y) => pairs[2 * kept[x]!]! - pairs[2 * kept[y]!]! || x - y);
-  const copy = order.map((r) => [pairs[2 * kept[r]!]!, pairs[2 * kept[r]!+ 1]!] as const);
+  const order = kept.map((_, r) => r).sort((x, y) => pairs[2 * kept[x]!]! - pairs[2 * kept[y]!]! || x - y);
+  const copy = order.map((r) => [pairs[2 * kept[r]!]!, pairs[2 * kept[r]! + 1]!] as const);
   copy.forEach(([k, s], i) => {
     pairs[2 * (from + i)] = k;
     pairs[2 * (from + i) + 1] = s;
