@@ -45,6 +45,26 @@ test('a bad setting ends the process with one line naming it', () => {
   }
 });
 
+test('with PORT=0 the start banner gives the port the system chose, and it answers', async () => {
+  const server = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
+    env: { ...baseEnv, FRONTLINE_DATA_DIR: tmp(), PORT: '0', HOST: '127.0.0.1', FRONTLINE_JOBS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  server.stdout.on('data', (d) => (out += d));
+  server.stderr.on('data', (d) => (out += d));
+  try {
+    for (let i = 0; i < 300 && !out.includes('已启动'); i++) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/已启动：http:\/\/localhost:(\d+)/.exec(out)?.[1]);
+    assert.ok(port > 0, `a real port in the banner: ${out}`);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    assert.equal(health.status, 200);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+});
+
 test('first start prints a generated admin password; `backup` snapshots while the server writes', async () => {
   const dir = tmp();
   const port = await freePort();

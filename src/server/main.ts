@@ -43,7 +43,10 @@ async function serve(config: Readonly<Config>, opts: { demo?: boolean } = {}) {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? 'PostgreSQL' : path.join(config.dataDir, 'frontline.db');
-  console.log(`  一线 Frontline 已启动：http://localhost:${config.port}  （数据：${where}）`);
+  // The port listened on (PORT=0 asks the system for a free one).
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`  一线 Frontline 已启动：http://localhost:${port}  （数据：${where}）`);
 }
 
 async function backup(config: Readonly<Config>, out?: string) {
