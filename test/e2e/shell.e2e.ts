@@ -173,7 +173,11 @@ describe('admin web shell', () => {
     // Switching language loads that locale's resources first: allow for a busy machine.
     await page.getByTestId('nav-users').filter({ hasText: 'Users' }).waitFor({ timeout: 30_000 });
     await e2e.shot(page, '11-account-en');
+    // The menu must have finished closing before it is opened again: a click during its closing
+    // animation can leave it closed, and the next item click then lands on a menu on its way out.
+    await page.getByTestId('lang-en').waitFor({ state: 'hidden' });
     await page.getByTestId('lang-switch').click();
+    await page.getByTestId('lang-zh-CN').waitFor({ state: 'visible' });
     await page.getByTestId('lang-zh-CN').click();
     await page.getByTestId('nav-users').filter({ hasText: '用户管理' }).waitFor({ timeout: 30_000 });
     await context.close();
