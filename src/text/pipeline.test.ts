@@ -21,7 +21,7 @@ test('analyse: one raw post → everything the opinion module stores and decides
   assert.equal(a.simhash, simhash(a.normalized));
   assert.equal(a.textHash, textHash(a.normalized));
   assert.deepEqual(a.bandKeys.slice(1, 5), bandKeys(a.simhash));
-  assert.equal(a.bandKeys.length, 21);
+  assert.equal(a.bandKeys.length, 1 + 4 + 32);
   assert.ok(a.features instanceof Int32Array && a.features.length > a.tokens.length);
   assert.ok(a.features.every((f) => f >= 0 && f < FEATURE_DIM));
 });

@@ -21,7 +21,7 @@ export interface Analysed {
   simhash: string;
   /**
    * Candidate keys to store and look up for clustering: "t:<textHash>", SimHash bands "b0:…"–"b3:…"
-   * and MinHash bands "m0:…"–"m7:…" (13 keys). A superset of bandKeys(simhash).
+   * and MinHash bands "m0:…"–"m31:…" (37 keys). A superset of bandKeys(simhash).
    */
   bandKeys: string[];
   /** 64-bit hash (16 hex) of the dedup form: exact repeats. */

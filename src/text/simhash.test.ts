@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { normalizePost } from './normalize.ts';
 import { bandKeys, ClusterIndex, dedupForm, hammingHex, nearDuplicate, shingleSet, signature, simhash, similarity, sortUint32, textHash } from './simhash.ts';
 import { mulberry32 } from './random.ts';
+import { loadCorpus } from './corpus/index.ts';
 
 const ORIGINAL = '最新消息：高度白酒能杀死新型冠状病毒，每天中午喝二两，病毒就进不了身体。家里有老人的赶紧转告！';
 
@@ -82,15 +83,53 @@ test('dedup form: word characters only, numerals as digits, boilerplate out', ()
   assert.equal(dedupForm(N('一百零五人，三百块，两千万，二〇二〇年')), '105人300块200000002020年');
 });
 
-test('signature: text hash, 4 SimHash bands and 16 MinHash bands; variants share keys', () => {
+test('signature: text hash, 4 SimHash bands and 32 MinHash bands; variants share keys', () => {
   const s = signature(N(ORIGINAL));
-  assert.equal(s.keys.length, 1 + 4 + 16);
+  assert.equal(s.keys.length, 1 + 4 + 32);
   assert.equal(s.keys[0], `t:${s.textHash}`);
   assert.deepEqual(s.keys.slice(1, 5), bandKeys(s.simhash));
   for (const [, text] of near) {
     const v = signature(N(text));
     assert.ok(v.keys.some((k) => s.keys.includes(k)), `${text} shares a key`);
   }
+});
+
+// Corpus posts with one character in `every` replaced: pairs from far apart to just above the bar.
+function editedPairs(every: number[]): Array<{ a: string; b: string; jaccard: number; shared: number }> {
+  const rand = mulberry32(7);
+  const filler = '的一是了我不人在有这个上们来到时大地为中你说生年着就那和要出也得里后自以会家可下过天去能对小多然心么之都好看起发';
+  return loadCorpus()
+    .all.filter((e) => [...e.text].length >= 60)
+    .slice(0, 300)
+    .flatMap((e, i) => {
+      const chars = [...e.text];
+      const k = every[i % every.length]!;
+      for (let n = Math.max(1, Math.round(chars.length / k)); n > 0; n--) chars[Math.floor(rand() * chars.length)] = filler[Math.floor(rand() * filler.length)]!;
+      const a = N(e.text);
+      const b = N(chars.join(''));
+      const ka = signature(a).keys.filter((x) => x.startsWith('m'));
+      const kb = new Set(signature(b).keys.filter((x) => x.startsWith('m')));
+      return [{ a, b, jaccard: similarity(a, b).jaccard, shared: ka.filter((x) => kb.has(x)).length }];
+    });
+}
+
+test('MinHash bands estimate the bigram Jaccard the decision uses: a band of 3 rows agrees with probability ≈ J³', (t) => {
+  // Over many pairs the share of agreeing bands is close to the mean of J³ of the *bigram* sets
+  // (MinHash over other shingles, such as trigrams, agrees far less often: about 0.4 of this).
+  const pairs = editedPairs([3, 4, 5, 6, 8, 12]);
+  const expected = pairs.reduce((s, p) => s + p.jaccard ** 3, 0) / pairs.length;
+  const observed = pairs.reduce((s, p) => s + p.shared / 32, 0) / pairs.length;
+  t.diagnostic(`${pairs.length} pairs: bands agreeing ${observed.toFixed(3)}, mean J³ ${expected.toFixed(3)}`);
+  assert.ok(expected > 0.1, `pairs span the range (mean J³ ${expected})`);
+  assert.ok(Math.abs(observed - expected) < 0.15 * expected, `agreeing bands ${observed.toFixed(3)} vs mean J³ ${expected.toFixed(3)}`);
+});
+
+test('MinHash bands find pairs near the decision bar: ≥ 80% of pairs at bigram Jaccard 0.4–0.5 share a band', (t) => {
+  const near = editedPairs([4, 5, 6]).filter((p) => p.jaccard >= 0.4 && p.jaccard < 0.5);
+  assert.ok(near.length >= 40, `${near.length} pairs near the bar`);
+  const found = near.filter((p) => p.shared > 0).length;
+  t.diagnostic(`${found} of ${near.length} pairs at bigram Jaccard 0.4–0.5 share a band`);
+  assert.ok(found >= 0.8 * near.length, `${found} of ${near.length} share a band`);
 });
 
 test('ClusterIndex clusters variants together and keeps claims apart', () => {

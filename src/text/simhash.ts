@@ -7,11 +7,15 @@
 // - `simhash`: 64-bit SimHash (16 hex) over character bigrams.
 // - candidate keys (`signature(...).keys`, = Analysed.bandKeys): banded LSH keys to look candidates up
 //   in a table — the text hash ("t:…"), SimHash bands ("b0:3fa2", 4 × 16 bits: every pair within
-//   Hamming distance 3 shares one) and MinHash bands ("m0:9c01e2ff", 16 bands × 2 rows by
-//   one-permutation hashing over character trigrams: a pair with Jaccard 0.3 shares a band with
-//   probability ≈ 0.78, Jaccard 0.5 ≈ 0.99; two unrelated posts almost never). Reworded variants of a
-//   short post differ in many bits of the SimHash, so the MinHash bands carry the fuzzy recall; they
-//   are 32-bit, so chance candidates stay few as the table grows.
+//   Hamming distance 3 shares one) and MinHash bands ("m0:9c01e2ff", 32 bands × 3 rows by
+//   one-permutation hashing over the character bigrams, the shingles the decision below counts: a pair
+//   at the decision's Jaccard 0.4 shares a band with probability ≈ 0.88, at 0.5 ≈ 0.98; two unrelated
+//   posts almost never). Three rows rather than two keep a band's key specific as the store grows:
+//   with two, common phrases made crowded keys whose newest holders hid older originals (a
+//   post with one character in five changed found its original in 65 of 125 cases at a million
+//   stored posts, 115 with three rows; docs/opinion-text.md). Reworded variants of a short post differ
+//   in many bits of the SimHash, so the MinHash bands carry the fuzzy recall; they are 32-bit, so
+//   chance candidates stay few as the table grows.
 // - `nearDuplicate`: the final decision on a candidate pair, from the bigram sets: Jaccard ≥ 0.4, or
 //   containment (|A∩B| / |smaller|) ≥ 0.6 with the smaller at least 0.3 of the larger (a prefix or an
 //   appended comment leaves the shorter post inside the longer).
@@ -40,9 +44,9 @@ export const DEDUP: DedupConfig = {
   containment: 0.6,
   /** …provided the shorter has at least this share of the longer's shingles (no short post swallowed). */
   sizeRatio: 0.3,
-  /** MinHash bands × rows. */
-  bands: 16,
-  rows: 2,
+  /** MinHash bands × rows (over character bigrams). */
+  bands: 32,
+  rows: 3,
   /** SimHash bands (16 bits each). */
   simBands: 4,
 };
@@ -263,9 +267,12 @@ function spread(w: number, r: number, a: number): void {
 
 // MinHash keys by one-permutation hashing: each shingle hash goes to one of bands × rows bins (by its
 // high bits) and each bin keeps its minimum — one hash per shingle instead of one per permutation.
-// Empty bins (short posts) borrow the next non-empty bin's minimum, offset by the distance (rotation
-// densification), so two posts agree on a bin with probability ≈ their Jaccard similarity.
-const MAX_BINS = 64;
+// Empty bins (short posts: ~200 shingles fill 96 bins, ~60 leave half of them empty) borrow the
+// minimum of a non-empty bin drawn by a hash of the bin and the attempt ("optimal densification",
+// Shrivastava 2017), so two posts agree on a bin with probability ≈ their Jaccard similarity, and the
+// three rows of a band borrow from unrelated bins: borrowing from the next bin, as before, made a
+// short post's band hang on one bin, and its keys as common as a single row's.
+const MAX_BINS = 128;
 const M_PREFIX = Array.from({ length: MAX_BINS }, (_, b) => `m${b}:`);
 const B_PREFIX = Array.from({ length: 16 }, (_, b) => `b${b}:`);
 const bins = new Float64Array(MAX_BINS);
@@ -277,15 +284,13 @@ let simLo = 0;
 /**
  * The SimHash of the bigram shingles of the dedup form in cbuf[0, n) (simHi, simLo; each bigram hash x
  * is counted with a second word fmix(x ^ 0x5bd1e995) for the high half) and the MinHash bin minima of
- * its trigram shingles (bins; a trigram's hash is fmix(imul(hash of its first bigram, φ) ^ its third
- * character); a form shorter than a trigram is one trigram shingle: its first bigram or lone character).
+ * the same bigram shingles (bins).
  */
 function sketch(n: number): void {
   simHi = simLo = 0;
   const count = bigrams(n);
   if (count === 0) return;
   const hs = sh2;
-  const form = cbuf;
   counts.fill(0);
   let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
   // k: shingles in the nibble lanes (up to 15); f: in the byte lanes (up to 255).
@@ -320,11 +325,10 @@ function sketch(n: number): void {
 
   const nb = DEDUP.bands * DEDUP.rows;
   bins.fill(Infinity, 0, nb);
-  if (n <= 2) binMin(hs[0]!, nb);
-  for (let i = 0; i + 2 < n; i++) binMin(fmix(Math.imul(hs[i]!, 0x9e3779b1) ^ form[i + 2]!), nb);
+  for (let i = 0; i < count; i++) binMin(hs[i]!, nb);
 }
 
-/** Puts a trigram shingle hash into its MinHash bin. */
+/** Puts a shingle hash into its MinHash bin. */
 function binMin(x: number, nb: number): void {
   // The bin is floor(x * nb / 2^32): the top bits of x when nb is a power of two.
   const bin = nb === 32 ? x >>> 27 : Math.floor((x * nb) / 4294967296);
@@ -341,10 +345,13 @@ function minhashKeys(out: string[]): void {
   const nb = DEDUP.bands * DEDUP.rows;
   for (let b = 0; b < nb; b++) {
     if (bins[b] !== Infinity) continue;
-    for (let k = 1; k < nb; k++) {
-      const v = bins[(b + k) % nb]!;
-      if (v !== Infinity && (b + k) % nb !== b) {
-        // Borrowed values stay distinct from real minima of this bin (negative) and per distance.
+    // Donors are bins with a minimum of their own (borrowed values are negative). A post with almost
+    // every bin empty falls back, after 32 draws, to the next such bin.
+    for (let k = 1; k <= nb + 32; k++) {
+      const d = k <= 32 ? Math.floor((fmix(Math.imul(b + 1, 0x9e3779b1) ^ k) * nb) / 4294967296) : (b + k - 32) % nb;
+      const v = bins[d]!;
+      if (v !== Infinity && v >= 0) {
+        // Borrowed values stay distinct from real minima of this bin (negative) and per attempt.
         bins[b] = -(v + k * 4294967296);
         break;
       }
@@ -613,7 +620,7 @@ export class ClusterIndex {
   private readonly maxVerify: number;
 
   constructor(options: ClusterIndexOptions = {}) {
-    this.maxPerKey = options.maxPerKey ?? 50;
+    this.maxPerKey = options.maxPerKey ?? 30;
     this.maxVerify = options.maxVerify ?? 32;
   }
 

@@ -8,6 +8,7 @@ import * as m20261128_0005 from './20261128_0005_outreach_rollups_clustered.ts';
 import * as m20261128_0006 from './20261128_0006_opinion.ts';
 import * as m20261128_0007 from './20261128_0007_opinion_candidate_keys.ts';
 import * as m20261129_0008 from './20261129_0008_opinion_rep_sketch.ts';
+import * as m20261129_0009 from './20261129_0009_opinion_bigram_bands.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0006_opinion': m20261128_0006,
   '20261128_0007_opinion_candidate_keys': m20261128_0007,
   '20261129_0008_opinion_rep_sketch': m20261129_0008,
+  '20261129_0009_opinion_bigram_bands': m20261129_0009,
 };

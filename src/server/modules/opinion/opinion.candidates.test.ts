@@ -49,7 +49,7 @@ test('candidate index: a common key yields only its most recent representatives;
     if (!checkAt.has(id)) continue;
     assert.equal(index.lastRepId, id);
     assert.equal(index.reps, id);
-    assert.ok(index.postings <= 3 * id && index.postings >= id + MAX_PER_KEY, 'only postings beyond the newest 50 of a key are dropped');
+    assert.ok(index.postings <= 3 * id && index.postings >= id + MAX_PER_KEY, 'only postings beyond the newest MAX_PER_KEY of a key are dropped');
     const common = index.lookup(keys('m0:common'), 1000);
     assert.deepEqual(common.ids, Array.from({ length: MAX_PER_KEY }, (_, i) => id - i), `${id}: the newest, newest first`);
     const two = index.lookup(keys('m0:common', `m1:${(id - 1) % 7}`), 5);
@@ -225,8 +225,10 @@ test('candidate index: the histogram checks of lookupChecked are intersectionBou
   // is 128 × PAIR_MIN(a, b). Each representative's size is its byte, so needOf can ask for exactly the
   // bound (possible) or one more (not).
   const index = new CandidateIndex(4, 256);
-  for (let a = 0; a < 256; a++) index.add(a + 1, [keyHash(`m${a % 8}:all`)], a, new Uint8Array(HISTOGRAM_BYTES).fill(a));
-  const keys = hashKeys(Array.from({ length: 8 }, (_, g) => `m${g}:all`));
+  // 16 keys of 16 representatives each: all within MAX_PER_KEY.
+  assert.ok(MAX_PER_KEY >= 16);
+  for (let a = 0; a < 256; a++) index.add(a + 1, [keyHash(`m${a % 16}:all`)], a, new Uint8Array(HISTOGRAM_BYTES).fill(a));
+  const keys = hashKeys(Array.from({ length: 16 }, (_, g) => `m${g}:all`));
   for (let b = 0; b < 256; b++) {
     const probe = new Uint8Array(HISTOGRAM_BYTES).fill(b);
     for (const extra of [0, 1]) {
