@@ -6,7 +6,7 @@ import { compileGroups, type CompiledGroups, type KeywordGroupDef } from './keyw
 import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
 import { CHAR, CH_FEATURE, newSpans, segmentFast, segmentSpans } from './segment.ts';
-import { signature } from './simhash.ts';
+import { signature, type DedupSignature } from './simhash.ts';
 
 export interface Analysed {
   /** normalizePost(text). */
@@ -21,9 +21,11 @@ export interface Analysed {
   simhash: string;
   /**
    * Candidate keys to store and look up for clustering: "t:<textHash>", SimHash bands "b0:…"–"b3:…"
-   * and MinHash bands "m0:…"–"m31:…" (37 keys). A superset of bandKeys(simhash).
+   * and MinHash bands "m0:…"–"m31:…" (37 keys). A superset of bandKeys(simhash). Built on first read.
    */
-  bandKeys: string[];
+  readonly bandKeys: string[];
+  /** keyHash of the keys the server uses: "t:<textHash>", then the MinHash bands (signature().hashes). */
+  keyHashes: Uint32Array;
   /** 64-bit hash (16 hex) of the dedup form: exact repeats. */
   textHash: string;
   /** Ids of DEFAULT_GROUPS that match (the classifier's rule features; equal to `groups` by default). */
@@ -175,25 +177,35 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
   const urls = text.indexOf('http') >= 0 || text.indexOf('www.') >= 0 || text.indexOf('t.cn/') >= 0 ? extractUrls(text) : [];
   if (urls.length) f[k++] = F_URL;
   const sig = signature(normalized);
-  return new AnalysedPost(normalized, matched, urls, sig.simhash, sig.keys, sig.textHash, ruleGroups, f.slice(0, k));
+  return new AnalysedPost(normalized, matched, urls, sig, ruleGroups, f.slice(0, k));
 }
 
 /**
  * The result of analyse. `tokens` is computed on first read (the segmenter runs again, on the
- * normalised text): the pipeline itself hashes the words' spans and never builds their strings.
+ * normalised text): the pipeline itself hashes the words' spans and never builds their strings. The
+ * key texts (`bandKeys`) too: the server needs only their hashes.
  */
 class AnalysedPost implements Analysed {
   #words: string[] | undefined;
+  readonly simhash: string;
+  readonly textHash: string;
+  readonly keyHashes: Uint32Array;
   constructor(
     readonly normalized: string,
     readonly groups: string[],
     readonly urls: string[],
-    readonly simhash: string,
-    readonly bandKeys: string[],
-    readonly textHash: string,
+    private readonly sig: DedupSignature,
     readonly ruleGroups: string[],
     readonly features: Int32Array,
-  ) {}
+  ) {
+    this.simhash = sig.simhash;
+    this.textHash = sig.textHash;
+    this.keyHashes = sig.hashes;
+  }
+
+  get bandKeys(): string[] {
+    return this.sig.keys;
+  }
 
   get tokens(): string[] {
     return (this.#words ??= segmentFast(this.normalized));

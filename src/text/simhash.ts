@@ -340,8 +340,8 @@ function binMin(x: number, nb: number): void {
 /** The SimHash of the last sketch, 16 hex characters. */
 const simhashHex = () => hex32(simHi >>> 0) + hex32(simLo >>> 0);
 
-/** The MinHash keys ("m0:…") of the last sketch's bins. */
-function minhashKeys(out: string[]): void {
+/** The MinHash band values of the last sketch's bins (the "m<b>:" keys are their hex). */
+function minhashBands(out: Uint32Array): void {
   const nb = DEDUP.bands * DEDUP.rows;
   for (let b = 0; b < nb; b++) {
     if (bins[b] !== Infinity) continue;
@@ -365,8 +365,42 @@ function minhashKeys(out: string[]): void {
       const hiPart = v >= 0 ? 0 : Math.floor(-v / 4294967296);
       h = fmix(Math.imul(h, 31) ^ lo ^ Math.imul(hiPart, 0x27d4eb2f));
     }
-    out.push(M_PREFIX[b]! + hex32(h));
+    out[b] = h;
   }
+}
+
+// ---- candidate key hashes ---------------------------------------------------------------------------
+//
+// The server keeps a key as keyHash(text) (32-bit FNV-1a with a final mix). For the 32 MinHash keys of
+// every post, the hash is computed from the band value without building the key's text: FNV-1a's state
+// after the prefix "m<b>:" is computed once per band, then the eight hex digits follow.
+
+/** 32-bit FNV-1a with a final mix, of a key's text. */
+export function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return keyHashFinish(h);
+}
+
+function keyHashFinish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const M_STATE = M_PREFIX.map((p) => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193);
+  return h;
+});
+
+/** keyHash(`m${b}:${hex32(v)}`) without the string. */
+function bandKeyHash(b: number, v: number): number {
+  let h = M_STATE[b]!;
+  for (let shift = 28; shift >= 0; shift -= 4) h = Math.imul(h ^ HEX_CODES[(v >>> shift) & 15]!, 0x01000193);
+  return keyHashFinish(h);
 }
 
 /** 64-bit hash (16 hex) of the dedup form in cbuf[0, n). */
@@ -418,8 +452,32 @@ export function textHash(normalizedText: string): string {
 export interface DedupSignature {
   simhash: string;
   textHash: string;
-  /** All candidate keys to store and look up: text hash ("t:"), SimHash bands ("b…:"), MinHash bands ("m…:"). */
-  keys: string[];
+  /**
+   * All candidate keys as text: text hash ("t:"), SimHash bands ("b…:"), MinHash bands ("m…:"). Built
+   * on first read: the server needs only `hashes`.
+   */
+  readonly keys: string[];
+  /** keyHash of the keys the server stores and looks up, in order: the text hash, then the MinHash bands (none for an empty dedup form). */
+  hashes: Uint32Array;
+}
+
+class Signature implements DedupSignature {
+  #keys: string[] | undefined;
+  constructor(
+    readonly simhash: string,
+    readonly textHash: string,
+    readonly hashes: Uint32Array,
+    private readonly bands: Uint32Array,
+  ) {}
+
+  get keys(): string[] {
+    if (this.#keys) return this.#keys;
+    const keys = [`t:${this.textHash}`];
+    const w = 16 / DEDUP.simBands;
+    for (let b = 0; b < DEDUP.simBands; b++) keys.push(B_PREFIX[b]! + this.simhash.slice(b * w, b * w + w));
+    for (let b = 0; b < this.bands.length; b++) keys.push(M_PREFIX[b]! + hex32(this.bands[b]!));
+    return (this.#keys = keys);
+  }
 }
 
 /**
@@ -430,6 +488,8 @@ export interface DedupSignature {
 let sketched: string | null = null;
 let sketchedCount = 0;
 
+const NO_BANDS = new Uint32Array(0);
+
 /** Everything clustering needs from one normalised text, computed in one pass over its dedup form. */
 export function signature(normalizedText: string): DedupSignature {
   const len = dedupInto(normalizedText);
@@ -438,11 +498,12 @@ export function signature(normalizedText: string): DedupSignature {
   sketchedCount = len === 1 ? 1 : Math.max(0, len - 1);
   const sim = simhashHex();
   const th = hash64(len);
-  const keys = [`t:${th}`];
-  const w = 16 / DEDUP.simBands;
-  for (let b = 0; b < DEDUP.simBands; b++) keys.push(B_PREFIX[b]! + sim.slice(b * w, b * w + w));
-  if (len > 0) minhashKeys(keys);
-  return { simhash: sim, textHash: th, keys };
+  const bands = len > 0 ? new Uint32Array(DEDUP.bands) : NO_BANDS;
+  if (len > 0) minhashBands(bands);
+  const hashes = new Uint32Array(1 + bands.length);
+  hashes[0] = keyHash(`t:${th}`);
+  for (let b = 0; b < bands.length; b++) hashes[1 + b] = bandKeyHash(b, bands[b]!);
+  return new Signature(sim, th, hashes, bands);
 }
 
 /** Sorted unique shingle hashes of a normalised text (for verification). */

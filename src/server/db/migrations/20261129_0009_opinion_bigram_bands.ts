@@ -14,12 +14,16 @@ import { dedupForm, signature } from '../../../text/simhash.ts';
 
 const OLD_BANDS = 16;
 
-/** The sketch of a representative with the current band keys (null: not a sketch, left as it is). */
+/**
+ * The sketch of a representative with the current band keys; null to leave it as it is (not a
+ * sketch, or one with the current keys already: rows that migration 0007 keyed with today's code).
+ */
 export function rekeyed(normText: string, sketch: Uint8Array | null): Buffer | null {
   const old = decodeSketch(sketch);
   if (!old) return null;
-  const bands = dedupForm(normText).length > 0 ? OLD_BANDS : 0;
   const keys = hashKeys(signature(normText).keys.filter((k) => !k.startsWith('b'))).hashes;
+  if (old.hashes.length >= keys.length && keys.every((h, i) => old.hashes[i] === h)) return null;
+  const bands = dedupForm(normText).length > 0 ? OLD_BANDS : 0;
   const urls = old.hashes.subarray(Math.min(old.hashes.length, 1 + bands));
   const hashes = new Uint32Array(keys.length + urls.length);
   hashes.set(keys);

@@ -3,11 +3,27 @@ import assert from 'node:assert/strict';
 import { loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
-import { AnalysisPool, analysePost, asSignedSet, clusterKeys, decodeSketch, encodeSketch, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
+import { AnalysisPool, analysePost, asSignedSet, clusterHashes, clusterKeys, decodeSketch, encodeSketch, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
 import { minShared, sameClaim } from './opinion.ingest.ts';
 import { hashKeys, histogramOf, intersectionBound } from './opinion.candidates.ts';
 
 const texts = loadCorpus().all.map((e) => e.text);
+
+test('the key hashes the pipeline computes without key texts are those of the key texts (clusterHashes = hashKeys(clusterKeys))', () => {
+  // Corpus posts, link-only posts (URL keys, with and without bands), a one-character and an empty dedup form.
+  const extra = ['https://t.cn/A6pL0vZk', '看 https://mp.weixin.qq.com/s/abc', '转发！', '好', '', '🙏🙏🙏'];
+  let links = 0;
+  for (const t of [...texts, ...extra]) {
+    const a = analyse(t);
+    const want = hashKeys(clusterKeys(a));
+    const got = clusterHashes(a);
+    assert.deepEqual([...got.hashes], [...want.hashes], t);
+    assert.deepEqual([...got.kinds], [...want.kinds], t);
+    assert.deepEqual(Array.from(analysePost(t).hashed.hashes), [...want.hashes], t);
+    if (want.kinds.includes(2)) links++;
+  }
+  assert.ok(links >= 2, 'link keys are covered');
+});
 
 test('sameClaim on signed shingle sets decides as nearDuplicate, on every pair of 300 corpus posts', () => {
   const sample = texts.slice(0, 300);

@@ -13,7 +13,7 @@ import { startTsWorker } from '../../kernel/ts-worker.ts';
 import { analyse, GroupsWithDefaults, type Analysed } from '../../../text/pipeline.ts';
 import type { KeywordGroupDef } from '../../../text/keywords.ts';
 import { shingleSet } from '../../../text/simhash.ts';
-import { hashKeys, histogramOf, HISTOGRAM_BYTES, type HashedKeys, type KeyKind } from './opinion.candidates.ts';
+import { histogramOf, HISTOGRAM_BYTES, keyHash, KeyKind, type HashedKeys } from './opinion.candidates.ts';
 
 /** What an ingest needs of a post's text. */
 export interface PostAnalysis {
@@ -83,9 +83,28 @@ function compile(rules: IngestRules) {
  */
 export function clusterKeys(a: Pick<Analysed, 'bandKeys' | 'normalized' | 'urls'>): string[] {
   const keys = a.bandKeys.filter((k) => !k.startsWith('b'));
-  // A post that is little more than a link is the link: its URL finds the cluster.
-  if (a.urls.length && a.normalized.replace(/[^\p{L}\p{N}]/gu, '').length < 20) for (const u of a.urls) keys.push(`u:${u}`);
+  for (const u of linkKeys(a)) keys.push(u);
   return keys;
+}
+
+/** A post that is little more than a link is the link: its URL finds the cluster ("u:" keys). */
+function linkKeys(a: Pick<Analysed, 'normalized' | 'urls'>): string[] {
+  return a.urls.length && a.normalized.replace(/[^\p{L}\p{N}]/gu, '').length < 20 ? a.urls.map((u) => `u:${u}`) : [];
+}
+
+/** hashKeys(clusterKeys(a)), from the hashes the pipeline computed (no key texts built). */
+export function clusterHashes(a: Pick<Analysed, 'keyHashes' | 'normalized' | 'urls'>): { hashes: Uint32Array; kinds: Uint8Array } {
+  const links = linkKeys(a);
+  const n = a.keyHashes.length;
+  const hashes = new Uint32Array(n + links.length);
+  const kinds = new Uint8Array(n + links.length).fill(KeyKind.Band);
+  hashes.set(a.keyHashes);
+  kinds[0] = KeyKind.Exact;
+  links.forEach((u, i) => {
+    hashes[n + i] = keyHash(u);
+    kinds[n + i] = KeyKind.Url;
+  });
+  return { hashes, kinds };
 }
 
 /** A post's analysis; with rules, its groups are the office's and its author is hashed. */
@@ -93,12 +112,11 @@ export function analysePost(text: string, rules?: IngestRules, source = '', auth
   const c = rules && compile(rules);
   const a = analyse(text, c?.groups);
   const set = asSignedSet(shingleSet(a.normalized));
-  const keys = clusterKeys(a);
   return {
     normalized: a.normalized,
     simhash: a.simhash,
     features: a.features,
-    hashed: hashKeys(keys),
+    hashed: clusterHashes(a),
     set,
     hist: histogramOf(set),
     groups: a.groups,

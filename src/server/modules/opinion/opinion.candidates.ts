@@ -22,6 +22,8 @@
 //
 // Layout: see CandidateIndex (a compacted part grouped by bucket, and a tail of blocks per bucket).
 
+import { keyHash } from '../../../text/simhash.ts';
+
 /**
  * Per key, only this many of the most recent representatives are candidates (as ClusterIndex). With
  * 32 bands of 3 rows a true near-duplicate shares several keys, and a key this crowded is a common
@@ -46,15 +48,8 @@ export interface HashedKeys {
   kinds: ArrayLike<KeyKind>;
 }
 
-/** 32-bit FNV-1a with a final mix, of a key's text. */
-export function keyHash(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return (h ^ (h >>> 16)) >>> 0;
-}
+/** 32-bit FNV-1a with a final mix, of a key's text (src/text/simhash.ts: the pipeline hashes a post's bands with it). */
+export { keyHash };
 
 export function hashKeys(keys: readonly string[]): { hashes: Uint32Array; kinds: Uint8Array } {
   const hashes = new Uint32Array(keys.length);
