@@ -271,11 +271,28 @@ function spread(w: number, r: number, a: number): void {
 // minimum of a non-empty bin drawn by a hash of the bin and the attempt ("optimal densification",
 // Shrivastava 2017), so two posts agree on a bin with probability ≈ their Jaccard similarity, and the
 // three rows of a band borrow from unrelated bins: borrowing from the next bin, as before, made a
-// short post's band hang on one bin, and its keys as common as a single row's.
+// short post's band hang on one bin, and its keys as common as a single row's. The draws are a table
+// (DONORS), and a borrowed value is told apart from a bin's own minimum by its attempt (`tag`).
 const MAX_BINS = 128;
 const M_PREFIX = Array.from({ length: MAX_BINS }, (_, b) => `m${b}:`);
 const B_PREFIX = Array.from({ length: 16 }, (_, b) => `b${b}:`);
-const bins = new Float64Array(MAX_BINS);
+const EMPTY = 0xffffffff;
+const mins = new Uint32Array(MAX_BINS);
+/** 0: the bin's own minimum; k > 0: borrowed on attempt k. */
+const tag = new Uint8Array(MAX_BINS);
+/** Draws before the fallback (the next bins in turn). */
+const DRAWS = 32;
+let donors = new Uint8Array(0);
+let donorsFor = 0;
+/** DONORS[b * DRAWS + k - 1]: the bin that empty bin b tries on attempt k (of nb bins). */
+function donorTable(nb: number): Uint8Array {
+  if (donorsFor !== nb) {
+    donors = new Uint8Array(nb * DRAWS);
+    for (let b = 0; b < nb; b++) for (let k = 1; k <= DRAWS; k++) donors[b * DRAWS + k - 1] = Math.floor((fmix(Math.imul(b + 1, 0x9e3779b1) ^ k) * nb) / 4294967296);
+    donorsFor = nb;
+  }
+  return donors;
+}
 
 /** The SimHash of the last sketch: high and low halves. */
 let simHi = 0;
@@ -324,17 +341,14 @@ function sketch(n: number): void {
   }
 
   const nb = DEDUP.bands * DEDUP.rows;
-  bins.fill(Infinity, 0, nb);
-  for (let i = 0; i < count; i++) binMin(hs[i]!, nb);
-}
-
-/** Puts a shingle hash into its MinHash bin. */
-function binMin(x: number, nb: number): void {
-  // The bin is floor(x * nb / 2^32): the top bits of x when nb is a power of two.
-  const bin = nb === 32 ? x >>> 27 : Math.floor((x * nb) / 4294967296);
-  // Order within a bin by a second mix (the high bits are what chose the bin).
-  const v = fmix(x ^ 0x68e31da4);
-  if (v < bins[bin]!) bins[bin] = v;
+  mins.fill(EMPTY, 0, nb);
+  for (let i = 0; i < count; i++) {
+    const x = hs[i]!;
+    // The bin: x's top 16 bits scaled to nb; the order within a bin: a second mix (the high bits are what chose the bin).
+    const bin = ((x >>> 16) * nb) >>> 16;
+    const v = fmix(x ^ 0x68e31da4);
+    if (v < mins[bin]!) mins[bin] = v;
+  }
 }
 
 /** The SimHash of the last sketch, 16 hex characters. */
@@ -343,16 +357,17 @@ const simhashHex = () => hex32(simHi >>> 0) + hex32(simLo >>> 0);
 /** The MinHash band values of the last sketch's bins (the "m<b>:" keys are their hex). */
 function minhashBands(out: Uint32Array): void {
   const nb = DEDUP.bands * DEDUP.rows;
+  const table = donorTable(nb);
+  tag.fill(0, 0, nb);
   for (let b = 0; b < nb; b++) {
-    if (bins[b] !== Infinity) continue;
-    // Donors are bins with a minimum of their own (borrowed values are negative). A post with almost
-    // every bin empty falls back, after 32 draws, to the next such bin.
-    for (let k = 1; k <= nb + 32; k++) {
-      const d = k <= 32 ? Math.floor((fmix(Math.imul(b + 1, 0x9e3779b1) ^ k) * nb) / 4294967296) : (b + k - 32) % nb;
-      const v = bins[d]!;
-      if (v !== Infinity && v >= 0) {
-        // Borrowed values stay distinct from real minima of this bin (negative) and per attempt.
-        bins[b] = -(v + k * 4294967296);
+    if (mins[b] !== EMPTY) continue;
+    // Donors are bins with a minimum of their own; a post with almost every bin empty falls back,
+    // after DRAWS draws, to the next such bin.
+    for (let k = 1; k <= nb + DRAWS; k++) {
+      const d = k <= DRAWS ? table[b * DRAWS + k - 1]! : (b + k - DRAWS) % nb;
+      if (mins[d] !== EMPTY && tag[d] === 0) {
+        mins[b] = mins[d]!;
+        tag[b] = Math.min(k, 255);
         break;
       }
     }
@@ -360,10 +375,8 @@ function minhashBands(out: Uint32Array): void {
   for (let b = 0; b < DEDUP.bands; b++) {
     let h = 0x9747b28c ^ b;
     for (let r = 0; r < DEDUP.rows; r++) {
-      const v = bins[b * DEDUP.rows + r]!;
-      const lo = v >= 0 ? v : -v % 4294967296;
-      const hiPart = v >= 0 ? 0 : Math.floor(-v / 4294967296);
-      h = fmix(Math.imul(h, 31) ^ lo ^ Math.imul(hiPart, 0x27d4eb2f));
+      const i = b * DEDUP.rows + r;
+      h = fmix(Math.imul(h, 31) ^ mins[i]! ^ Math.imul(tag[i]!, 0x27d4eb2f));
     }
     out[b] = h;
   }
