@@ -305,6 +305,13 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
         { name: `opinion: cluster lookup at ${s.size.toLocaleString('en-US')} stored posts, cached (p50 per post)`, value: round(warm.p50, 1), unit: 'µs' },
         { name: `opinion: candidate index at ${s.size.toLocaleString('en-US')} stored posts`, value: round(s.index.bytes / 2 ** 20, 1), unit: 'MiB' },
         { name: `opinion: candidate index load after a restart, ${s.size.toLocaleString('en-US')} stored posts`, value: round(s.loadMs / 1000, 1), unit: 's' },
+        // Recall at scale: of the stored posts with one character in five changed (124 of 125 pass the
+        // exact near-duplicate test against their original), how many joined the original's cluster.
+        {
+          name: `opinion: rewritten posts that joined their original's cluster at ${s.size.toLocaleString('en-US')} stored posts`,
+          value: round((100 * (samples[k]!.joined.get('rewritten') ?? 0)) / s.probes.filter((p) => p.kind === 'rewritten').length, 1),
+          unit: '%',
+        },
       );
     }
     if (curve.length >= 2) {

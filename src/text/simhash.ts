@@ -13,7 +13,7 @@
 //   posts almost never). Three rows rather than two keep a band's key specific as the store grows:
 //   with two, common phrases made crowded keys whose newest holders hid older originals (a
 //   post with one character in five changed found its original in 65 of 125 cases at a million
-//   stored posts, 115 with three rows; docs/opinion-text.md). Reworded variants of a short post differ
+//   stored posts, 112 with three rows; docs/opinion-text.md). Reworded variants of a short post differ
 //   in many bits of the SimHash, so the MinHash bands carry the fuzzy recall; they are 32-bit, so
 //   chance candidates stay few as the table grows.
 // - `nearDuplicate`: the final decision on a candidate pair, from the bigram sets: Jaccard ≥ 0.4, or
@@ -272,7 +272,7 @@ function spread(w: number, r: number, a: number): void {
 // Shrivastava 2017), so two posts agree on a bin with probability ≈ their Jaccard similarity, and the
 // three rows of a band borrow from unrelated bins: borrowing from the next bin, as before, made a
 // short post's band hang on one bin, and its keys as common as a single row's. The draws are a table
-// (DONORS), and a borrowed value is told apart from a bin's own minimum by its attempt (`tag`).
+// (donorTable), and a borrowed value is told apart from a bin's own minimum by its attempt (`tag`).
 const MAX_BINS = 128;
 const M_PREFIX = Array.from({ length: MAX_BINS }, (_, b) => `m${b}:`);
 const B_PREFIX = Array.from({ length: 16 }, (_, b) => `b${b}:`);
@@ -284,7 +284,7 @@ const tag = new Uint8Array(MAX_BINS);
 const DRAWS = 32;
 let donors = new Uint8Array(0);
 let donorsFor = 0;
-/** DONORS[b * DRAWS + k - 1]: the bin that empty bin b tries on attempt k (of nb bins). */
+/** donorTable(nb)[b * DRAWS + k - 1]: the bin that empty bin b tries on attempt k (of nb bins). */
 function donorTable(nb: number): Uint8Array {
   if (donorsFor !== nb) {
     donors = new Uint8Array(nb * DRAWS);

@@ -8,13 +8,15 @@
 // the same runs (lookup, then couldShare). At a million posts a post's keys hold about 290
 // representatives (20 at 10,000) and it has 32 candidates to check (16): looked up again at once,
 // with its data in the caches, it still takes about 30 µs — what is left of the difference is that
-// work, not the memory. (End-to-end figures, with the sets' checks: docs/opinion.md.)
+// work, not the memory. (Those figures are for 17 keys a post; with the 33 of the 32 × 3 bands,
+// lookupChecked measures 18 µs at 10,000 and 43 µs at a million. End-to-end figures, with the sets'
+// checks: docs/opinion.md.)
 //
 // One index per org, per app instance, in typed arrays: 8 bytes per compacted (representative, key)
 // and about 17 per one added since, 8 bytes per bucket (two to four keys), and 136 bytes per
-// representative for its id, size and shingle histogram (below): 223 MiB for the 789,000
-// representatives of a million posts as loaded after a restart (bulk: all compacted), up to about
-// 261 MiB as ingests grow it. The database stays the truth: every representative row
+// representative for its id, size and shingle histogram (below): 354 MiB for the 789,000
+// representatives (33 keys each) of a million posts as loaded after a restart (bulk: all compacted),
+// more as ingests grow it (postings added since the last compaction take about twice the room). The database stays the truth: every representative row
 // carries its org and its sketch (key hashes, histogram), and before each ingest the index reads the rows added since it last
 // looked (opinion.ingest.ts does this under the org's ingest lock, so on PostgreSQL every instance
 // sees what the others wrote). A key is kept as a 32-bit hash: a collision only adds a candidate,
@@ -27,8 +29,9 @@ import { keyHash } from '../../../text/simhash.ts';
 /**
  * Per key, only this many of the most recent representatives are candidates (as ClusterIndex). With
  * 32 bands of 3 rows a true near-duplicate shares several keys, and a key this crowded is a common
- * phrase's: 30 finds a rewritten original at a million stored posts 112 times in 125 (50: 115, 20:
- * 108) with 325 candidates per new post (50: 455, 20: 246; docs/opinion-text.md).
+ * phrase's. Simulated on the benchmark's stream at a million stored posts, 30 finds a rewritten
+ * original 112 times in 125 (50: 115, 20: 108) with 325 candidates per new post (50: 455, 20: 246;
+ * docs/opinion-text.md); the benchmark itself measures 112.
  */
 export const MAX_PER_KEY = 30;
 /** A walk of a bucket's tail stops after this many postings, whatever their keys (buckets shared by other keys). */
