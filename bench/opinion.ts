@@ -34,7 +34,7 @@ import { loadConfig } from '../src/server/config.ts';
 import { createDb, migrateToLatest } from '../src/server/db/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { bootstrapPlatform } from '../src/server/bootstrap.ts';
-import { loadCorpus } from '../src/text/corpus/index.ts';
+import { rewritten, syntheticPosts } from '../src/text/corpus/synthetic.ts';
 import { analyse } from '../src/text/pipeline.ts';
 import { shingleSet } from '../src/text/simhash.ts';
 import { assignClusters, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
@@ -55,76 +55,14 @@ const ADMIN_PASSWORD = 'Bench#Admin2026';
 const WORK = path.join(ROOT, 'bench', '.work');
 
 
-const PLACES = ['青石镇', '柳河村', '东关社区', '西坝', '南塘镇', '北山村', '梨花湾小区', '新华路', '城南街道', '白马村'];
-const PREFIXES = ['转发：', '【扩散】', '//@本地生活圈: ', '紧急通知！', '大家注意，'];
-const SUFFIXES = ['大家注意', '太可怕了', '求证', '同问', '说得好'];
-/** Characters an edited probe takes in place of others. */
-const FILLER = '的一是了我不人在有这个上们来到时大地为中你说生年着就那和要出也得里后自以会家可下过天去能对小多然心么之都好看起发当没成只如事把还用第样道想作种开总从无情己面最但现前些所同日手又行意动方期它头经长回位分老因很给名法间知世什两次使身者被高已亲其进此话常与活正感';
 const PROBE_KINDS = ['reposted', 'edited', 'rewritten', 'reposted'] as const;
 type ProbeKind = (typeof PROBE_KINDS)[number] | 'new';
 
-/**
- * A stream of ~200-character posts; one in four repeats an earlier one as a repost. New posts are
- * written by an order-3 character Markov chain trained on the corpus: they read like the corpus
- * (same characters, words and punctuation) without copying whole corpus posts, so two new posts are
- * different claims, as most posts in a real stream are.
- */
+/** The synthetic post stream (src/text/corpus/synthetic.ts) as ingest input. */
 export function postGenerator(seed: number, source = 'bench') {
-  const rand = prng(seed);
-  const chain = markov();
-  const recent: string[] = [];
+  const next = syntheticPosts(seed);
   let n = 0;
-  return (publishedAt: string): PostInput => {
-    let text: string;
-    if (recent.length > 50 && rand() < 0.25) {
-      const base = recent[Math.floor(rand() * recent.length)]!;
-      const r = rand();
-      text = r < 0.4 ? PREFIXES[Math.floor(rand() * PREFIXES.length)] + base : r < 0.8 ? `${base} ${SUFFIXES[Math.floor(rand() * SUFFIXES.length)]}` : base.replace(/[，。]/, '！');
-    } else {
-      text = `${PLACES[Math.floor(rand() * PLACES.length)]}${chain(rand, 190)}`;
-      recent.push(text);
-      if (recent.length > 2000) recent.splice(0, 1000);
-    }
-    n++;
-    return { source, externalId: `${seed}-${n}`, text, publishedAt };
-  };
-}
-
-let chainCache: ((rand: () => number, length: number) => string) | undefined;
-function markov() {
-  if (chainCache) return chainCache;
-  const ORDER = 3;
-  const next = new Map<string, string[]>();
-  const starts: string[] = [];
-  for (const { text } of loadCorpus().all) {
-    const t = [...text];
-    if (t.length <= ORDER) continue;
-    starts.push(t.slice(0, ORDER).join(''));
-    for (let i = 0; i + ORDER < t.length; i++) {
-      const k = t.slice(i, i + ORDER).join('');
-      (next.get(k) ?? next.set(k, []).get(k)!).push(t[i + ORDER]!);
-    }
-  }
-  chainCache = (rand, length) => {
-    let state = starts[Math.floor(rand() * starts.length)]!;
-    let out = state;
-    let len = [...out].length;
-    while (len < length) {
-      const options = next.get(state);
-      if (!options) {
-        state = starts[Math.floor(rand() * starts.length)]!;
-        out += '，' + state;
-        len += 1 + [...state].length;
-        continue;
-      }
-      const c = options[Math.floor(rand() * options.length)]!;
-      out += c;
-      len++;
-      state = [...state].slice(1).join('') + c;
-    }
-    return out;
-  };
-  return chainCache;
+  return (publishedAt: string): PostInput => ({ source, externalId: `${seed}-${++n}`, text: next(), publishedAt });
 }
 
 async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
@@ -237,12 +175,7 @@ async function lookupCurve(ctx: BenchContext): Promise<BenchResult[]> {
       // lightly edited (three characters changed) and rewritten (one in five changed: near the
       // near-duplicate bar, found by a band or two): half of the probes; the other half are new.
       const edit = prng(size);
-      const changed = (t: string, every: number) => {
-        const chars = [...t];
-        const n = Math.max(1, Math.round(chars.length / every));
-        for (let k = 0; k < n; k++) chars[Math.floor(edit() * chars.length)] = FILLER[Math.floor(edit() * FILLER.length)]!;
-        return chars.join('');
-      };
+      const changed = (t: string, every: number) => rewritten(t, every, edit);
       const kinds: ProbeKind[] = [];
       const texts = storedTexts.map((t, i) => {
         const kind = PROBE_KINDS[i % 4]!;

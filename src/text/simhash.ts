@@ -703,12 +703,30 @@ export class ClusterIndex {
   }
 
   add(item: ClusterItem): Assignment {
+    const { result, set } = this.decide(item);
     const seq = this.seq++;
+    this.items.set(item.id, { cluster: result.clusterId, set, normalized: item.normalized, seq });
+    if (result.exact) return result;
+    this.byText.set(item.textHash, item.id);
+    for (const k of item.bandKeys) {
+      if (k.startsWith('t:')) continue; // exact repeats are found through byText
+      let ids = this.byKey.get(k);
+      if (!ids) this.byKey.set(k, (ids = []));
+      ids.push(item.id);
+    }
+    return result;
+  }
+
+  /** The cluster `item` would join (or start), without adding it. */
+  match(item: ClusterItem): Assignment {
+    return this.decide(item).result;
+  }
+
+  private decide(item: ClusterItem): { result: Assignment; set: Uint32Array | undefined } {
     const twin = this.byText.get(item.textHash);
     if (twin !== undefined) {
       const cluster = this.items.get(twin)!.cluster;
-      this.items.set(item.id, { cluster, set: undefined, normalized: item.normalized, seq });
-      return { clusterId: cluster, matchedId: twin, candidates: 1, verified: 0, exact: true };
+      return { result: { clusterId: cluster, matchedId: twin, candidates: 1, verified: 0, exact: true }, set: undefined };
     }
     const shared = new Map<string, number>();
     for (const k of item.bandKeys) {
@@ -718,7 +736,6 @@ export class ClusterIndex {
     }
     const set = shingleSet(item.normalized);
     const order = [...shared.entries()].sort((a, b) => b[1] - a[1] || this.items.get(b[0])!.seq - this.items.get(a[0])!.seq);
-    let result: Assignment | undefined;
     let verified = 0;
     for (const [id] of order) {
       if (verified >= this.maxVerify) break;
@@ -726,20 +743,10 @@ export class ClusterIndex {
       other.set ??= shingleSet(other.normalized);
       verified++;
       if (sameClaimBySizes(intersect(set, other.set), set.length, other.set.length)) {
-        result = { clusterId: other.cluster, matchedId: id, candidates: order.length, verified, exact: false };
-        break;
+        return { result: { clusterId: other.cluster, matchedId: id, candidates: order.length, verified, exact: false }, set };
       }
     }
-    result ??= { clusterId: item.id, candidates: order.length, verified, exact: false };
-    this.items.set(item.id, { cluster: result.clusterId, set, normalized: item.normalized, seq });
-    this.byText.set(item.textHash, item.id);
-    for (const k of item.bandKeys) {
-      if (k.startsWith('t:')) continue; // exact repeats are found through byText
-      let ids = this.byKey.get(k);
-      if (!ids) this.byKey.set(k, (ids = []));
-      ids.push(item.id);
-    }
-    return result;
+    return { result: { clusterId: item.id, candidates: order.length, verified, exact: false }, set };
   }
 
   clusterOf(id: string): string | undefined {
