@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { CATEGORIES, evaluate, OpinionClassifier, type Category } from './classifier.ts';
 import { claimHash, defaultClassifier, loadCorpus, pairCounts, type CorpusExample } from './corpus/index.ts';
 import { analyse, type Analysed } from './pipeline.ts';
-import { ClusterIndex, shingleSet, similarity } from './simhash.ts';
+import { ClusterIndex, intersect, shingleSet, similarity } from './simhash.ts';
 
 const corpus = loadCorpus();
 const analysed = new Map<string, Analysed>();
@@ -112,28 +112,17 @@ test('clustering keeps apart different claims written alike, over the whole corp
   // look-alikes of the whole corpus (parameters were chosen on the training split: a regression guard).
   const all = corpus.all;
   const index = new ClusterIndex();
-  const sets = all.map((e) => shingleSet(A(e).normalized).slice());
+  const sets = all.map((e) => shingleSet(A(e).normalized));
   const cluster = all.map((e) => {
     const a = A(e);
     return index.add({ id: e.id, normalized: a.normalized, simhash: a.simhash, textHash: a.textHash, bandKeys: a.bandKeys }).clusterId;
   });
-  const inter = (a: Uint32Array, b: Uint32Array) => {
-    let i = 0;
-    let j = 0;
-    let n = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) (n++, i++, j++);
-      else if (a[i]! < b[j]!) i++;
-      else j++;
-    }
-    return n;
-  };
   let hard = 0;
   let merged = 0;
   for (let i = 0; i < all.length; i++) {
     for (let j = i + 1; j < all.length; j++) {
       if (all[i]!.claim === all[j]!.claim) continue;
-      const n = inter(sets[i]!, sets[j]!);
+      const n = intersect(sets[i]!, sets[j]!);
       if (n / (sets[i]!.length + sets[j]!.length - n) < 0.2) continue;
       hard++;
       if (cluster[i] === cluster[j]) merged++;

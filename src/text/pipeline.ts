@@ -187,9 +187,6 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
  */
 class AnalysedPost implements Analysed {
   #words: string[] | undefined;
-  readonly simhash: string;
-  readonly textHash: string;
-  readonly keyHashes: Uint32Array;
   constructor(
     readonly normalized: string,
     readonly groups: string[],
@@ -197,10 +194,18 @@ class AnalysedPost implements Analysed {
     private readonly sig: DedupSignature,
     readonly ruleGroups: string[],
     readonly features: Int32Array,
-  ) {
-    this.simhash = sig.simhash;
-    this.textHash = sig.textHash;
-    this.keyHashes = sig.hashes;
+  ) {}
+
+  get simhash(): string {
+    return this.sig.simhash;
+  }
+
+  get textHash(): string {
+    return this.sig.textHash;
+  }
+
+  get keyHashes(): Uint32Array {
+    return this.sig.hashes;
   }
 
   get bandKeys(): string[] {

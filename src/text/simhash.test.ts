@@ -4,6 +4,7 @@ import { normalizePost } from './normalize.ts';
 import { bandKeys, ClusterIndex, dedupForm, hammingHex, nearDuplicate, shingleSet, signature, simhash, similarity, sortUint32, textHash } from './simhash.ts';
 import { mulberry32 } from './random.ts';
 import { loadCorpus } from './corpus/index.ts';
+import { rewritten } from './corpus/synthetic.ts';
 
 const ORIGINAL = '最新消息：高度白酒能杀死新型冠状病毒，每天中午喝二两，病毒就进不了身体。家里有老人的赶紧转告！';
 
@@ -97,19 +98,15 @@ test('signature: text hash, 4 SimHash bands and 32 MinHash bands; variants share
 // Corpus posts with one character in `every` replaced: pairs from far apart to just above the bar.
 function editedPairs(every: number[]): Array<{ a: string; b: string; jaccard: number; shared: number }> {
   const rand = mulberry32(7);
-  const filler = '的一是了我不人在有这个上们来到时大地为中你说生年着就那和要出也得里后自以会家可下过天去能对小多然心么之都好看起发';
   return loadCorpus()
     .all.filter((e) => [...e.text].length >= 60)
     .slice(0, 300)
-    .flatMap((e, i) => {
-      const chars = [...e.text];
-      const k = every[i % every.length]!;
-      for (let n = Math.max(1, Math.round(chars.length / k)); n > 0; n--) chars[Math.floor(rand() * chars.length)] = filler[Math.floor(rand() * filler.length)]!;
+    .map((e, i) => {
       const a = N(e.text);
-      const b = N(chars.join(''));
+      const b = N(rewritten(e.text, every[i % every.length]!, rand));
       const ka = signature(a).keys.filter((x) => x.startsWith('m'));
       const kb = new Set(signature(b).keys.filter((x) => x.startsWith('m')));
-      return [{ a, b, jaccard: similarity(a, b).jaccard, shared: ka.filter((x) => kb.has(x)).length }];
+      return { a, b, jaccard: similarity(a, b).jaccard, shared: ka.filter((x) => kb.has(x)).length };
     });
 }
 

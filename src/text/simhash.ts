@@ -390,9 +390,14 @@ function minhashBands(out: Uint32Array): void {
 
 /** 32-bit FNV-1a with a final mix, of a key's text. */
 export function keyHash(key: string): number {
+  return keyHashFinish(fnv1a(key));
+}
+
+/** FNV-1a's state after the characters of s. */
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return keyHashFinish(h);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 function keyHashFinish(h: number): number {
@@ -403,11 +408,7 @@ function keyHashFinish(h: number): number {
 }
 
 const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-const M_STATE = M_PREFIX.map((p) => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193);
-  return h;
-});
+const M_STATE = M_PREFIX.map(fnv1a);
 
 /** keyHash(`m${b}:${hex32(v)}`) without the string. */
 function bandKeyHash(b: number, v: number): number {
@@ -585,7 +586,7 @@ export function sortUint32(a: Uint32Array): void {
 }
 
 /** Size of the intersection of two sorted sets. */
-function intersect(a: Uint32Array, b: Uint32Array): number {
+export function intersect(a: Uint32Array, b: Uint32Array): number {
   let i = 0;
   let j = 0;
   let n = 0;

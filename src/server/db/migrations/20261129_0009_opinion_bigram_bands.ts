@@ -9,8 +9,7 @@
 // then 16 MinHash bands when the dedup form is not empty (none when it is), then the URL keys.
 import { sql, type Kysely } from 'kysely';
 import { decodeSketch, encodeSketch } from '../../modules/opinion/opinion.analysis.ts';
-import { hashKeys } from '../../modules/opinion/opinion.candidates.ts';
-import { dedupForm, signature } from '../../../text/simhash.ts';
+import { signature } from '../../../text/simhash.ts';
 
 const OLD_BANDS = 16;
 
@@ -21,9 +20,10 @@ const OLD_BANDS = 16;
 export function rekeyed(normText: string, sketch: Uint8Array | null): Buffer | null {
   const old = decodeSketch(sketch);
   if (!old) return null;
-  const keys = hashKeys(signature(normText).keys.filter((k) => !k.startsWith('b'))).hashes;
+  // The text hash's key and the MinHash bands' (none for an empty dedup form), as the ingest computes them.
+  const keys = signature(normText).hashes;
   if (old.hashes.length >= keys.length && keys.every((h, i) => old.hashes[i] === h)) return null;
-  const bands = dedupForm(normText).length > 0 ? OLD_BANDS : 0;
+  const bands = keys.length > 1 ? OLD_BANDS : 0;
   const urls = old.hashes.subarray(Math.min(old.hashes.length, 1 + bands));
   const hashes = new Uint32Array(keys.length + urls.length);
   hashes.set(keys);

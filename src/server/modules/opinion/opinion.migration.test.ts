@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Migrator } from 'kysely';
-import { createDb, migrateToLatest } from '../../db/index.ts';
+import { createDb, migrateToLatest, type Engine } from '../../db/index.ts';
 import { migrations } from '../../db/migrations/index.ts';
 import { ENGINES, freshDatabaseEnv, PG_URL } from '../../testing/harness.ts';
 import { loadCorpus } from '../../../text/corpus/index.ts';
@@ -16,27 +16,42 @@ import { CandidateIndex, encodeHistogram, KeyKind } from './opinion.candidates.t
 
 const texts = loadCorpus().all.slice(0, 120).map((e) => e.text);
 
+/** A fresh database migrated up to `migration`, with the org (o1) and the cluster (c1) that representative rows point to. */
+async function databaseAt(engine: Engine, migration: string) {
+  const fresh = await freshDatabaseEnv(engine);
+  const database = await createDb({ databaseUrl: fresh.env.DATABASE_URL, dataDir: fresh.env.FRONTLINE_DATA_DIR! });
+  const close = async () => {
+    await database.close();
+    await fresh.drop();
+  };
+  try {
+    const db = database.db;
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: 'schema_migrations',
+      migrationLockTableName: 'schema_migrations_lock',
+    });
+    const to = await migrator.migrateTo(migration);
+    if (to.error) throw to.error;
+    const now = '2026-02-10T06:30:00.000Z';
+    await db.insertInto('orgs').values({ id: 'o1', parent_id: null, name: '青石区', kind: 'district', code: null, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('opinion_clusters')
+      .values({ id: 'c1', org_id: 'o1', size: texts.length, category: 'other', relevant: 0, sample_post_id: 'p1', sample_text: texts[0]!, first_seen: now, last_seen: now, refutation_id: null, reps: texts.length, created_at: now, updated_at: now })
+      .execute();
+    return { db, migrator, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
 for (const engine of ENGINES) {
   describe(`migration 0008: representative sketches [${engine}]`, { skip: engine === 'postgres' && !PG_URL ? 'PostgreSQL 未就绪（FRONTLINE_TEST_PG_URL 未设置）' : false }, () => {
     test('rows written by migration 0007 are converted to the sketches the ingest writes', async () => {
-      const fresh = await freshDatabaseEnv(engine);
-      const database = await createDb({ databaseUrl: fresh.env.DATABASE_URL, dataDir: fresh.env.FRONTLINE_DATA_DIR! });
+      const { db, migrator, close } = await databaseAt(engine, '20261128_0007_opinion_candidate_keys');
       try {
-        const db = database.db;
-        const migrator = new Migrator({
-          db,
-          provider: { getMigrations: async () => migrations },
-          migrationTableName: 'schema_migrations',
-          migrationLockTableName: 'schema_migrations_lock',
-        });
-        const to7 = await migrator.migrateTo('20261128_0007_opinion_candidate_keys');
-        if (to7.error) throw to7.error;
-        const now = '2026-02-10T06:30:00.000Z';
-        await db.insertInto('orgs').values({ id: 'o1', parent_id: null, name: '青石区', kind: 'district', code: null, created_at: now, updated_at: now }).execute();
-        await db
-          .insertInto('opinion_clusters')
-          .values({ id: 'c1', org_id: 'o1', size: texts.length, category: 'other', relevant: 0, sample_post_id: 'p1', sample_text: texts[0]!, first_seen: now, last_seen: now, refutation_id: null, reps: texts.length, created_at: now, updated_at: now })
-          .execute();
         // As the ingest of migration 0007 stored them: key texts and a base64 size + histogram (one row without either).
         const analysed = texts.map((t) => ({ a: analysePost(t), keys: clusterKeys(analyse(t)) }));
         for (const { a, keys } of analysed) {
@@ -76,8 +91,7 @@ for (const engine of ENGINES) {
         const hex = (r: { sketch: Uint8Array | null }) => Buffer.from(r.sketch!).toString('hex');
         assert.deepEqual(after9.slice(0, texts.length).map(hex), rows.slice(0, texts.length).map(hex));
       } finally {
-        await database.close();
-        await fresh.drop();
+        await close();
       }
     });
   });
@@ -86,24 +100,8 @@ for (const engine of ENGINES) {
 for (const engine of ENGINES) {
   describe(`migration 0009: bigram MinHash bands [${engine}]`, { skip: engine === 'postgres' && !PG_URL ? 'PostgreSQL 未就绪（FRONTLINE_TEST_PG_URL 未设置）' : false }, () => {
     test('sketches stored with the old bands get the new ones; text-hash and URL keys, size and histogram are kept', async () => {
-      const fresh = await freshDatabaseEnv(engine);
-      const database = await createDb({ databaseUrl: fresh.env.DATABASE_URL, dataDir: fresh.env.FRONTLINE_DATA_DIR! });
+      const { db, close } = await databaseAt(engine, '20261129_0008_opinion_rep_sketch');
       try {
-        const db = database.db;
-        const migrator = new Migrator({
-          db,
-          provider: { getMigrations: async () => migrations },
-          migrationTableName: 'schema_migrations',
-          migrationLockTableName: 'schema_migrations_lock',
-        });
-        const to8 = await migrator.migrateTo('20261129_0008_opinion_rep_sketch');
-        if (to8.error) throw to8.error;
-        const now = '2026-02-10T06:30:00.000Z';
-        await db.insertInto('orgs').values({ id: 'o1', parent_id: null, name: '青石区', kind: 'district', code: null, created_at: now, updated_at: now }).execute();
-        await db
-          .insertInto('opinion_clusters')
-          .values({ id: 'c1', org_id: 'o1', size: 1, category: 'other', relevant: 0, sample_post_id: 'p1', sample_text: texts[0]!, first_seen: now, last_seen: now, refutation_id: null, reps: 1, created_at: now, updated_at: now })
-          .execute();
         // Link-only posts (URL keys after the bands, or with no band at all) among ordinary ones.
         const all = [...texts.slice(0, 60), '看这个 https://t.cn/A6pL0vZk', 'https://mp.weixin.qq.com/s/xyz', ...texts.slice(60)];
         const rand = mulberry32(3);
@@ -135,8 +133,7 @@ for (const engine of ENGINES) {
         assert.equal(rows[all.length]!.sketch, null, 'a row without a sketch is left as it is');
         for (const a of analysed.slice(0, 30)) assert.deepEqual(stored.lookup(a.hashed, 32), built.lookup(a.hashed, 32));
       } finally {
-        await database.close();
-        await fresh.drop();
+        await close();
       }
     });
   });
