@@ -91,8 +91,10 @@ function find(table: Int32Array, h: number, key: number, high: number): number {
   }
 }
 
-function loadDict(): Dict {
-  if (dict) return dict;
+/** The dictionary, loaded on first use (a getter small enough to inline into the segmenter). */
+const loadDict = (): Dict => dict ?? readDict();
+
+function readDict(): Dict {
   const t0 = performance.now();
   const text = fs.readFileSync(require.resolve('@node-rs/jieba/dict.txt'), 'utf8');
   // The dictionary is read into a CharTrie first (node ids in insertion order, a parent before its

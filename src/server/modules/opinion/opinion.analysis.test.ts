@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
-import { nearDuplicate, shingleSet } from '../../../text/simhash.ts';
+import { nearDuplicate, shingleSet, signature, signedShingleSet } from '../../../text/simhash.ts';
 import { AnalysisPool, analysePost, asSignedSet, clusterHashes, clusterKeys, decodeSketch, encodeSketch, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
 import { minShared, sameClaim } from './opinion.ingest.ts';
 import { hashKeys, histogramOf, intersectionBound } from './opinion.candidates.ts';
@@ -93,6 +93,25 @@ test('asSignedSet keeps the set: same elements, sorted as signed integers', () =
   const signed = asSignedSet(set);
   assert.deepEqual([...signed].map((x) => x >>> 0).sort((a, b) => a - b), copy);
   for (let i = 1; i < signed.length; i++) assert.ok(signed[i - 1]! < signed[i]!);
+});
+
+test('signedShingleSet is asSignedSet(shingleSet): every corpus post, right after its signature and alone; short, empty and long texts', () => {
+  const same = (t: string) => {
+    const want = [...asSignedSet(shingleSet(t))];
+    assert.deepEqual([...signedShingleSet(t)], want, t.slice(0, 40));
+    signature(t); // the ingest's order: the signature's bigrams are reused
+    assert.deepEqual([...signedShingleSet(t)], want, t.slice(0, 40));
+    return want.length;
+  };
+  let total = 0;
+  for (const t of texts) total += same(analyse(t).normalized);
+  assert.ok(total > 10_000);
+  for (const t of ['', '啊', '哈哈哈哈哈哈', 'ab', '12', '一二三四五六七八九十']) same(t);
+  // Above 4,096 shingles the radix path: 6,000 distinct characters make ~6,000 bigrams.
+  const long = Array.from({ length: 6000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
+  assert.ok(same(long) > 4096);
+  // A repeated text: duplicates removed.
+  assert.ok(same('新冠疫苗接种'.repeat(900)) < 10);
 });
 
 const pool = new AnalysisPool(1);

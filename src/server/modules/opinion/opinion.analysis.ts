@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../kernel/ts-worker.ts';
 import { analyse, GroupsWithDefaults, type Analysed } from '../../../text/pipeline.ts';
 import type { KeywordGroupDef } from '../../../text/keywords.ts';
-import { shingleSet } from '../../../text/simhash.ts';
+import { signedShingleSet } from '../../../text/simhash.ts';
 import { histogramOf, HISTOGRAM_BYTES, keyHash, KeyKind, type HashedKeys } from './opinion.candidates.ts';
 
 /** What an ingest needs of a post's text. */
@@ -111,7 +111,7 @@ export function clusterHashes(a: Pick<Analysed, 'keyHashes' | 'normalized' | 'ur
 export function analysePost(text: string, rules?: IngestRules, source = '', author?: string): PostAnalysis {
   const c = rules && compile(rules);
   const a = analyse(text, c?.groups);
-  const set = asSignedSet(shingleSet(a.normalized));
+  const set = signedShingleSet(a.normalized);
   return {
     normalized: a.normalized,
     simhash: a.simhash,

@@ -9,8 +9,8 @@ import { iso } from '../../kernel/time.ts';
 import type { Phases } from '../../kernel/phases.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
-import { DEDUP, sameClaimBySizes, shingleSet } from '../../../text/simhash.ts';
-import { asSignedSet, encodeSketch, type PostAnalysis } from './opinion.analysis.ts';
+import { DEDUP, sameClaimBySizes, signedShingleSet } from '../../../text/simhash.ts';
+import { encodeSketch, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
 import { CandidateIndex, URL_WEIGHT } from './opinion.candidates.ts';
 import {
@@ -290,7 +290,7 @@ export async function assignClusters(
     }
   }
   for (const [id, r] of await repRows(db, [...missing])) {
-    const info = { clusterId: r.cluster_id, set: asSignedSet(shingleSet(r.norm_text)) };
+    const info = { clusterId: r.cluster_id, set: signedShingleSet(r.norm_text) };
     infos.set(id, info);
     cacheRep(kernel, id, info);
   }
