@@ -304,6 +304,10 @@ export interface OpinionClustersTable {
   reps: number;
   created_at: string;
   updated_at: string;
+  /** Set when an analyst merged this cluster into another (its posts and representatives moved there). */
+  merged_into: string | null;
+  merged_at: string | null;
+  merged_by: string | null;
 }
 export interface OpinionClusterRepsTable {
   id: Generated<number>;

@@ -19,6 +19,7 @@ import {
   cacheRep,
   classifier,
   ingestRules,
+  redirectCachedReps,
   refutationMatcher,
   serialised,
   syncedIndex,
@@ -363,6 +364,16 @@ async function storeFresh(
   const existing = new Map<string, OpinionClustersTable>(
     (await clusterRows(trx, assigned.filter((a) => !a.starts).map((a) => a.clusterId))).map((c) => [c.id, c]),
   );
+  // A representative cached before its cluster was merged (on another instance, or just now) leads to
+  // the merged cluster's row: its posts go where the analyst merged it (a mark is one step from a live
+  // cluster), and the cache learns it.
+  const merged = new Map<string, string>();
+  for (const c of existing.values()) if (c.merged_into) merged.set(c.id, c.merged_into);
+  if (merged.size) {
+    for (const c of await clusterRows(trx, [...new Set(merged.values())].filter((id) => !existing.has(id)))) existing.set(c.id, c);
+    for (const a of assigned) a.clusterId = merged.get(a.clusterId) ?? a.clusterId;
+    redirectCachedReps(kernel, merged);
+  }
 
   const newClusters = new Map<string, OpinionClustersTable>();
   const bumps = new Map<string, ClusterBump>();
@@ -395,6 +406,9 @@ async function storeFresh(
         reps: 1,
         created_at: nowIso,
         updated_at: nowIso,
+        merged_into: null,
+        merged_at: null,
+        merged_by: null,
       });
       keep = true;
     } else {

@@ -230,6 +230,23 @@ export const findPost = (db: DbOrTrx, id: string) =>
     .executeTakeFirst();
 export const findCluster = (db: DbOrTrx, id: string) => db.selectFrom('opinion_clusters').selectAll().where('id', '=', id).executeTakeFirst();
 
+/**
+ * Moves a cluster's posts, representatives and cases into another and marks it merged (inside the
+ * caller's transaction, under the org's ingest lock). Clusters merged into it earlier now point at the
+ * target too, so a mark is never more than one step from a live cluster.
+ */
+export async function moveClusterInto(trx: DbOrTrx, fromId: string, intoId: string, by: string, now: string) {
+  await trx.updateTable('opinion_posts').set({ cluster_id: intoId }).where('cluster_id', '=', fromId).execute();
+  await trx.updateTable('opinion_cluster_reps').set({ cluster_id: intoId }).where('cluster_id', '=', fromId).execute();
+  await trx.updateTable('opinion_cases').set({ cluster_id: intoId, updated_at: now }).where('cluster_id', '=', fromId).execute();
+  await trx.updateTable('opinion_clusters').set({ merged_into: intoId }).where('merged_into', '=', fromId).execute();
+  await trx
+    .updateTable('opinion_clusters')
+    .set({ size: 0, reps: 0, merged_into: intoId, merged_at: now, merged_by: by, updated_at: now })
+    .where('id', '=', fromId)
+    .execute();
+}
+
 export function listPosts(
   db: DbOrTrx,
   f: {
@@ -273,7 +290,8 @@ export function listClusters(db: DbOrTrx, f: { rootOrgId: string; from?: string;
     .selectFrom('opinion_clusters as k')
     .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', f.rootOrgId))
     .selectAll('k')
-    .where('k.size', '>=', f.minSize);
+    .where('k.size', '>=', f.minSize)
+    .where('k.merged_into', 'is', null);
   if (f.from) q = q.where('k.last_seen', '>=', f.from);
   if (f.to) q = q.where('k.first_seen', '<', f.to);
   if (f.category) q = q.where('k.category', '=', f.category);

@@ -9,6 +9,7 @@ import { sendDocument } from '../reports/reports.routes.ts';
 import {
   alertView,
   attachRefutationBody,
+  mergeClustersBody,
   briefBody,
   caseActionBody,
   caseActionView,
@@ -47,7 +48,20 @@ import {
 } from './opinion.schema.ts';
 import { ingestPosts } from './opinion.ingest.ts';
 import { Phases } from '../../kernel/phases.ts';
-import { attachRefutation, createRefutation, getCluster, getPost, labelPost, listClusters, listPosts, listRefutations, modelQuality, overview, updateRefutation } from './opinion.service.ts';
+import {
+  attachRefutation,
+  createRefutation,
+  getCluster,
+  getPost,
+  labelPost,
+  listClusters,
+  listPosts,
+  listRefutations,
+  mergeClusters,
+  modelQuality,
+  overview,
+  updateRefutation,
+} from './opinion.service.ts';
 import { createGroup, createSource, deleteGroup, getSettings, listGroups, listSources, saveSettings, testRule, updateGroup, updateSource } from './opinion.config.ts';
 import { acknowledgeAlert, listAlerts, registerAlertJobs } from './opinion.alerts.ts';
 import { addCaseAction, createCase, getCase, listAssignees, listCases, referralSheet, updateCase } from './opinion.cases.ts';
@@ -132,6 +146,9 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/opinion/clusters/:id/refutation', {
     schema: { tags, summary: '关联或取消关联辟谣条目', params: uuidParam, body: attachRefutationBody, response: { 200: z.object({ cluster: clusterView }) } },
   }, async (req) => ({ cluster: await attachRefutation(k, req.actor, req.params.id, req.body.refutationId) }));
+  app.post('/opinion/clusters/:id/merge', {
+    schema: { tags, summary: '把同一说法的其他聚类并入本聚类（帖文、代表帖文、工单随之移入）', params: uuidParam, body: mergeClustersBody, response: { 200: z.object({ cluster: clusterView }) } },
+  }, async (req) => ({ cluster: await mergeClusters(k, req.actor, req.params.id, req.body.from) }));
 
   // ---- refutations
   app.post('/opinion/refutations', { schema: { tags, summary: '新增辟谣条目', body: refutationBody, response: { 201: z.object({ refutation: refutationView }) } } }, async (req, reply) =>

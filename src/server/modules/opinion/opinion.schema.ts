@@ -174,6 +174,9 @@ export const clusterView = z.object({
   /** Distinct authors (counted by keyed hash; who they are is never stored). */
   spreaders: z.number(),
   caseId: z.string().nullable(),
+  /** The cluster an analyst merged this one into (its posts are there now), and when; null for a live cluster. */
+  mergedInto: z.string().nullable(),
+  mergedAt: z.string().nullable(),
 });
 export type ClusterView = z.infer<typeof clusterView>;
 export const listClustersQuery = z
@@ -187,6 +190,8 @@ export const listClustersQuery = z
   })
   .strict();
 export const attachRefutationBody = z.object({ refutationId: uuid.nullable() }).strict();
+/** Clusters to merge into the one in the path: the same claim in other words. */
+export const mergeClustersBody = z.object({ from: z.array(uuid).min(1).max(50) }).strict();
 
 export const refutationBody = z
   .object({

@@ -11,8 +11,19 @@ import { defaultClassifier, loadCorpus } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
 import { hourOf } from './opinion.ingest.ts';
-import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations } from './opinion.state.ts';
-import { addHourly, findCluster, findPost, listClusters as listClusterRows, listPosts as listPostRows, openCasesByCluster, spreadersOf } from './opinion.queries.ts';
+import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
+import {
+  addHourly,
+  clusterRows,
+  findCluster,
+  findPost,
+  listClusters as listClusterRows,
+  listPosts as listPostRows,
+  lockOrgForIngest,
+  moveClusterInto,
+  openCasesByCluster,
+  spreadersOf,
+} from './opinion.queries.ts';
 
 export function presentPost(r: OpinionPostsTable & { cluster_size?: number | null }): PostView {
   return {
@@ -117,6 +128,8 @@ async function presentClusters(kernel: Kernel, rows: OpinionClustersTable[]): Pr
     refutationId: r.refutation_id,
     spreaders: spreaders.get(r.id) ?? 0,
     caseId: cases.get(r.id) ?? null,
+    mergedInto: r.merged_into,
+    mergedAt: r.merged_at,
   }));
 }
 
@@ -169,6 +182,70 @@ export async function attachRefutation(kernel: Kernel, actor: Actor | null, clus
   return (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]!;
 }
 
+/**
+ * Merges clusters into one (an analyst's judgement that they are one claim in different words, which
+ * character-level near-duplicate detection cannot see). Their posts, representatives and cases move to
+ * the target, whose size and first and last seen take theirs in; later posts that resemble any of them
+ * join the target. The target keeps its category and sample; its refutation, or else the first merged
+ * cluster's, is carried by all its posts (as when a refutation is attached). A merged cluster keeps its
+ * row, empty, marked with the target: old links (alerts, briefs) still lead to the claim. Runs in this
+ * instance's ingest queue and under the org's ingest lock, so no batch assigns posts to a cluster while
+ * it is being merged; other instances follow the mark when they next meet one of its representatives.
+ */
+export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId: string, fromIds: string[]) {
+  const target = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, intoId), '聚类', intoId);
+  const ids = [...new Set(fromIds)];
+  if (ids.includes(intoId)) throw new AppError('invalid_input', '不能把聚类并入它自己', [{ path: 'from', message: '不能包含目标聚类' }]);
+  for (const id of ids) {
+    const row = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, id), '聚类', id);
+    if (row.org_id !== target.org_id) throw new AppError('invalid_input', '只能合并同一单位的聚类', [{ path: 'from', message: `聚类 ${id} 属于另一单位` }]);
+  }
+  const now = iso(kernel.clock());
+  await serialised(kernel, () =>
+    kernel.db.transaction().execute(async (trx) => {
+      await lockOrgForIngest(trx, kernel.engine, target.org_id);
+      // Read again under the lock: another analyst may have merged one of them meanwhile.
+      const rows = new Map((await clusterRows(trx, [intoId, ...ids])).map((r) => [r.id, r]));
+      const into = rows.get(intoId)!;
+      if (into.merged_into) throw new AppError('conflict', '目标聚类已并入其他聚类，请在合并后的聚类上操作');
+      const from = ids.map((id) => rows.get(id)!);
+      const gone = from.filter((r) => r.merged_into);
+      if (gone.length) throw new AppError('conflict', `有 ${gone.length} 个聚类已并入其他聚类`);
+      const refutationId = into.refutation_id ?? from.find((r) => r.refutation_id)?.refutation_id ?? null;
+      let firstSeen = into.first_seen;
+      let lastSeen = into.last_seen;
+      for (const r of from) {
+        await moveClusterInto(trx, r.id, intoId, actor!.userId, now);
+        if (r.first_seen < firstSeen) firstSeen = r.first_seen;
+        if (r.last_seen > lastSeen) lastSeen = r.last_seen;
+      }
+      const moved = from.reduce((n, r) => n + Number(r.size), 0);
+      await trx
+        .updateTable('opinion_clusters')
+        .set({
+          size: Number(into.size) + moved,
+          reps: Number(into.reps) + from.reduce((n, r) => n + Number(r.reps), 0),
+          first_seen: firstSeen,
+          last_seen: lastSeen,
+          refutation_id: refutationId,
+          updated_at: now,
+        })
+        .where('id', '=', intoId)
+        .execute();
+      if (refutationId) {
+        await trx.updateTable('opinion_posts').set({ refutation_id: refutationId }).where('cluster_id', '=', intoId).execute();
+        await recountRefutations(trx, [refutationId, ...from.map((r) => r.refutation_id)]);
+      }
+      await kernel.audit.record(
+        { actor, action: 'opinion.cluster.merge', target: intoId, detail: { from: ids, posts: moved, refutationId, was: { size: Number(into.size), refutationId: into.refutation_id } } },
+        trx,
+      );
+    }),
+  );
+  redirectCachedReps(kernel, new Map(ids.map((id) => [id, intoId])));
+  return (await presentClusters(kernel, [(await findCluster(kernel.db, intoId))!]))[0]!;
+}
+
 async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {
   for (const id of new Set(ids.filter((x): x is string => !!x))) {
     const n = await trx.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).where('refutation_id', '=', id).executeTakeFirst();
@@ -218,6 +295,7 @@ export async function createRefutation(kernel: Kernel, actor: Actor | null, inpu
         .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', a.orgId))
       .select(['k.id', 'k.sample_text'])
       .where('k.refutation_id', 'is', null)
+      .where('k.merged_into', 'is', null)
       .where('k.last_seen', '>=', since)
       .where('k.relevant', '=', 1)
       .execute();

@@ -172,6 +172,15 @@ export function cachedRep(kernel: Kernel, id: number): RepInfo | undefined {
   return r;
 }
 
+/** Cached representatives of merged clusters now lead to the cluster each went into. */
+export function redirectCachedReps(kernel: Kernel, into: ReadonlyMap<string, string>) {
+  if (!into.size) return;
+  for (const info of stateOf(kernel).repCache.values()) {
+    const to = into.get(info.clusterId);
+    if (to) info.clusterId = to;
+  }
+}
+
 export function cacheRep(kernel: Kernel, id: number, info: RepInfo) {
   const cache = stateOf(kernel).repCache;
   cache.set(id, info);

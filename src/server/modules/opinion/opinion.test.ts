@@ -211,6 +211,85 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal((await analyst.post(`/api/opinion/clusters/${unrelated.clusterId}/refutation`, { refutationId: '00000000-0000-4000-8000-000000000000' })).status, 404);
   });
 
+  test('analysts merge clusters of one claim in other words: posts, representatives, cases and the refutation follow; bad merges are refused', async () => {
+    const c = ctx();
+    const A = '听说喝板蓝根能预防新冠肺炎，药店里的板蓝根冲剂都卖断货了，大家赶紧去买';
+    const B = '朋友圈疯传板蓝根可以防新型冠状病毒？我家老人一口气抢了十几包，真的有用吗';
+    const C = '板蓝根防病毒的说法又来了，小区群里人人都在转，有没有医生出来说说';
+    const a = (await ingest([post(A), post(`转发：${A}`), post(`【扩散】${A}`)])).body.results;
+    const b = (await ingest([post(B, { publishedAt: at(90) }), post(`//@社区群: ${B}`)])).body.results;
+    const cc = (await ingest([post(C)])).body.results[0];
+    const [idA, idB, idC] = [a[0].clusterId, b[0].clusterId, cc.clusterId];
+    assert.equal(new Set([idA, idB, idC]).size, 3, 'paraphrases are separate clusters until an analyst merges them');
+    assert.ok(a.every((r: any) => r.clusterId === idA) && b.every((r: any) => r.clusterId === idB));
+    const ref = (await analyst.post('/api/opinion/refutations', { claim: '某某冲剂能够百分之百治愈某种疾病', facts: '目前没有证据表明板蓝根能预防新冠肺炎。' })).body.refutation;
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idB}/refutation`, { refutationId: ref.id })).status, 200);
+    const kase = (await analyst.post('/api/opinion/cases', { clusterId: idB })).body.case;
+    // Another instance would have B's representatives cached as B's (snapshot, restored after the merge).
+    const stale = [...stateOf(c.kernel).repCache.values()].filter((i) => i.clusterId === idB);
+    assert.ok(stale.length > 0);
+
+    const merged = await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idB] });
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    assert.equal(merged.body.cluster.size, 5);
+    assert.equal(merged.body.cluster.refutationId, ref.id, 'the target had none: it takes the merged cluster\'s');
+    assert.equal(merged.body.cluster.firstSeen, at(90));
+    assert.equal(merged.body.cluster.mergedInto, null);
+    assert.equal(merged.body.cluster.caseId, kase.id);
+    assert.ok(stale.every((i) => i.clusterId === idA), 'this instance\'s cache follows the merge');
+    const gone = (await analyst.get(`/api/opinion/clusters/${idB}`)).body;
+    assert.equal(gone.cluster.mergedInto, idA);
+    assert.equal(gone.cluster.size, 0);
+    assert.equal(gone.posts.length, 0);
+    assert.ok(!(await analyst.get('/api/opinion/clusters?limit=200')).body.clusters.some((k: any) => k.id === idB), 'merged clusters leave the list');
+    const posts = (await analyst.get(`/api/opinion/posts?clusterId=${idA}`)).body.posts;
+    assert.equal(posts.length, 5);
+    assert.ok(posts.every((p: any) => p.refutationId === ref.id && p.clusterSize === 5));
+    assert.equal((await analyst.get(`/api/opinion/cases/${kase.id}`)).body.case.clusterId, idA);
+    assert.equal((await analyst.get('/api/opinion/refutations?q=冲剂')).body.refutations.find((r: any) => r.id === ref.id).posts, 5);
+    const audit = await c.kernel.db.selectFrom('audit_events').select(['target', 'detail']).where('action', '=', 'opinion.cluster.merge').execute();
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.target, idA);
+
+    // A later repost of B joins A, even where a stale cache still says B.
+    for (const i of stale) i.clusterId = idB;
+    const later = (await ingest([post(`转发：${B}`)])).body.results[0];
+    assert.equal(later.clusterId, idA);
+    assert.equal(later.refutationId, ref.id);
+    assert.ok(stale.every((i) => i.clusterId === idA), 'the stale cache learnt the merge');
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 6);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idB}`)).body.cluster.size, 0);
+
+    // Bad merges: refused with a Chinese message, nothing changed.
+    const none = '00000000-0000-4000-8000-000000000000';
+    const refused = [
+      [await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idA] }), 400],
+      [await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [] }), 400],
+      [await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: ['not-a-uuid'] }), 400],
+      [await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idB] }), 409],
+      [await analyst.post(`/api/opinion/clusters/${idB}/merge`, { from: [idC] }), 409],
+      [await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [none] }), 404],
+      [await publicity.post(`/api/opinion/clusters/${idA}/merge`, { from: [idC] }), 403],
+      [await townAnalyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idC] }), 404],
+    ] as const;
+    for (const [res, status] of refused) {
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.match(res.body.error.message, /[\u4e00-\u9fff]/);
+    }
+    const townCluster = (await ingest([post('青石镇东街菜市场今天暂停营业消杀，明天恢复，请居民错峰购买')], townAnalyst)).body.results[0].clusterId;
+    const crossOrg = await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [townCluster] });
+    assert.equal(crossOrg.status, 400);
+    assert.match(crossOrg.body.error.message, /同一单位/);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.mergedInto, null);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 6);
+
+    // Merging the target on: marks stay one step from a live cluster.
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idC}/merge`, { from: [idA] })).status, 200);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idB}`)).body.cluster.mergedInto, idC);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.size, 7);
+    assert.equal((await ingest([post(`【扩散】${B}`)])).body.results[0].clusterId, idC);
+  });
+
   test('keyword groups: rules are checked with a Chinese message, matched on ingest, builtin ones only disabled', async () => {
     const bad = await analyst.post('/api/opinion/keyword-groups', { name: '坏规则', rule: '(疫情|肺炎 AND' });
     assert.equal(bad.status, 400);
