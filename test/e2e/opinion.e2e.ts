@@ -242,4 +242,55 @@ describe('opinion monitoring in the browser', () => {
     await ctx.close();
     await apiCtx.close();
   });
+
+  test('analyst: two clusters of one claim in other words are merged from the list; the merged one points to the kept one', async () => {
+    const ctx = await e2e.newContext();
+    const apiCtx = await e2e.newContext();
+    const login = await apiLogin(apiCtx.request, ANALYST, USER_PASSWORD);
+    const A = '听说喝板蓝根能预防新冠肺炎，药店里的板蓝根冲剂都卖断货了，大家赶紧去买';
+    const B = '朋友圈疯传板蓝根可以防新型冠状病毒？我家老人一口气抢了十几包，真的有用吗';
+    const got = await push(apiCtx.request, login.csrf, [
+      { externalId: 'm-a1', text: A, minutes: 30, author: AUTHORS[0]! },
+      { externalId: 'm-a2', text: `转发：${A}`, minutes: 20, author: AUTHORS[1]! },
+      { externalId: 'm-a3', text: `【扩散】${A}`, minutes: 10, author: AUTHORS[2]! },
+      { externalId: 'm-b1', text: B, minutes: 25, author: AUTHORS[3]! },
+      { externalId: 'm-b2', text: `//@社区群: ${B}`, minutes: 15, author: AUTHORS[0]! },
+    ]);
+    const [idA, idB] = [got[0]!.clusterId, got[3]!.clusterId];
+    assert.notEqual(idA, idB, 'the paraphrases are two clusters');
+
+    const page = await ctx.newPage();
+    const errors = watchConsole(page, [/status of 4\d\d/]);
+    await loginInBrowser(page, ANALYST);
+    await page.goto('/opinion/clusters');
+    const table = page.getByTestId('cluster-table');
+    const row = (text: string) => table.locator('tr.ant-table-row').filter({ hasText: text.slice(0, 12) });
+    await row(A).waitFor();
+    assert.equal(await page.getByTestId('merge-clusters').isDisabled(), true, 'merging needs two clusters');
+    await row(A).locator('.ant-checkbox-input').check();
+    await row(B).locator('.ant-checkbox-input').check();
+    await page.getByTestId('merge-clusters').click();
+    const modal = page.locator('.ant-modal:visible');
+    await modal.getByText('合并后不能撤销').waitFor();
+    assert.equal(await modal.getByTestId('merge-target').locator('.ant-radio-wrapper-checked').innerText().then((t) => t.includes('3 条')), true, 'the largest is kept by default');
+    await e2e.shot(page, 'o11-merge-clusters', false);
+    await modal.getByTestId('merge-confirm').click();
+    await row(B).waitFor({ state: 'detached' });
+    await page.waitForFunction((t) => [...document.querySelectorAll('tr.ant-table-row')].some((r) => r.textContent!.includes(t) && r.querySelector('[data-testid=cluster-size]')?.textContent === '5'), A.slice(0, 12));
+
+    await page.goto(`/opinion/clusters/${idB}`);
+    const banner = page.getByTestId('cluster-merged');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /并入另一聚类/);
+    await e2e.shot(page, 'o12-merged-banner', false);
+    await banner.getByRole('link').click();
+    await page.waitForURL((u) => u.pathname === `/opinion/clusters/${idA}`);
+    // The kept cluster's page replaces the merged one's (same route): wait for its figures and posts.
+    await page.waitForFunction(() => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '5');
+    await page.getByTestId('cluster-posts').getByText(B.slice(0, 12)).first().waitFor();
+    await noAuthors(page, 'the merged cluster');
+    assert.deepEqual(errors, []);
+    await ctx.close();
+    await apiCtx.close();
+  });
 });

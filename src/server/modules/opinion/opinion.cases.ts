@@ -110,6 +110,7 @@ export async function createCase(kernel: Kernel, actor: Actor | null, input: { t
   if (clusterId) {
     const c = await findCluster(kernel.db, clusterId);
     if (!c || !(await kernel.authz.inScope(kernel.db, a, c.org_id))) throw notFound('聚类');
+    if (c.merged_into) throw new AppError('conflict', '该聚类已并入其他聚类，请在合并后的聚类上新建工单');
     orgId = c.org_id;
     if (!input.postId) {
       category = input.category ?? (c.category as Category);

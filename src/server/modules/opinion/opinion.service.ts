@@ -168,6 +168,7 @@ export async function getCluster(kernel: Kernel, actor: Actor | null, id: string
 /** Attach a cluster to a refutation (or detach): its posts, and later ones, carry the refutation. */
 export async function attachRefutation(kernel: Kernel, actor: Actor | null, clusterId: string, refutationId: string | null) {
   const row = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, clusterId), '聚类', clusterId);
+  if (row.merged_into) throw new AppError('conflict', '该聚类已并入其他聚类，请在合并后的聚类上关联辟谣');
   if (refutationId) {
     const ref = await kernel.db.selectFrom('opinion_refutations').select(['id', 'org_id']).where('id', '=', refutationId).executeTakeFirst();
     if (!ref || !(await kernel.authz.inScope(kernel.db, { orgId: ref.org_id }, row.org_id))) throw notFound('辟谣条目');

@@ -279,6 +279,9 @@ describeEachDb('opinion monitoring', (ctx) => {
     const townCluster = (await ingest([post('青石镇东街菜市场今天暂停营业消杀，明天恢复，请居民错峰购买')], townAnalyst)).body.results[0].clusterId;
     const crossOrg = await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [townCluster] });
     assert.equal(crossOrg.status, 400);
+    // A merged cluster takes no refutation and no case: those belong to the cluster it went into.
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idB}/refutation`, { refutationId: null })).status, 409);
+    assert.equal((await analyst.post('/api/opinion/cases', { clusterId: idB })).status, 409);
     assert.match(crossOrg.body.error.message, /同一单位/);
     assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.mergedInto, null);
     assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 6);

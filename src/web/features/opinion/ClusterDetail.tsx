@@ -1,7 +1,7 @@
 // 聚类详情: one claim spreading — its posts per hour and in total, where it is seen, the latest
 // posts, the refutation it is attached to (pick one from the library, or write one), and its case.
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Empty, Flex, Row, Select, Space, Table, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Row, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -142,7 +142,7 @@ export function ClusterDetail() {
             <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/opinion/clusters')}>
               {t('opinion.clusters.back')}
             </Button>
-            {detail.data && (canHandle || detail.data.cluster.caseId) ? (
+            {detail.data && !detail.data.cluster.mergedInto && (canHandle || detail.data.cluster.caseId) ? (
               <CreateCaseButton
                 clusterId={detail.data.cluster.id}
                 category={detail.data.cluster.category}
@@ -159,6 +159,15 @@ export function ClusterDetail() {
       <DataState query={detail} rows={10}>
         {(d) => (
           <Flex vertical gap={16}>
+            {d.cluster.mergedInto ? (
+              <Alert
+                type="info"
+                showIcon
+                message={t('opinion.clusters.mergedBanner', { time: formatTime(d.cluster.mergedAt ?? d.cluster.lastSeen) })}
+                action={<Link to={`/opinion/clusters/${d.cluster.mergedInto}`}>{t('opinion.clusters.mergedGo')}</Link>}
+                data-testid="cluster-merged"
+              />
+            ) : null}
             <Card size="small">
               <Flex vertical gap={8}>
                 <Space size={4} wrap>
@@ -184,41 +193,45 @@ export function ClusterDetail() {
                 />
               </Flex>
             </Card>
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={16}>
-                <Card size="small" title={t('opinion.clusters.timeline')}>
-                  {d.timeline.length ? <Timeline timeline={d.timeline} color={CATEGORY_COLOR[d.cluster.category]} /> : <Empty />}
+            {d.cluster.mergedInto ? null : (
+              <>
+                <Row gutter={[16, 16]}>
+                  <Col xs={24} xl={16}>
+                    <Card size="small" title={t('opinion.clusters.timeline')}>
+                      {d.timeline.length ? <Timeline timeline={d.timeline} color={CATEGORY_COLOR[d.cluster.category]} /> : <Empty />}
+                    </Card>
+                  </Col>
+                  <Col xs={24} xl={8}>
+                    <Flex vertical gap={16}>
+                      <RefutationPanel cluster={d.cluster} />
+                      <Card size="small" title={t('opinion.clusters.sources')} styles={{ body: { padding: 0 } }}>
+                        <Table
+                          rowKey="source"
+                          size="small"
+                          pagination={false}
+                          dataSource={d.sources}
+                          columns={[
+                            { key: 'source', title: t('opinion.common.source'), dataIndex: 'source' },
+                            { key: 'count', title: t('opinion.clusters.size'), dataIndex: 'count', align: 'right', width: 90 },
+                          ]}
+                        />
+                      </Card>
+                    </Flex>
+                  </Col>
+                </Row>
+                <Card
+                  size="small"
+                  title={t('opinion.clusters.latestPosts')}
+                  extra={<Link to={`/opinion/posts?clusterId=${d.cluster.id}`}>{t('opinion.clusters.allPosts')}</Link>}
+                >
+                  <Flex vertical gap={10} data-testid="cluster-posts">
+                    {d.posts.map((p) => (
+                      <PostCard key={p.id} post={p} groupNames={groupNames} inCluster />
+                    ))}
+                  </Flex>
                 </Card>
-              </Col>
-              <Col xs={24} xl={8}>
-                <Flex vertical gap={16}>
-                  <RefutationPanel cluster={d.cluster} />
-                  <Card size="small" title={t('opinion.clusters.sources')} styles={{ body: { padding: 0 } }}>
-                    <Table
-                      rowKey="source"
-                      size="small"
-                      pagination={false}
-                      dataSource={d.sources}
-                      columns={[
-                        { key: 'source', title: t('opinion.common.source'), dataIndex: 'source' },
-                        { key: 'count', title: t('opinion.clusters.size'), dataIndex: 'count', align: 'right', width: 90 },
-                      ]}
-                    />
-                  </Card>
-                </Flex>
-              </Col>
-            </Row>
-            <Card
-              size="small"
-              title={t('opinion.clusters.latestPosts')}
-              extra={<Link to={`/opinion/posts?clusterId=${d.cluster.id}`}>{t('opinion.clusters.allPosts')}</Link>}
-            >
-              <Flex vertical gap={10} data-testid="cluster-posts">
-                {d.posts.map((p) => (
-                  <PostCard key={p.id} post={p} groupNames={groupNames} inCluster />
-                ))}
-              </Flex>
-            </Card>
+              </>
+            )}
           </Flex>
         )}
       </DataState>

@@ -1,12 +1,14 @@
 // 聚类: the claims spreading in a period, largest first — how many posts, how many accounts (a count,
 // never who), when first and last seen, whether refuted, and the case handling it.
-import { Card, Empty, Flex, Segmented, Select, Table, Tooltip, Typography } from 'antd';
+import { MergeCellsOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Flex, Segmented, Select, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { CreateCaseButton } from './CreateCaseButton';
+import { MergeClustersModal } from './MergeClustersModal';
 import { CategoryTag, RefutedBadge, formatTime, useCanHandle } from './labels';
 import { CATEGORIES, useClusters, type Category, type Cluster } from './opinion.api';
 import { PERIOD_LABEL, isPeriod, periodStart, type PeriodKey } from './periods';
@@ -23,6 +25,10 @@ export function ClusterList() {
   const minSize = SIZES.includes(Number(params.get('minSize'))) ? Number(params.get('minSize')) : 2;
   const from = useMemo(() => periodStart(period), [period]);
   const clusters = useClusters({ from, category, minSize, relevant: 'true', limit: 200 });
+  const [selected, setSelected] = useState<string[]>([]);
+  const [merging, setMerging] = useState(false);
+  const rows = clusters.data?.clusters ?? [];
+  const selectedRows = rows.filter((c) => selected.includes(c.id));
 
   const set = (key: string, value: string | undefined) =>
     setParams((current) => {
@@ -92,13 +98,33 @@ export function ClusterList() {
               style={{ width: 120 }}
               data-testid="cluster-min-size"
             />
+            {canHandle ? (
+              <Flex gap={8} align="center" style={{ marginInlineStart: 'auto' }}>
+                {selectedRows.length ? <Typography.Text type="secondary">{t('opinion.clusters.selected', { count: selectedRows.length })}</Typography.Text> : null}
+                <Tooltip title={t('opinion.clusters.mergeHint')}>
+                  <Button icon={<MergeCellsOutlined />} disabled={selectedRows.length < 2} onClick={() => setMerging(true)} data-testid="merge-clusters">
+                    {t('opinion.clusters.merge')}
+                  </Button>
+                </Tooltip>
+              </Flex>
+            ) : null}
           </Flex>
+          <MergeClustersModal
+            clusters={selectedRows}
+            open={merging}
+            onClose={() => setMerging(false)}
+            onMerged={() => {
+              setMerging(false);
+              setSelected([]);
+            }}
+          />
           <Table<Cluster>
             rowKey="id"
             size="middle"
             loading={clusters.isPending}
             columns={columns}
-            dataSource={clusters.data?.clusters ?? []}
+            dataSource={rows}
+            rowSelection={canHandle ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), columnWidth: 40 } : undefined}
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opinion.clusters.empty')} /> }}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             scroll={{ x: 980 }}

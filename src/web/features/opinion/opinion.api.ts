@@ -38,6 +38,9 @@ export type Cluster = {
   /** How many accounts spread it (counted by keyed hash; never who). */
   spreaders: number;
   caseId: string | null;
+  /** The cluster an analyst merged this one into, and when (null: a live cluster). */
+  mergedInto: string | null;
+  mergedAt: string | null;
 };
 export type ClusterDetail = {
   cluster: Cluster;
@@ -171,6 +174,15 @@ export function useAttachRefutation(clusterId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (refutationId: string | null) => http.post<{ cluster: Cluster }>(`/opinion/clusters/${clusterId}/refutation`, { refutationId }),
+    onSuccess: () => client.invalidateQueries({ queryKey: opinionKeys.all }),
+  });
+}
+
+/** Merges clusters (the same claim in other words) into `into`. */
+export function useMergeClusters() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ into, from }: { into: string; from: string[] }) => http.post<{ cluster: Cluster }>(`/opinion/clusters/${into}/merge`, { from }),
     onSuccess: () => client.invalidateQueries({ queryKey: opinionKeys.all }),
   });
 }
