@@ -30,6 +30,12 @@ test('the demo district has ~12 townships, ~150 villages, a user per role and a 
     const news = (await ctx.anon.get('/api/public/content?limit=50')).body.items;
     assert.ok(news.length >= 8);
     assert.ok(news.some((i: any) => i.kind === 'notice' && /通告/.test(i.title)));
+    // Opinion: this morning's rumour, with its paraphrase merged in by an analyst.
+    const analyst = await ctx.login('analyst', DEMO_PASSWORD);
+    const para = (await analyst.get(`/api/opinion/posts?q=${encodeURIComponent('多备点水和大米')}&limit=50`)).body.posts;
+    assert.equal(para.length, 12);
+    const spread = (await analyst.get(`/api/opinion/clusters/${para[0].clusterId}`)).body.cluster;
+    assert.ok(para.every((p: any) => p.clusterId === spread.id) && spread.size === 52 && spread.mergedInto === null && spread.caseId, JSON.stringify(spread));
     // Demo names are roles and places, not people.
     const names = (await ctx.admin.get('/api/users')).body.users.map((u: any) => u.displayName);
     assert.ok(names.every((n: string) => /演示|管理员/.test(n)));

@@ -6,7 +6,7 @@ import type { Actor } from '../kernel/index.ts';
 import { loadRoles } from '../kernel/authenticate.ts';
 import { loadCorpus } from '../../text/corpus/index.ts';
 import { ingestPosts } from '../modules/opinion/opinion.ingest.ts';
-import { createRefutation, labelPost } from '../modules/opinion/opinion.service.ts';
+import { createRefutation, labelPost, mergeClusters } from '../modules/opinion/opinion.service.ts';
 import { addCaseAction, createCase, updateCase } from '../modules/opinion/opinion.cases.ts';
 import { createGroup, createSource, updateSource } from '../modules/opinion/opinion.config.ts';
 import { detectSpikes } from '../modules/opinion/opinion.alerts.ts';
@@ -16,6 +16,8 @@ import type { DemoContext } from './index.ts';
 
 const SOURCES = ['weibo', 'wechat', 'forum', 'news-comments'];
 const SPREADING = '紧急扩散！内部消息：明天起青山镇所有超市关门，自来水停供三天，大家赶紧囤水囤米！';
+/** The same rumour in other words: near-duplicate detection keeps it apart; an analyst merged it. */
+const PARAPHRASE = '听说青山镇这两天要停水，镇上的超市也都不开门了，家里赶紧多备点水和大米吧';
 
 export async function seedOpinion(ctx: DemoContext) {
   const { kernel } = ctx;
@@ -56,6 +58,19 @@ export async function seedOpinion(ctx: DemoContext) {
     url: 'https://www.example.gov.cn/piyao/baijiu',
   });
   const spreadCluster = results.find((r) => r.externalId === 'demo-spread-0')!.clusterId;
+  const paraphrased = await ingestPosts(
+    kernel,
+    analyst,
+    Array.from({ length: 12 }, (_, i) => ({
+      source: SOURCES[(i + 1) % SOURCES.length]!,
+      externalId: `demo-para-${i}`,
+      text: `${['', '转发：', '真的假的？', '//@青山镇居民群: '][i % 4]}${PARAPHRASE}`,
+      publishedAt: new Date(now - (i + 2) * 400_000).toISOString(),
+      author: `网友${600 + i}`,
+    })),
+  );
+  const paraCluster = paraphrased[0]!.clusterId;
+  if (paraCluster !== spreadCluster) await mergeClusters(kernel, analyst, spreadCluster, [paraCluster]);
 
   // Analysts' labels on a few posts the model was unsure about.
   const unsure = await kernel.db.selectFrom('opinion_posts').select(['id', 'relevant', 'category']).orderBy('relevance_score').limit(5).execute();
