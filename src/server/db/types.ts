@@ -315,7 +315,10 @@ export interface OpinionClusterRepsTable {
   org_id: string | null;
   cluster_id: string;
   simhash: string;
+  /** The normalised text, on rows written before migration 0011; '' on later rows, which have post_id. */
   norm_text: string;
+  /** The post it represents (rows written since migration 0011): its text, normalised, is the representative's. */
+  post_id: string | null;
   /** Candidate key hashes, shingle set size and histogram (opinion.analysis.ts encodeSketch). */
   sketch: Buffer | null;
 }

@@ -9,6 +9,7 @@ import { iso } from '../../kernel/time.ts';
 import type { Phases } from '../../kernel/phases.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
+import { normalizePost } from '../../../text/normalize.ts';
 import { DEDUP, sameClaimBySizes, signedShingleSet } from '../../../text/simhash.ts';
 import { encodeSketch, type PostAnalysis } from './opinion.analysis.ts';
 import type { Category, IngestResult, PostInput } from './opinion.schema.ts';
@@ -291,7 +292,7 @@ export async function assignClusters(
     }
   }
   for (const [id, r] of await repRows(db, [...missing])) {
-    const info = { clusterId: r.cluster_id, set: signedShingleSet(r.norm_text) };
+    const info = { clusterId: r.cluster_id, set: signedShingleSet(r.norm_text || normalizePost(r.post_text ?? '')) };
     infos.set(id, info);
     cacheRep(kernel, id, info);
   }
@@ -436,7 +437,8 @@ async function storeFresh(
         org_id: orgId,
         cluster_id: clusterId,
         simhash: p.a.simhash,
-        norm_text: p.a.normalized,
+        norm_text: '',
+        post_id: id,
         sketch: encodeSketch(p.a.hashed.hashes, p.a.set.length, p.a.hist),
       });
       repMemory.push({ hashes: p.a.hashed.hashes, hist: p.a.hist, info: { clusterId, set: p.a.set } });

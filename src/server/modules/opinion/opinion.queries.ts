@@ -54,11 +54,20 @@ export function repsSince(db: DbOrTrx, orgId: string, afterId: number, limit: nu
     .execute();
 }
 
-/** Representatives' rows by id. */
-export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, { cluster_id: string; norm_text: string }>> {
-  const reps = new Map<number, { cluster_id: string; norm_text: string }>();
+/**
+ * Representatives' rows by id, with their text: the stored normalised text of rows from before
+ * migration 0011, else their post's text (raw: the caller normalises it).
+ */
+export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, { cluster_id: string; norm_text: string; post_text: string | null }>> {
+  const reps = new Map<number, { cluster_id: string; norm_text: string; post_text: string | null }>();
   for (const part of chunks(ids)) {
-    for (const r of await db.selectFrom('opinion_cluster_reps').select(['id', 'cluster_id', 'norm_text']).where('id', 'in', part).execute()) reps.set(Number(r.id), r);
+    const rows = await db
+      .selectFrom('opinion_cluster_reps as r')
+      .leftJoin('opinion_posts as p', 'p.id', 'r.post_id')
+      .select(['r.id', 'r.cluster_id', 'r.norm_text', 'p.text as post_text'])
+      .where('r.id', 'in', part)
+      .execute();
+    for (const r of rows) reps.set(Number(r.id), r);
   }
   return reps;
 }
@@ -73,7 +82,9 @@ export interface NewRep {
   org_id: string;
   cluster_id: string;
   simhash: string;
+  /** '' (the text is the post's: post_id). */
   norm_text: string;
+  post_id: string;
   /** Candidate key hashes, shingle set size and histogram (opinion.analysis.ts encodeSketch). */
   sketch: Buffer;
 }
@@ -110,7 +121,7 @@ const POST_COLUMNS = [
 const CLUSTER_COLUMNS = [
   'id', 'org_id', 'size', 'category', 'relevant', 'sample_post_id', 'sample_text', 'first_seen', 'last_seen', 'refutation_id', 'reps', 'created_at', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof OpinionClustersTable>;
-const REP_COLUMNS = ['org_id', 'cluster_id', 'simhash', 'norm_text', 'sketch'] as const satisfies ReadonlyArray<keyof NewRep>;
+const REP_COLUMNS = ['org_id', 'cluster_id', 'simhash', 'norm_text', 'post_id', 'sketch'] as const satisfies ReadonlyArray<keyof NewRep>;
 
 const placeholders = (n: number) => `(${new Array(n).fill('?').join(', ')})`;
 
@@ -182,7 +193,7 @@ export async function writeIngest(trx: DbOrTrx, engine: Engine, raw: SQLite.Data
         p.category, p.groups, p.cluster_id, p.refutation_id, p.label_relevant, p.label_category, p.labelled_by, p.labelled_at,
       );
     }
-    const ids = w.reps.map((r) => Number(st.rep.run(r.org_id, r.cluster_id, r.simhash, r.norm_text, r.sketch).lastInsertRowid));
+    const ids = w.reps.map((r) => Number(st.rep.run(r.org_id, r.cluster_id, r.simhash, r.norm_text, r.post_id, r.sketch).lastInsertRowid));
     for (const b of w.bumps) st.bump.run(b.size, b.reps, b.firstSeen, b.lastSeen, b.refutationId, w.now, b.id);
     for (const h of hourlyRows(w.orgId, w.hourly)) st.hourly.run(h.org_id, h.series, h.hour, h.count);
     for (const [id, n] of w.sources) st.source.run(n, w.now, id);

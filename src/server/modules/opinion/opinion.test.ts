@@ -512,6 +512,28 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.match(String(summary.body), /监测提供不法商家恶意涨价线索1条/);
   });
 
+  test('a representative points at its post instead of copying its text; rows from before migration 0011 keep their text; both verify from the database', async () => {
+    const c = ctx();
+    const TEXT = '城南小区今晚八点开始全员核酸检测，请大家带好身份证，按楼栋顺序排队，老人小孩可走绿色通道';
+    const first = (await ingest([post(TEXT)])).body.results[0];
+    const row = await c.kernel.db.selectFrom('opinion_cluster_reps').selectAll().where('cluster_id', '=', first.clusterId).executeTakeFirstOrThrow();
+    assert.equal(row.norm_text, '', 'no copy of the text');
+    assert.equal(row.post_id, first.id);
+    const forget = () => stateOf(c.kernel).repCache.clear(); // verification must read the row
+    forget();
+    assert.equal((await ingest([post(`转发：${TEXT}`)])).body.results[0].clusterId, first.clusterId, 'verified from the post\'s text');
+    // As a row written before the migration: its own normalised text, no post.
+    const { normalizePost } = await import('../../../text/normalize.ts');
+    await c.kernel.db.updateTable('opinion_cluster_reps').set({ norm_text: normalizePost(TEXT), post_id: null }).where('id', '=', row.id).execute();
+    forget();
+    assert.equal((await ingest([post(`【扩散】${TEXT}`)])).body.results[0].clusterId, first.clusterId, 'verified from the stored text');
+    // Neither: nothing to verify against, so a new cluster (not an error).
+    await c.kernel.db.updateTable('opinion_cluster_reps').set({ norm_text: '' }).where('cluster_id', '=', first.clusterId).execute();
+    forget();
+    const orphan = (await ingest([post(`//@城南: ${TEXT}`)])).body.results[0];
+    assert.notEqual(orphan.clusterId, first.clusterId);
+  });
+
   test('after a restart the candidate index is loaded from the stored representatives, and clusters are found again', async () => {
     const c = ctx();
     const reps = await c.kernel.db.selectFrom('opinion_cluster_reps').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
