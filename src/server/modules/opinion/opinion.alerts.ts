@@ -10,6 +10,7 @@ import { iso, MINUTE } from '../../kernel/time.ts';
 import type { OpinionAlertsTable } from '../../db/types.ts';
 import { CATEGORY_NAMES, type Category } from './opinion.schema.ts';
 import { alertWebhook } from './opinion.config.ts';
+import { withSamples } from './opinion.queries.ts';
 
 const HOUR = 3_600_000;
 const BASELINE_HOURS = 7 * 24;
@@ -109,7 +110,7 @@ async function detectFor(kernel: Kernel, orgId: string, hour: string): Promise<n
       .execute();
     const base = ewma(fill(history.map((h) => [h.hour, Number(h.n)]), t));
     if (!isSpike(Number(c.n), base, MIN_COUNT.cluster)) continue;
-    const k = await kernel.db.selectFrom('opinion_clusters').select(['id', 'sample_text', 'size']).where('id', '=', c.cluster_id).executeTakeFirst();
+    const [k] = await withSamples(kernel.db, await kernel.db.selectFrom('opinion_clusters').select(['id', 'sample_text', 'sample_post_id', 'size']).where('id', '=', c.cluster_id).execute());
     if (await raise(kernel, orgId, `clu:${c.cluster_id}`, hour, Number(c.n), base.mean, k ? { id: k.id, sample_text: k.sample_text, size: Number(k.size), n: Number(c.n) } : null)) raised++;
   }
   return raised;
@@ -129,14 +130,14 @@ async function topCluster(kernel: Kernel, orgId: string, series: string, from: s
   let q = kernel.db
     .selectFrom('opinion_posts as p')
     .innerJoin('opinion_clusters as k', 'k.id', 'p.cluster_id')
-    .select((eb) => ['k.id', 'k.sample_text', 'k.size', eb.fn.countAll<number>().as('n')])
+    .select((eb) => ['k.id', 'k.sample_text', 'k.sample_post_id', 'k.size', eb.fn.countAll<number>().as('n')])
     .where('p.org_id', '=', orgId)
     .where('p.published_at', '>=', from)
     .where('p.published_at', '<', to);
   if (series === 'relevant') q = q.where('p.relevant', '=', 1);
   if (series.startsWith('cat:')) q = q.where('p.category', '=', series.slice(4)).where('p.relevant', '=', 1);
   if (series.startsWith('grp:')) q = q.where('p.groups', 'like', `%"${series.slice(4)}"%`);
-  const row = await q.groupBy(['k.id', 'k.sample_text', 'k.size']).orderBy('n', 'desc').limit(1).executeTakeFirst();
+  const [row] = await withSamples(kernel.db, await q.groupBy(['k.id', 'k.sample_text', 'k.sample_post_id', 'k.size']).orderBy('n', 'desc').limit(1).execute());
   return row ? { id: row.id, sample_text: row.sample_text, size: Number(row.size), n: Number(row.n) } : null;
 }
 
@@ -213,7 +214,9 @@ export async function sendAlertWebhook(kernel: Kernel, alertId: string) {
 export async function presentAlerts(kernel: Kernel, rows: OpinionAlertsTable[]) {
   const clusterIds = rows.map((r) => r.top_cluster_id).filter((x): x is string => !!x);
   const clusters = new Map(
-    clusterIds.length ? (await kernel.db.selectFrom('opinion_clusters').select(['id', 'sample_text', 'size']).where('id', 'in', clusterIds).execute()).map((c) => [c.id, c]) : [],
+    clusterIds.length
+      ? (await withSamples(kernel.db, await kernel.db.selectFrom('opinion_clusters').select(['id', 'sample_text', 'sample_post_id', 'size']).where('id', 'in', clusterIds).execute())).map((c) => [c.id, c])
+      : [],
   );
   const out = [];
   for (const r of rows) {

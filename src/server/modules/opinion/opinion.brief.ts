@@ -9,6 +9,7 @@ import { tokenizeView } from '../reports/reports.document.ts';
 import { renderPart } from '../reports/reports.templates.ts';
 import { archiveReport, CONTENT_TYPES, dateText, EXTENSIONS, render, type Format, type Generated } from '../reports/reports.service.ts';
 import { CASE_STATUS_NAMES, CATEGORIES, CATEGORY_NAMES, type CaseStatus, type Category } from './opinion.schema.ts';
+import { withSamples } from './opinion.queries.ts';
 
 export const OPINION_BRIEF = 'opinion-brief';
 
@@ -108,17 +109,20 @@ export async function composeOpinionBrief(kernel: Kernel, orgId: string, orgName
   const fig = (value: number, unit: string, q = ''): Figure => ({ value, unit, link: link(q) });
   const s = scoped(kernel, orgId);
 
-  const top = await s
-    .posts()
-    .innerJoin('opinion_clusters as k', 'k.id', 'p.cluster_id')
-    .select((eb) => ['k.id', 'k.sample_text', 'k.category', 'k.refutation_id', 'k.size', eb.fn.countAll<number>().as('n')])
-    .where('p.published_at', '>=', from)
-    .where('p.published_at', '<', to)
-    .where('p.relevant', '=', 1)
-    .groupBy(['k.id', 'k.sample_text', 'k.category', 'k.refutation_id', 'k.size'])
-    .orderBy('n', 'desc')
-    .limit(5)
-    .execute();
+  const top = await withSamples(
+    kernel.db,
+    await s
+      .posts()
+      .innerJoin('opinion_clusters as k', 'k.id', 'p.cluster_id')
+      .select((eb) => ['k.id', 'k.sample_text', 'k.sample_post_id', 'k.category', 'k.refutation_id', 'k.size', eb.fn.countAll<number>().as('n')])
+      .where('p.published_at', '>=', from)
+      .where('p.published_at', '<', to)
+      .where('p.relevant', '=', 1)
+      .groupBy(['k.id', 'k.sample_text', 'k.sample_post_id', 'k.category', 'k.refutation_id', 'k.size'])
+      .orderBy('n', 'desc')
+      .limit(5)
+      .execute(),
+  );
   const caseOf = new Map<string, string>();
   if (top.length) {
     for (const r of await kernel.db.selectFrom('opinion_cases').select(['cluster_id', 'status']).where('cluster_id', 'in', top.map((t) => t.id)).execute())

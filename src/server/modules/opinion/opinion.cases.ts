@@ -11,7 +11,7 @@ import type { DbOrTrx } from '../../db/index.ts';
 import type { OpinionCasesTable } from '../../db/types.ts';
 import { ACTION_NAMES, CASE_STATUS_NAMES, CATEGORY_NAMES, type ActionKind, type CaseActionInput, type CaseStatus, type CaseView, type Category } from './opinion.schema.ts';
 import { createRefutation } from './opinion.service.ts';
-import { findCluster, findPost } from './opinion.queries.ts';
+import { findCluster, findPost, withSamples } from './opinion.queries.ts';
 import type { DocModel } from '../reports/reports.document.ts';
 import { toDocx } from '../reports/reports.docx.ts';
 
@@ -114,7 +114,7 @@ export async function createCase(kernel: Kernel, actor: Actor | null, input: { t
     orgId = c.org_id;
     if (!input.postId) {
       category = input.category ?? (c.category as Category);
-      title ??= c.sample_text.slice(0, 40);
+      title ??= (await withSamples(kernel.db, [c]))[0]!.sample_text.slice(0, 40);
     }
   }
   if (!title) throw new AppError('invalid_input', '请填写工单标题，或指定聚类、帖文', [{ path: 'title', message: '请填写工单标题' }]);

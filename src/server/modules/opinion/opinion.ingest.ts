@@ -400,7 +400,7 @@ async function storeFresh(
         category: p.category,
         relevant: p.relevant ? 1 : 0,
         sample_post_id: id,
-        sample_text: p.input.text.slice(0, 500),
+        sample_text: '', // the sample post's text (withSamples)
         first_seen: publishedAt,
         last_seen: publishedAt,
         refutation_id: refutationId,

@@ -72,6 +72,24 @@ export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, {
   return reps;
 }
 
+/** A cluster's sample shown on screens and in reports: this many characters of its first post. */
+export const SAMPLE_CHARS = 500;
+
+/**
+ * Fills in the sample texts of clusters read without them: a cluster stores its sample only on rows
+ * from before 2026-11-29 (a copy of the first post's text was a third of the cluster table); later
+ * rows store '' and the text is the sample post's (`sample_post_id`), read here in one query. A post's
+ * text is never empty (the ingest refuses it), so '' always means "read the post".
+ */
+export async function withSamples<T extends { sample_text: string; sample_post_id: string }>(db: DbOrTrx, rows: T[]): Promise<T[]> {
+  const need = [...new Set(rows.filter((r) => r.sample_text === '').map((r) => r.sample_post_id))];
+  if (!need.length) return rows;
+  const texts = new Map<string, string>();
+  for (const part of chunks(need)) for (const p of await db.selectFrom('opinion_posts').select(['id', 'text']).where('id', 'in', part).execute()) texts.set(p.id, p.text);
+  for (const r of rows) if (r.sample_text === '') r.sample_text = (texts.get(r.sample_post_id) ?? '').slice(0, SAMPLE_CHARS);
+  return rows;
+}
+
 export async function clusterRows(db: DbOrTrx, ids: string[]) {
   const out: OpinionClustersTable[] = [];
   for (const part of chunks([...new Set(ids)])) out.push(...(await db.selectFrom('opinion_clusters').selectAll().where('id', 'in', part).execute()));

@@ -23,6 +23,7 @@ import {
   moveClusterInto,
   openCasesByCluster,
   spreadersOf,
+  withSamples,
 } from './opinion.queries.ts';
 
 export function presentPost(r: OpinionPostsTable & { cluster_size?: number | null }): PostView {
@@ -114,6 +115,7 @@ export async function labelPost(kernel: Kernel, actor: Actor | null, id: string,
 // ---- clusters ----------------------------------------------------------------------------------
 
 async function presentClusters(kernel: Kernel, rows: OpinionClustersTable[]): Promise<ClusterView[]> {
+  await withSamples(kernel.db, rows);
   const ids = rows.map((r) => r.id);
   const spreaders = await spreadersOf(kernel.db, ids);
   const cases = await openCasesByCluster(kernel.db, ids);
@@ -291,15 +293,15 @@ export async function createRefutation(kernel: Kernel, actor: Actor | null, inpu
     // Clusters of the last 30 days that repeat the claim are attached at once.
     const since = iso(new Date(kernel.clock().getTime() - 30 * 86_400_000));
     const grams = bigrams(input.claim);
-    const recent = await trx
+    const recent = await withSamples(trx, await trx
       .selectFrom('opinion_clusters as k')
         .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', a.orgId))
-      .select(['k.id', 'k.sample_text'])
+      .select(['k.id', 'k.sample_text', 'k.sample_post_id'])
       .where('k.refutation_id', 'is', null)
       .where('k.merged_into', 'is', null)
       .where('k.last_seen', '>=', since)
       .where('k.relevant', '=', 1)
-      .execute();
+      .execute());
     const matched = recent.filter((c) => coverage(grams, c.sample_text) >= CLAIM_COVERAGE).map((c) => c.id);
     for (let i = 0; i < matched.length; i += 500) {
       const part = matched.slice(i, i + 500);

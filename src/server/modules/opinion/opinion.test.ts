@@ -426,6 +426,7 @@ describeEachDb('opinion monitoring', (ctx) => {
       assert.match(all.reason, /自来水/);
       assert.ok(all.count >= 30 && all.baseline < 5);
       assert.ok(all.topCluster && all.topCluster.size >= 30);
+      assert.equal(all.topCluster.sampleText, claim, 'the sample is read from the first post');
       assert.equal(all.webhookStatus, 'pending');
       // The webhook job: first attempt fails (503), the retry succeeds.
       const k = ctx().kernel;
@@ -519,6 +520,16 @@ describeEachDb('opinion monitoring', (ctx) => {
     const row = await c.kernel.db.selectFrom('opinion_cluster_reps').selectAll().where('cluster_id', '=', first.clusterId).executeTakeFirstOrThrow();
     assert.equal(row.norm_text, '', 'no copy of the text');
     assert.equal(row.post_id, first.id);
+    // Nor does the cluster copy its sample: it is the first post's text, on every screen.
+    const cluster = await c.kernel.db.selectFrom('opinion_clusters').selectAll().where('id', '=', first.clusterId).executeTakeFirstOrThrow();
+    assert.equal(cluster.sample_text, '');
+    assert.equal(cluster.sample_post_id, first.id);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${first.clusterId}`)).body.cluster.sampleText, TEXT);
+    const listed = (await analyst.get('/api/opinion/clusters?limit=200')).body.clusters.find((k: any) => k.id === first.clusterId);
+    assert.equal(listed.sampleText, TEXT);
+    // A cluster from before keeps the sample it stored.
+    await c.kernel.db.updateTable('opinion_clusters').set({ sample_text: '旧版本保存的样例' }).where('id', '=', first.clusterId).execute();
+    assert.equal((await analyst.get(`/api/opinion/clusters/${first.clusterId}`)).body.cluster.sampleText, '旧版本保存的样例');
     const forget = () => stateOf(c.kernel).repCache.clear(); // verification must read the row
     forget();
     assert.equal((await ingest([post(`转发：${TEXT}`)])).body.results[0].clusterId, first.clusterId, 'verified from the post\'s text');
