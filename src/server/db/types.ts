@@ -322,6 +322,11 @@ export interface OpinionClusterRepsTable {
   /** Candidate key hashes, shingle set size and histogram (opinion.analysis.ts encodeSketch). */
   sketch: Buffer | null;
 }
+/** Per org, how many times analysts moved posts between clusters (representative caches check it). */
+export interface OpinionClusterMovesTable {
+  org_id: string;
+  gen: number;
+}
 export interface OpinionRefutationsTable {
   id: string;
   org_id: string;
@@ -453,6 +458,7 @@ export interface DB {
   opinion_sources: OpinionSourcesTable;
   opinion_clusters: OpinionClustersTable;
   opinion_cluster_reps: OpinionClusterRepsTable;
+  opinion_cluster_moves: OpinionClusterMovesTable;
   opinion_refutations: OpinionRefutationsTable;
   opinion_posts: OpinionPostsTable;
   opinion_labels: OpinionLabelsTable;

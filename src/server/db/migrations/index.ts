@@ -11,6 +11,7 @@ import * as m20261129_0008 from './20261129_0008_opinion_rep_sketch.ts';
 import * as m20261129_0009 from './20261129_0009_opinion_bigram_bands.ts';
 import * as m20261129_0010 from './20261129_0010_opinion_cluster_merge.ts';
 import * as m20261129_0011 from './20261129_0011_opinion_rep_post.ts';
+import * as m20261129_0012 from './20261129_0012_opinion_cluster_moves.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261128_0001_foundation': m20261128_0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261129_0009_opinion_bigram_bands': m20261129_0009,
   '20261129_0010_opinion_cluster_merge': m20261129_0010,
   '20261129_0011_opinion_rep_post': m20261129_0011,
+  '20261129_0012_opinion_cluster_moves': m20261129_0012,
 };

@@ -19,6 +19,7 @@ import {
   cachedRep,
   cacheRep,
   classifier,
+  checkClusterMoves,
   ingestRules,
   redirectCachedReps,
   refutationMatcher,
@@ -27,6 +28,7 @@ import {
   type RepInfo,
 } from './opinion.state.ts';
 import {
+  clusterMoves,
   clusterRows,
   existingPosts,
   findSources,
@@ -360,6 +362,7 @@ async function storeFresh(
   phases: Phases | undefined,
 ): Promise<Array<{ id: number; hashes: ArrayLike<number>; hist: Uint8Array; info: RepInfo }>> {
   const index = await syncedIndex(kernel, trx, orgId);
+  checkClusterMoves(kernel, orgId, await clusterMoves(trx, orgId));
   const assigned = await assignClusters(kernel, trx, index, fresh);
   phases?.mark('assign');
   const existing = new Map<string, OpinionClustersTable>(

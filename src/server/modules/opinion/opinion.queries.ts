@@ -259,6 +259,21 @@ export const findPost = (db: DbOrTrx, id: string) =>
     .executeTakeFirst();
 export const findCluster = (db: DbOrTrx, id: string) => db.selectFrom('opinion_clusters').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** The org's cluster-move counter (0 before the first move). */
+export async function clusterMoves(db: DbOrTrx, orgId: string): Promise<number> {
+  const r = await db.selectFrom('opinion_cluster_moves').select('gen').where('org_id', '=', orgId).executeTakeFirst();
+  return Number(r?.gen ?? 0);
+}
+
+/** Raises the org's cluster-move counter (inside the transaction that moves posts). */
+export async function countClusterMove(db: DbOrTrx, orgId: string) {
+  await db
+    .insertInto('opinion_cluster_moves')
+    .values({ org_id: orgId, gen: 1 })
+    .onConflict((oc) => oc.column('org_id').doUpdateSet((eb) => ({ gen: eb('opinion_cluster_moves.gen', '+', 1) })))
+    .execute();
+}
+
 /**
  * Moves a cluster's posts, representatives and cases into another and marks it merged (inside the
  * caller's transaction, under the org's ingest lock). Clusters merged into it earlier now point at the

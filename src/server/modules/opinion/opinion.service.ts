@@ -15,6 +15,7 @@ import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations, redirectCac
 import {
   addHourly,
   clusterRows,
+  countClusterMove,
   findCluster,
   findPost,
   listClusters as listClusterRows,
@@ -235,6 +236,7 @@ export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId:
         })
         .where('id', '=', intoId)
         .execute();
+      await countClusterMove(trx, target.org_id);
       if (refutationId) {
         await trx.updateTable('opinion_posts').set({ refutation_id: refutationId }).where('cluster_id', '=', intoId).execute();
         await recountRefutations(trx, [refutationId, ...from.map((r) => r.refutation_id)]);

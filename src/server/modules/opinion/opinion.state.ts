@@ -42,6 +42,8 @@ interface State {
   indexes: Map<string, CandidateIndex>;
   /** Representatives recently looked at or added: cluster and sorted shingle set, least recently used dropped. */
   repCache: Map<number, RepInfo>;
+  /** Per org, the cluster-move counter this instance's repCache agrees with (opinion.queries.ts clusterMoves). */
+  movesSeen: Map<string, number>;
   /** Worker threads for the CPU part of ingests (started on the first large batch). */
   analysis: AnalysisPool | null;
   /** Serialises cluster assignment inside this process. */
@@ -67,6 +69,7 @@ export function stateOf(kernel: Kernel): State {
       authorKey: null,
       indexes: new Map(),
       repCache: new Map(),
+      movesSeen: new Map(),
       analysis: null,
       ingestChain: Promise.resolve(),
     };
@@ -170,6 +173,18 @@ export function cachedRep(kernel: Kernel, id: number): RepInfo | undefined {
     cache.set(id, r);
   }
   return r;
+}
+
+/**
+ * Clears the representative cache if an analyst moved posts between the org's clusters since this
+ * instance last looked (on any instance): cached cluster ids may be stale. Call it under the org's
+ * ingest lock, before assigning clusters. Moves are rare (an analyst's decision), so clearing all is fine.
+ */
+export function checkClusterMoves(kernel: Kernel, orgId: string, gen: number) {
+  const s = stateOf(kernel);
+  const seen = s.movesSeen.get(orgId);
+  if (seen !== undefined && seen !== gen) s.repCache.clear();
+  s.movesSeen.set(orgId, gen);
 }
 
 /** Cached representatives of merged clusters now lead to the cluster each went into. */

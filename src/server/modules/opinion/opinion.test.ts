@@ -226,7 +226,8 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal((await analyst.post(`/api/opinion/clusters/${idB}/refutation`, { refutationId: ref.id })).status, 200);
     const kase = (await analyst.post('/api/opinion/cases', { clusterId: idB })).body.case;
     // Another instance would have B's representatives cached as B's (snapshot, restored after the merge).
-    const stale = [...stateOf(c.kernel).repCache.values()].filter((i) => i.clusterId === idB);
+    const staleEntries = [...stateOf(c.kernel).repCache.entries()].filter(([, i]) => i.clusterId === idB);
+    const stale = staleEntries.map(([, i]) => i);
     assert.ok(stale.length > 0);
 
     const merged = await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idB] });
@@ -251,13 +252,24 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.target, idA);
 
-    // A later repost of B joins A, even where a stale cache still says B.
-    for (const i of stale) i.clusterId = idB;
+    // A later repost of B joins A, even on an instance whose cache still says B: its next ingest sees the
+    // org's move counter changed and reads the representatives again…
+    const { repCache } = stateOf(c.kernel);
+    const restale = () => staleEntries.map(([id, i]) => {
+      const old = { ...i, clusterId: idB };
+      repCache.set(id, old);
+      return old;
+    });
+    const put = restale();
     const later = (await ingest([post(`转发：${B}`)])).body.results[0];
     assert.equal(later.clusterId, idA);
     assert.equal(later.refutationId, ref.id);
-    assert.ok(stale.every((i) => i.clusterId === idA), 'the stale cache learnt the merge');
-    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 6);
+    assert.ok(staleEntries.every(([id], k) => repCache.get(id) !== put[k]), 'the stale entries were dropped, not patched');
+    // …and had it missed the counter, the merged cluster's mark leads there too, and fixes the cache.
+    restale();
+    assert.equal((await ingest([post(`扩散：${B}`)])).body.results[0].clusterId, idA);
+    assert.ok(staleEntries.every(([id]) => repCache.get(id)!.clusterId === idA), 'the stale cache learnt the merge');
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 7);
     assert.equal((await analyst.get(`/api/opinion/clusters/${idB}`)).body.cluster.size, 0);
 
     // Bad merges: refused with a Chinese message, nothing changed.
@@ -284,12 +296,12 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal((await analyst.post('/api/opinion/cases', { clusterId: idB })).status, 409);
     assert.match(crossOrg.body.error.message, /同一单位/);
     assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.mergedInto, null);
-    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 6);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 7);
 
     // Merging the target on: marks stay one step from a live cluster.
     assert.equal((await analyst.post(`/api/opinion/clusters/${idC}/merge`, { from: [idA] })).status, 200);
     assert.equal((await analyst.get(`/api/opinion/clusters/${idB}`)).body.cluster.mergedInto, idC);
-    assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.size, 7);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idC}`)).body.cluster.size, 8);
     assert.equal((await ingest([post(`【扩散】${B}`)])).body.results[0].clusterId, idC);
   });
 
