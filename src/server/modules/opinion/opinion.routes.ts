@@ -51,6 +51,7 @@ import { Phases } from '../../kernel/phases.ts';
 import {
   attachRefutation,
   createRefutation,
+  detachPost,
   getCluster,
   getPost,
   labelPost,
@@ -105,6 +106,9 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/opinion/posts/:id/label', {
     schema: { tags, summary: '人工标注（模型随之学习）', params: uuidParam, body: labelBody, response: { 200: z.object({ post: postView }) } },
   }, async (req) => ({ post: await labelPost(k, req.actor, req.params.id, req.body) }));
+  app.post('/opinion/posts/:id/detach', {
+    schema: { tags, summary: '把帖文移出所在聚类，单独成为一个聚类（与它相似的新帖文随之归入新聚类）', params: uuidParam, response: { 200: z.object({ post: postView, cluster: clusterView }) } },
+  }, async (req) => detachPost(k, req.actor, req.params.id));
 
   await app.register(async (upload) => {
     const u = upload.withTypeProvider<ZodTypeProvider>();

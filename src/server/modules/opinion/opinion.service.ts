@@ -2,16 +2,17 @@
 // model learns from), near-duplicate clusters, the refutation library, the overview and model quality.
 import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
-import { newId } from '../../kernel/crypto.ts';
+import { newId, timeOrderedId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
 import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionClustersTable, OpinionPostsTable, OpinionRefutationsTable } from '../../db/types.ts';
 import { evaluate } from '../../../text/classifier.ts';
 import { defaultClassifier, loadCorpus } from '../../../text/corpus/index.ts';
+import { normalizePost } from '../../../text/normalize.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
 import { hourOf } from './opinion.ingest.ts';
-import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
+import { bigrams, CLAIM_COVERAGE, classifier, dropCachedReps, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
 import {
   addHourly,
   clusterRows,
@@ -249,6 +250,86 @@ export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId:
   );
   redirectCachedReps(kernel, new Map(ids.map((id) => [id, intoId])));
   return (await presentClusters(kernel, [(await findCluster(kernel.db, intoId))!]))[0]!;
+}
+
+/**
+ * Takes a post out of its cluster into a cluster of its own: the near-duplicate detection joined what
+ * an analyst judges a different claim. Its representative rows go with it, so later posts like it join
+ * the new cluster, and posts like the rest stay with the old one; the old cluster's size, first and
+ * last seen follow what is left, and if the post was its sample the earliest remaining post is. The
+ * post keeps its category, label and refutation. Runs like a merge: in the ingest queue, under the
+ * org's ingest lock, raising the org's move counter.
+ */
+export async function detachPost(kernel: Kernel, actor: Actor | null, postId: string) {
+  const found = await inScopeRow(kernel, actor, 'opinion.handle', await findPost(kernel.db, postId), '帖文', postId);
+  const now = iso(kernel.clock());
+  const clusterId = timeOrderedId();
+  await serialised(kernel, () =>
+    kernel.db.transaction().execute(async (trx) => {
+      await lockOrgForIngest(trx, kernel.engine, found.org_id);
+      const p = (await findPost(trx, postId))!;
+      const [old] = await clusterRows(trx, [p.cluster_id]);
+      if (!old || Number(old.size) <= 1) throw new AppError('conflict', '这条帖文所在的聚类只有它一条，无需移出');
+      // Its representatives: rows since migration 0011 name the post; older ones carry its normalised text.
+      const norm = normalizePost(p.text);
+      const reps = (
+        await trx
+          .selectFrom('opinion_cluster_reps')
+          .select('id')
+          .where('cluster_id', '=', old.id)
+          .where((eb) => eb.or([eb('post_id', '=', postId), eb.and([eb('post_id', 'is', null), eb('norm_text', '=', norm)])]))
+          .execute()
+      ).map((r) => Number(r.id));
+      await trx
+        .insertInto('opinion_clusters')
+        .values({
+          id: clusterId,
+          org_id: p.org_id,
+          size: 1,
+          category: p.category,
+          relevant: p.relevant,
+          sample_post_id: p.id,
+          sample_text: '',
+          first_seen: p.published_at,
+          last_seen: p.published_at,
+          refutation_id: p.refutation_id,
+          reps: reps.length,
+          created_at: now,
+          updated_at: now,
+          merged_into: null,
+          merged_at: null,
+          merged_by: null,
+        })
+        .execute();
+      if (reps.length) await trx.updateTable('opinion_cluster_reps').set({ cluster_id: clusterId }).where('id', 'in', reps).execute();
+      await trx.updateTable('opinion_posts').set({ cluster_id: clusterId }).where('id', '=', postId).execute();
+      const left = await trx
+        .selectFrom('opinion_posts')
+        .select((eb) => [eb.fn.min<string>('published_at').as('first'), eb.fn.max<string>('published_at').as('last')])
+        .where('cluster_id', '=', old.id)
+        .executeTakeFirstOrThrow();
+      const sample =
+        old.sample_post_id === postId
+          ? (await trx.selectFrom('opinion_posts').select('id').where('cluster_id', '=', old.id).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow()).id
+          : old.sample_post_id;
+      await trx
+        .updateTable('opinion_clusters')
+        .set({
+          size: Number(old.size) - 1,
+          reps: Math.max(0, Number(old.reps) - reps.length),
+          first_seen: left.first,
+          last_seen: left.last,
+          ...(sample === old.sample_post_id ? {} : { sample_post_id: sample, sample_text: '' }),
+          updated_at: now,
+        })
+        .where('id', '=', old.id)
+        .execute();
+      await countClusterMove(trx, p.org_id);
+      await kernel.audit.record({ actor, action: 'opinion.post.detach', target: postId, detail: { from: old.id, to: clusterId, representatives: reps.length } }, trx);
+    }),
+  );
+  dropCachedReps(kernel);
+  return { post: presentPost((await findPost(kernel.db, postId))!), cluster: (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]! };
 }
 
 async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {

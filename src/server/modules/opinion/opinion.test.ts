@@ -305,6 +305,42 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal((await ingest([post(`【扩散】${B}`)])).body.results[0].clusterId, idC);
   });
 
+  test('an analyst takes a post out of its cluster: it and its representative form a new cluster, later posts like it follow, the old cluster keeps the rest', async () => {
+    const c = ctx();
+    const X = '区疾控中心提醒：近期气温下降，老人和慢性病患者要注意保暖，出现发热咳嗽请及时到发热门诊就诊';
+    const Y = '区疾控中心提醒：近期气温下降，老人和慢性病患者要注意保暖，出现发热咳嗽请先在家自行服药观察';
+    const r = (await ingest([post(X, { publishedAt: at(60) }), post(`转发：${X}`, { publishedAt: at(50) }), post(Y, { publishedAt: at(40) })])).body.results;
+    const old = r[0].clusterId;
+    assert.ok(r.every((x: any) => x.clusterId === old), 'the detection joins them (one sentence differs)');
+    const moved = await analyst.post(`/api/opinion/posts/${r[2].id}/detach`, {});
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const fresh = moved.body.cluster;
+    assert.notEqual(fresh.id, old);
+    assert.equal(moved.body.post.clusterId, fresh.id);
+    assert.deepEqual([fresh.size, fresh.sampleText, fresh.firstSeen], [1, Y, at(40)]);
+    const left = (await analyst.get(`/api/opinion/clusters/${old}`)).body.cluster;
+    assert.deepEqual([left.size, left.lastSeen, left.sampleText], [2, at(50), X]);
+    // Later posts like Y join the new cluster; posts like X stay with the old one.
+    const later = (await ingest([post(`【扩散】${Y}`), post(`//@青石发布: ${X}`)])).body.results;
+    assert.equal(later[0].clusterId, fresh.id);
+    assert.equal(later[1].clusterId, old);
+    // Taking out the sample: the earliest remaining post becomes it.
+    const out = await analyst.post(`/api/opinion/posts/${r[0].id}/detach`);
+    assert.equal(out.status, 200, JSON.stringify(out.body));
+    const rest = (await analyst.get(`/api/opinion/clusters/${old}`)).body.cluster;
+    assert.deepEqual([rest.size, rest.firstSeen, rest.sampleText], [2, at(50), `转发：${X}`]);
+    // Refused: a post alone in its cluster, a reader, an unknown post; nothing changes.
+    const alone = await analyst.post(`/api/opinion/posts/${r[0].id}/detach`);
+    assert.equal(alone.status, 409);
+    assert.match(alone.body.error.message, /只有它一条/);
+    assert.equal((await publicity.post(`/api/opinion/posts/${r[1].id}/detach`)).status, 403);
+    assert.equal((await analyst.post('/api/opinion/posts/00000000-0000-4000-8000-000000000000/detach')).status, 404);
+    assert.equal((await townAnalyst.post(`/api/opinion/posts/${r[1].id}/detach`)).status, 404);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${old}`)).body.cluster.size, 2);
+    const audit = await c.kernel.db.selectFrom('audit_events').select('target').where('action', '=', 'opinion.post.detach').execute();
+    assert.deepEqual(audit.map((a) => a.target).sort(), [r[0].id, r[2].id].sort());
+  });
+
   test('keyword groups: rules are checked with a Chinese message, matched on ingest, builtin ones only disabled', async () => {
     const bad = await analyst.post('/api/opinion/keyword-groups', { name: '坏规则', rule: '(疫情|肺炎 AND' });
     assert.equal(bad.status, 400);
