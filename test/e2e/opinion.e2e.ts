@@ -289,6 +289,18 @@ describe('opinion monitoring in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '5');
     await page.getByTestId('cluster-posts').getByText(B.slice(0, 12)).first().waitFor();
     await noAuthors(page, 'the merged cluster');
+
+    // Taken out again: one of B's posts becomes a cluster of its own, and the page goes there.
+    const card = page.getByTestId('cluster-posts').getByTestId('post-card').filter({ hasText: `//@社区群: ${B.slice(0, 8)}` });
+    await card.getByTestId('detach-open').click();
+    await page.locator('.ant-popconfirm:visible').getByText('把这条帖文移出本聚类？').waitFor();
+    await e2e.shot(page, 'o13-detach', false);
+    await page.getByTestId('detach-confirm').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/opinion/clusters/') && !u.pathname.endsWith(idA) && !u.pathname.endsWith(idB));
+    await page.waitForFunction(() => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '1');
+    assert.match(await page.getByTestId('cluster-sample').innerText(), /社区群/);
+    const kept = await (await apiCtx.request.get(`/api/opinion/clusters/${idA}`)).json();
+    assert.equal(kept.cluster.size, 4);
     assert.deepEqual(errors, []);
     await ctx.close();
     await apiCtx.close();

@@ -1,15 +1,15 @@
 // One post in the stream or a cluster: its text, source and time, what the model made of it
 // (category, relevance, keyword groups), its cluster and refutation, and the analyst's actions —
 // label it (the model learns) or open a case. Deliberately nothing about who wrote it.
-import { LinkOutlined, TagOutlined } from '@ant-design/icons';
-import { Button, Flex, Popover, Radio, Space, Tag, Typography } from 'antd';
+import { DisconnectOutlined, LinkOutlined, TagOutlined } from '@ant-design/icons';
+import { Button, Flex, Popconfirm, Popover, Radio, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { notifySuccess } from '../../lib/notify';
 import { CreateCaseButton } from './CreateCaseButton';
 import { CategoryTag, LabelMark, RefutedBadge, RelevanceTag, formatTime, useCanHandle } from './labels';
-import { CATEGORIES, useLabelPost, type Category, type Post } from './opinion.api';
+import { CATEGORIES, useDetachPost, useLabelPost, type Category, type Post } from './opinion.api';
 
 function LabelForm({ post, onDone }: { post: Post; onDone: () => void }) {
   const { t } = useTranslation();
@@ -87,6 +87,31 @@ function LabelButton({ post }: { post: Post }) {
   );
 }
 
+/** 移出聚类: the post is another claim; it and posts like it get a cluster of their own. */
+function DetachButton({ post }: { post: Post }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const detach = useDetachPost();
+  return (
+    <Popconfirm
+      title={t('opinion.posts.detachTitle')}
+      description={<div style={{ maxWidth: 300 }}>{t('opinion.posts.detachHint')}</div>}
+      okText={t('opinion.posts.detach')}
+      okButtonProps={{ loading: detach.isPending, ...{ 'data-testid': 'detach-confirm' } }}
+      onConfirm={() =>
+        detach.mutateAsync(post.id).then(({ cluster }) => {
+          notifySuccess(t('opinion.posts.detached'));
+          void navigate(`/opinion/clusters/${cluster.id}`);
+        })
+      }
+    >
+      <Button size="small" icon={<DisconnectOutlined />} data-testid="detach-open">
+        {t('opinion.posts.detach')}
+      </Button>
+    </Popconfirm>
+  );
+}
+
 type Props = {
   post: Post;
   /** Keyword group id → name. */
@@ -138,6 +163,7 @@ export function PostCard({ post, groupNames, clusterSize, inCluster, fresh }: Pr
         {canHandle ? (
           <Space size={6}>
             <LabelButton post={post} />
+            {inCluster && size && size > 1 ? <DetachButton post={post} /> : null}
             <CreateCaseButton postId={post.id} category={post.category} text={post.text} />
           </Space>
         ) : null}

@@ -74,6 +74,10 @@ export const opinionEn: Messages['opinion'] = {
     done: 'Brief generated',
   },
   posts: {
+    detach: 'Take out',
+    detachTitle: 'Take this post out of the cluster?',
+    detachHint: 'It becomes a cluster of its own, and later posts like it join that one; this cluster\'s size and times are updated.',
+    detached: 'Taken out into a cluster of its own',
     title: 'Post stream',
     live: 'Checks for new posts every 12 s',
     paused: 'End time set: not refreshing',

@@ -74,6 +74,10 @@ export const opinionZh = {
     done: '舆情日报已生成',
   },
   posts: {
+    detach: '移出聚类',
+    detachTitle: '把这条帖文移出本聚类？',
+    detachHint: '它将单独成为一个聚类，以后与它相似的帖文也归入新聚类；本聚类的规模和时间随之更新。',
+    detached: '已移出，单独成为一个聚类',
     title: '帖文流',
     live: '每 12 秒自动检查新帖文',
     paused: '已设结束时间，不自动刷新',

@@ -151,6 +151,15 @@ export function useLabelPost() {
   });
 }
 
+/** Takes a post out of its cluster into a cluster of its own. */
+export function useDetachPost() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => http.post<{ post: Post; cluster: Cluster }>(`/opinion/posts/${id}/detach`),
+    onSuccess: () => client.invalidateQueries({ queryKey: opinionKeys.all }),
+  });
+}
+
 export type ClusterQuery = { from?: string; category?: Category; minSize: number; relevant?: 'true' | 'false'; limit?: number };
 
 export function useClusters(q: ClusterQuery, enabled = true) {
