@@ -600,6 +600,14 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
       sample: (fx) => ({ refutationId: fx.opRefutation }),
     },
     {
+      // The sample merges the fixture's cluster into itself (400 if ever sent as it is): nothing is merged.
+      method: 'POST', path: '/api/opinion/clusters/:id/merge', as: 'analyst', id: (fx) => fx.opCluster, unknownId: UNKNOWN_UUID,
+      fields: { from: { type: 'string[]', required: true, maxItems: 50 } },
+      sample: (fx) => ({ from: [fx.opCluster] }),
+    },
+    // The fixture's post is alone in its cluster: taking it out is refused (409) and changes nothing.
+    { method: 'POST', path: '/api/opinion/posts/:id/detach', as: 'analyst', id: (fx) => fx.opPost, unknownId: UNKNOWN_UUID },
+    {
       method: 'POST', path: '/api/opinion/refutations', as: 'analyst', creates: 'opinion_refutations',
       fields: {
         claim: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.refutation.claim, v) },
