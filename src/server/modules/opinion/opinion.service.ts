@@ -195,7 +195,8 @@ export async function attachRefutation(kernel: Kernel, actor: Actor | null, clus
  * cluster's, is carried by all its posts (as when a refutation is attached). A merged cluster keeps its
  * row, empty, marked with the target: old links (alerts, briefs) still lead to the claim. Runs in this
  * instance's ingest queue and under the org's ingest lock, so no batch assigns posts to a cluster while
- * it is being merged; other instances follow the mark when they next meet one of its representatives.
+ * it is being merged; it raises the org's move counter, so every instance reads its representatives
+ * again before its next assignment (and an ingest that still met the merged cluster follows its mark).
  */
 export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId: string, fromIds: string[]) {
   const target = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, intoId), '聚类', intoId);
