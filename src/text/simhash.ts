@@ -226,13 +226,18 @@ const hex32 = (x: number) => HEX[x >>> 24]! + HEX[(x >>> 16) & 255]! + HEX[(x >>
 const bigramHash = (a: number, b: number) => fmix(((a << 16) | b) ^ 0x3c6ef372);
 
 let sh2 = new Uint32Array(1024);
+/** sh2's bits as int32 (signedShingleSet sorts them as such). */
+let sh2Signed = new Int32Array(sh2.buffer);
 
 /**
  * The bigram shingle hashes of the dedup form in cbuf[0, n) into sh2, in text order with repeats
  * (for verification); returns how many. A form of one character is one shingle of its own.
  */
 function bigrams(n: number): number {
-  if (sh2.length < n + 1) sh2 = new Uint32Array(n * 2 + 2);
+  if (sh2.length < n + 1) {
+    sh2 = new Uint32Array(n * 2 + 2);
+    sh2Signed = new Int32Array(sh2.buffer);
+  }
   if (n === 1) sh2[0] = bigramHash(0, cbuf[0]!);
   for (let i = 0; i + 1 < n; i++) sh2[i] = bigramHash(cbuf[i]!, cbuf[i + 1]!);
   return n === 1 ? 1 : Math.max(0, n - 1);
@@ -524,85 +529,98 @@ export function signature(normalizedText: string): DedupSignature {
 export function shingleSet(normalizedText: string): Uint32Array {
   const count = normalizedText === sketched ? sketchedCount : bigrams(dedupInto(normalizedText));
   const arr = sh2.slice(0, count);
-  sortUint32(arr);
-  let w = 0;
-  for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[w - 1]) arr[w++] = arr[i]!;
+  const signed = new Int32Array(arr.buffer, 0, count);
+  flipSign(signed, count);
+  const w = sortUnique(signed, signed);
+  flipSign(signed, w);
   return arr.subarray(0, w);
 }
 
 /**
  * shingleSet(t) as signed integers sorted as such (what opinion.analysis.ts asSignedSet makes of it),
- * in one step for the ingest. A post's ~200 shingle hashes are spread by their top byte (sign bit
- * flipped: signed order) in one counting pass, which leaves about one per bucket, and an insertion
- * sort finishes them: cheaper than the four passes of sortUint32 and the rotation after it.
+ * in one step for the ingest: the hashes' bits are sorted as int32, which the JIT keeps as machine
+ * integers (unsigned values above 2^31 are doubles).
  */
 export function signedShingleSet(normalizedText: string): Int32Array {
   const count = normalizedText === sketched ? sketchedCount : bigrams(dedupInto(normalizedText));
   const out = new Int32Array(count);
-  if (count > 4096) {
-    // Long texts: buckets would hold dozens each; sort by radix and rotate the upper half in front.
-    const u = sh2.slice(0, count);
-    sortUint32(u);
-    let lo = 0;
-    while (lo < count && u[lo]! < 0x80000000) lo++;
-    out.set(new Int32Array(u.buffer, lo * 4, count - lo));
-    out.set(new Int32Array(u.buffer, 0, lo), count - lo);
-  } else {
-    const c = topByteCounts;
-    c.fill(0);
-    for (let i = 0; i < count; i++) c[((sh2[i]! >>> 24) ^ 0x80) + 1]!++;
-    for (let b = 1; b <= 256; b++) c[b]! += c[b - 1]!;
-    for (let i = 0; i < count; i++) {
-      const x = sh2[i]! | 0;
-      out[c[(x >>> 24) ^ 0x80]!++] = x;
-    }
-    for (let i = 1; i < count; i++) {
-      const x = out[i]!;
-      let j = i - 1;
-      while (j >= 0 && out[j]! > x) {
-        out[j + 1] = out[j]!;
-        j--;
-      }
-      out[j + 1] = x;
-    }
-  }
-  let w = 0;
-  for (let i = 0; i < count; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i]!;
+  const w = sortUnique(sh2Signed, out);
   return w === count ? out : out.slice(0, w);
 }
-const topByteCounts = new Int32Array(257);
+
+/** Sorts src[0, dst.length) into dst (sortInto) and moves the distinct values to its front; returns how many. */
+function sortUnique(src: Int32Array, dst: Int32Array): number {
+  sortInto(src, dst);
+  let w = 0;
+  for (let i = 0; i < dst.length; i++) if (i === 0 || dst[i] !== dst[w - 1]) dst[w++] = dst[i]!;
+  return w;
+}
+
+/** Flips the sign bit of a[0, n): signed order becomes unsigned order and back. */
+function flipSign(a: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) a[i] = a[i]! ^ 0x80000000;
+}
+
+/** Sorts unsigned 32-bit values in place, ascending (as int32 with the sign bit flipped: sortInto). */
+export function sortUint32(a: Uint32Array): void {
+  const signed = new Int32Array(a.buffer, a.byteOffset, a.length);
+  flipSign(signed, a.length);
+  sortInto(signed, signed);
+  flipSign(signed, a.length);
+}
 
 const radixCounts = new Int32Array(4 * 256);
-let radixTmp = new Uint32Array(1024);
+let radixTmp = new Int32Array(1024);
+
+/** Insertion sort of from[0, n) into to[0, n) (the same array or another): linear on nearly sorted input. */
+function insertionSort(from: Int32Array, to: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = from[i]!;
+    let j = i - 1;
+    while (j >= 0 && to[j]! > x) {
+      to[j + 1] = to[j]!;
+      j--;
+    }
+    to[j + 1] = x;
+  }
+}
+
+/** A value's top byte in signed order (sign bit flipped): its bucket in the last counting pass. */
+const topByte = (x: number) => (x >>> 24) ^ 0x80;
 
 /**
- * Sorts unsigned 32-bit values in place, ascending, by four 8-bit counting passes. TypedArray#sort
- * boxes every value above 2^31 as a heap number: on a post's ~200 shingles it cost 20–40 µs, this
- * costs about 2.
+ * The first dst.length values of src, as signed 32-bit integers, sorted ascending into dst (src and
+ * dst may be the same array). TypedArray#sort on a post's ~200 shingles cost 20–40 µs. Up to 4,096
+ * values (every post): one counting pass on the top byte, which leaves hash values about one per
+ * bucket, then an insertion sort (values bunched in one byte only cost more); above that, four 8-bit
+ * counting passes.
  */
-export function sortUint32(a: Uint32Array): void {
-  const n = a.length;
-  if (n < 32) {
-    for (let i = 1; i < n; i++) {
-      const x = a[i]!;
-      let j = i - 1;
-      while (j >= 0 && a[j]! > x) {
-        a[j + 1] = a[j]!;
-        j--;
-      }
-      a[j + 1] = x;
+function sortInto(src: Int32Array, dst: Int32Array): void {
+  const n = dst.length;
+  if (n < 32) return insertionSort(src, dst, n);
+  if (radixTmp.length < n) radixTmp = new Int32Array(n * 2);
+  const c = radixCounts;
+  if (n <= 4096) {
+    c.fill(0, 0, 257);
+    for (let i = 0; i < n; i++) c[topByte(src[i]!) + 1]!++;
+    for (let b = 1; b <= 256; b++) c[b]! += c[b - 1]!;
+    const t = radixTmp;
+    for (let i = 0; i < n; i++) {
+      const x = src[i]!;
+      t[c[topByte(x)]!++] = x;
     }
+    insertionSort(t, dst, n);
     return;
   }
-  if (radixTmp.length < n) radixTmp = new Uint32Array(n * 2);
-  const c = radixCounts;
+  if (src !== dst) dst.set(src.subarray(0, n));
+  const a = dst;
   c.fill(0);
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     c[x & 255]!++;
     c[256 + ((x >>> 8) & 255)]!++;
     c[512 + ((x >>> 16) & 255)]!++;
-    c[768 + (x >>> 24)]!++;
+    c[768 + topByte(x)]!++;
   }
   for (let d = 0; d < 4; d++) {
     let sum = 0;
@@ -612,13 +630,14 @@ export function sortUint32(a: Uint32Array): void {
       sum += k;
     }
   }
-  let from: Uint32Array = a;
-  let to: Uint32Array = radixTmp;
+  let from: Int32Array = a;
+  let to: Int32Array = radixTmp;
   for (let d = 0, shift = 0; d < 4; d++, shift += 8) {
     const base = d * 256;
     for (let i = 0; i < n; i++) {
       const x = from[i]!;
-      to[c[base + ((x >>> shift) & 255)]!++] = x;
+      const bucket = d === 3 ? topByte(x) : (x >>> shift) & 255;
+      to[c[base + bucket]!++] = x;
     }
     const t = from;
     from = to;

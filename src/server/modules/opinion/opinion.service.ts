@@ -12,7 +12,7 @@ import { normalizePost } from '../../../text/normalize.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
 import { hourOf } from './opinion.ingest.ts';
-import { bigrams, CLAIM_COVERAGE, classifier, dropCachedReps, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
+import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
 import {
   addHourly,
   clusterRows,
@@ -202,8 +202,9 @@ export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId:
   const target = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, intoId), '聚类', intoId);
   const ids = [...new Set(fromIds)];
   if (ids.includes(intoId)) throw new AppError('invalid_input', '不能把聚类并入它自己', [{ path: 'from', message: '不能包含目标聚类' }]);
+  const found = new Map((await clusterRows(kernel.db, ids)).map((r) => [r.id, r]));
   for (const id of ids) {
-    const row = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, id), '聚类', id);
+    const row = await inScopeRow(kernel, actor, 'opinion.handle', found.get(id), '聚类', id);
     if (row.org_id !== target.org_id) throw new AppError('invalid_input', '只能合并同一单位的聚类', [{ path: 'from', message: `聚类 ${id} 属于另一单位` }]);
   }
   const now = iso(kernel.clock());
@@ -259,7 +260,8 @@ export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId:
  * the new cluster, and posts like the rest stay with the old one; the old cluster's size, first and
  * last seen follow what is left, and if the post was its sample the earliest remaining post is. The
  * post keeps its category, label and refutation. Runs like a merge: in the ingest queue, under the
- * org's ingest lock, raising the org's move counter.
+ * org's ingest lock, raising the org's move counter (every instance's next ingest, this one's too,
+ * then drops its cached representatives).
  */
 export async function detachPost(kernel: Kernel, actor: Actor | null, postId: string) {
   const found = await inScopeRow(kernel, actor, 'opinion.handle', await findPost(kernel.db, postId), '帖文', postId);
@@ -329,7 +331,6 @@ export async function detachPost(kernel: Kernel, actor: Actor | null, postId: st
       await kernel.audit.record({ actor, action: 'opinion.post.detach', target: postId, detail: { from: old.id, to: clusterId, representatives: reps.length } }, trx);
     }),
   );
-  dropCachedReps(kernel);
   return { post: presentPost((await findPost(kernel.db, postId))!), cluster: (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]! };
 }
 

@@ -187,11 +187,6 @@ export function checkClusterMoves(kernel: Kernel, orgId: string, gen: number) {
   s.movesSeen.set(orgId, gen);
 }
 
-/** Forgets every cached representative (after this instance moved some between clusters). */
-export function dropCachedReps(kernel: Kernel) {
-  stateOf(kernel).repCache.clear();
-}
-
 /** Cached representatives of merged clusters now lead to the cluster each went into. */
 export function redirectCachedReps(kernel: Kernel, into: ReadonlyMap<string, string>) {
   if (!into.size) return;
