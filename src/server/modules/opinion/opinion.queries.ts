@@ -73,7 +73,7 @@ export async function repRows(db: DbOrTrx, ids: number[]): Promise<Map<number, {
 }
 
 /** A cluster's sample shown on screens and in reports: this many characters of its first post. */
-export const SAMPLE_CHARS = 500;
+const SAMPLE_CHARS = 500;
 
 /**
  * Fills in the sample texts of clusters read without them: a cluster stores its sample only on rows

@@ -10,6 +10,7 @@ import { describeEachDb, type Client } from '../../testing/harness.ts';
 import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
 import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
+import { normalizePost } from '../../../text/normalize.ts';
 import { stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
@@ -582,7 +583,6 @@ describeEachDb('opinion monitoring', (ctx) => {
     forget();
     assert.equal((await ingest([post(`转发：${TEXT}`)])).body.results[0].clusterId, first.clusterId, 'verified from the post\'s text');
     // As a row written before the migration: its own normalised text, no post.
-    const { normalizePost } = await import('../../../text/normalize.ts');
     await c.kernel.db.updateTable('opinion_cluster_reps').set({ norm_text: normalizePost(TEXT), post_id: null }).where('id', '=', row.id).execute();
     forget();
     assert.equal((await ingest([post(`【扩散】${TEXT}`)])).body.results[0].clusterId, first.clusterId, 'verified from the stored text');
