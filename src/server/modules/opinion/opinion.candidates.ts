@@ -25,6 +25,7 @@
 // Layout: see CandidateIndex (a compacted part grouped by bucket, and a tail of blocks per bucket).
 
 import { keyHash } from '../../../text/simhash.ts';
+import { hugeArray } from '../../kernel/hugepages.ts';
 
 /**
  * Per key, only this many of the most recent representatives are candidates (as ClusterIndex). With
@@ -197,9 +198,9 @@ export class CandidateIndex {
    */
   constructor(bucketBits = 10, initialReps = 1 << 10, private readonly compacts = true) {
     this.mask = (1 << bucketBits) - 1;
-    this.dir = new Int32Array(2 * (this.mask + 1) + 2);
-    this.pool = new Uint32Array(Math.max(64, initialReps * 16 * 2));
-    this.recs = new Uint32Array(Math.max(1, initialReps) * REC_WORDS);
+    this.dir = hugeArray(Int32Array, 2 * (this.mask + 1) + 2);
+    this.pool = hugeArray(Uint32Array, Math.max(64, initialReps * 16 * 2));
+    this.recs = hugeArray(Uint32Array, Math.max(1, initialReps) * REC_WORDS);
     this.recBytes = new Uint8Array(this.recs.buffer);
   }
 
@@ -292,7 +293,7 @@ export class CandidateIndex {
     const pStart = new Int32Array(parts + 1);
     for (let i = 0; i < n; i++) pStart[((src[2 * i]! & mask) >>> lowBits) + 1]!++;
     for (let q = 0; q < parts; q++) pStart[q + 1]! += pStart[q]!;
-    const tmp = new Uint32Array(2 * n);
+    const tmp = hugeArray(Uint32Array, 2 * n);
     const pFill = pStart.slice(0, parts);
     for (let i = 0; i < n; i++) {
       const key = src[2 * i]!;
@@ -327,7 +328,7 @@ export class CandidateIndex {
     // key. Postings are in slot order, oldest first: an insertion sort that puts each before the
     // equal keys already placed keeps them newest first; a small bucket cannot hold more than
     // MAX_PER_KEY of one key.
-    const dir = new Int32Array(2 * buckets + 2);
+    const dir = hugeArray(Int32Array, 2 * buckets + 2);
     let w = 0;
     for (let b = 0; b < buckets; b++) {
       const from = start[b]!;
@@ -358,11 +359,11 @@ export class CandidateIndex {
     dir[2 * buckets] = w;
     this.mask = mask;
     this.dir = dir;
-    this.cPairs = pairs.length === 2 * w ? pairs : pairs.slice(0, 2 * w);
+    this.cPairs = pairs.length === 2 * w ? pairs : trimmed(pairs, 2 * w);
     this.poolUsed = 2;
     this.t = 0;
     if (this.recs.length > (this.slots + 1024) * REC_WORDS) {
-      this.recs = this.recs.slice(0, this.slots * REC_WORDS);
+      this.recs = trimmed(this.recs, this.slots * REC_WORDS);
       this.recBytes = new Uint8Array(this.recs.buffer);
     }
   }
@@ -407,8 +408,8 @@ export class CandidateIndex {
     while (buckets * 4 < total) buckets *= 2;
     const mask = buckets - 1;
     const { dir, pool, cPairs } = this;
-    const pairs = new Uint32Array(2 * total);
-    const next = new Int32Array(2 * buckets + 2); // no tail: every bucket's block is 0
+    const pairs = hugeArray(Uint32Array, 2 * total);
+    const next = hugeArray(Int32Array, 2 * buckets + 2); // no tail: every bucket's block is 0
     let tKeys = new Uint32Array(64);
     let tSlots = new Uint32Array(64);
     let w = 0;
@@ -685,11 +686,17 @@ function sortBucketLarge(pairs: Uint32Array, from: number, to: number): number {
   return from + copy.length;
 }
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, used: number, cap: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
+type IndexArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;
+
+/** A copy of a's first `used` elements in a new array of `cap` (the index's large arrays: on huge pages where possible). */
+function grown<T extends IndexArray>(a: T, used: number, cap: number): T {
+  const b = hugeArray(a.constructor as unknown as Parameters<typeof hugeArray<T>>[0], cap);
   b.set(a.subarray(0, used));
   return b;
 }
+
+/** a's first n elements, in an array of their own. */
+const trimmed = <T extends IndexArray>(a: T, n: number): T => grown(a, n, n);
 
 /**
  * Shared-key counts per representative slot for one lookup (at most MAX_PER_KEY per key of the post;
