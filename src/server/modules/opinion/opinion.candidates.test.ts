@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, intersectionBound, keyHash, KeyKind, MAX_PER_KEY, URL_WEIGHT } from './opinion.candidates.ts';
+import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, intersectionBound, keyHash, KeyKind, MAX_PER_KEY, TAIL_SHARE, URL_WEIGHT } from './opinion.candidates.ts';
 
 const H = new Uint8Array(HISTOGRAM_BYTES);
 
@@ -93,8 +93,8 @@ test('candidate index: couldShare refuses only by the bound', () => {
 /**
  * The candidate index as documented, written plainly: per key, its representatives newest first (at
  * most MAX_PER_KEY once compacted); the tail since the last compaction in insertion order, of which a
- * lookup reads at most MAX_STEPS postings of the key's bucket; compaction when the tail passes a
- * quarter of the compacted part (at least 4,096), with the bucket count doubled until about four
+ * lookup reads at most MAX_STEPS postings of the key's bucket; compaction when the tail passes
+ * TAIL_SHARE of the compacted part (at least 4,096), with the bucket count doubled until about four
  * postings per bucket.
  */
 class ReferenceIndex {
@@ -117,7 +117,7 @@ class ReferenceIndex {
     const slot = this.reps.length;
     this.reps.push({ id, size: Math.min(size, 65535), hist: Uint8Array.from(hist) });
     for (const key of new Set(hashes)) this.tail.push({ key, slot });
-    if (!this.compacts || this.tail.length <= Math.max(4096, this.compactedCount / 4)) return;
+    if (!this.compacts || this.tail.length <= Math.max(4096, this.compactedCount * TAIL_SHARE)) return;
     this.compactAll();
   }
 
