@@ -485,7 +485,7 @@ export class CandidateIndex {
     }
     next[2 * buckets] = w;
     this.mask = mask;
-    this.cPairs = w === total ? pairs : pairs.slice(0, 2 * w);
+    this.cPairs = w === total ? pairs : trimmed(pairs, 2 * w);
     this.dir = next;
     this.poolUsed = 2;
     this.t = 0;
