@@ -14,7 +14,8 @@
 // (a) HTTP: the real server as a child process (fresh data directory, FRONTLINE_JOBS=false), an
 //     analyst with an API token provisioned through the API; batches of 1,000 posts, pre-serialised,
 //     sent by CLIENTS concurrent keep-alive connections for the run's duration. Reported: posts/s,
-//     batch latency, server CPU per post. Every answer must be 200 with 1,000 results.
+//     batch latency, server CPU per post, of the median of FRONTLINE_BENCH_HTTP_RUNS runs (3), each
+//     on a fresh server. Every answer must be 200 with 1,000 results.
 //     FRONTLINE_BENCH_PROF=<dir> runs the server with --cpu-prof (one profile per thread).
 // (b) Lookup curve: in process, one SQLite file per size in bench/.work, grown by the real ingest
 //     (ingestFor) to 10k, 100k and 1M stored posts (cached between runs); at each size, 1,000 probe posts (half
@@ -48,6 +49,7 @@ const GENERATOR_VERSION = 3;
 const BATCH = 1000;
 const CLIENTS = Number(process.env.FRONTLINE_BENCH_OPINION_CLIENTS ?? 2);
 const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
+const HTTP_RUNS = Number(process.env.FRONTLINE_BENCH_HTTP_RUNS ?? 3);
 const TARGET_POSTS_PER_S = 8000;
 const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const LOOKUP_ROUNDS = Number(process.env.FRONTLINE_BENCH_LOOKUP_ROUNDS ?? 3);
@@ -65,7 +67,35 @@ export function postGenerator(seed: number, source = 'bench') {
   return (publishedAt: string): PostInput => ({ source, externalId: `${seed}-${++n}`, text: next(), publishedAt });
 }
 
+interface HttpRun {
+  rate: number;
+  p95: number;
+  cpuPerPost: number;
+  avgChars: number;
+}
+
+/**
+ * (a) HTTP_RUNS runs, each on a fresh server and data directory: this machine's speed drifts by ±10%
+ * within minutes, so one 15-second run says more about the minute than the code. The figures are the
+ * median run's (by posts/s); the slowest and fastest runs are reported too.
+ */
 async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
+  const runs: HttpRun[] = [];
+  for (let r = 1; r <= HTTP_RUNS; r++) runs.push(await httpIngestOnce(ctx, `${r}/${HTTP_RUNS}`));
+  const sorted = [...runs].sort((a, b) => a.rate - b.rate);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  ctx.log(`opinion (a): runs ${runs.map((r) => Math.round(r.rate)).join(', ')} posts/s; median ${Math.round(mid.rate)}`);
+  return [
+    { name: `opinion: HTTP ingest, batches of 1,000 (posts/s, median of ${runs.length} runs)`, value: Math.round(mid.rate), unit: 'posts/s', target: `≥ ${TARGET_POSTS_PER_S}`, ok: mid.rate >= TARGET_POSTS_PER_S },
+    { name: 'opinion: HTTP ingest, slowest run', value: Math.round(sorted[0]!.rate), unit: 'posts/s' },
+    { name: 'opinion: HTTP ingest, fastest run', value: Math.round(sorted.at(-1)!.rate), unit: 'posts/s' },
+    { name: 'opinion: HTTP ingest batch latency p95 (median run)', value: round(mid.p95, 0), unit: 'ms' },
+    { name: 'opinion: server CPU per ingested post (median run)', value: round(mid.cpuPerPost, 1), unit: 'µs' },
+    { name: 'opinion: average post length', value: mid.avgChars, unit: 'chars' },
+  ];
+}
+
+async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun> {
   const dataDir = fs.mkdtempSync(path.join(WORK, 'opinion-http-'));
   const prof = process.env.FRONTLINE_BENCH_PROF;
   const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(process.env.FRONTLINE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
@@ -104,13 +134,8 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
     const lat = stats(load.latencies);
     // Server-Timing per batch: with CLIENTS batches in flight, a phase's wall time includes the others' work on the event loop.
     ctx.log(`opinion (a): server phases, wall ms per batch (mean): ${[...phases].map(([n, ms]) => `${n} ${round(ms / load.ok, 1)}`).join(', ')}`);
-    ctx.log(`opinion (a): ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post`);
-    return [
-      { name: 'opinion: HTTP ingest, batches of 1,000 (posts/s)', value: Math.round(rate), unit: 'posts/s', target: `≥ ${TARGET_POSTS_PER_S}`, ok: rate >= TARGET_POSTS_PER_S },
-      { name: 'opinion: HTTP ingest batch latency p95', value: round(lat.p95, 0), unit: 'ms' },
-      { name: 'opinion: server CPU per ingested post', value: round((cpu * 1000) / posts, 1), unit: 'µs' },
-      { name: 'opinion: average post length', value: avgChars, unit: 'chars' },
-    ];
+    ctx.log(`opinion (a) run ${label}: ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post`);
+    return { rate, p95: lat.p95, cpuPerPost: (cpu * 1000) / posts, avgChars };
   } finally {
     client.close();
     await server.kill();

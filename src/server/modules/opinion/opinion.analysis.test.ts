@@ -1,9 +1,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCorpus } from '../../../text/corpus/index.ts';
+import { defaultClassifier, loadCorpus } from '../../../text/corpus/index.ts';
+import { OpinionClassifier } from '../../../text/classifier.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { nearDuplicate, shingleSet, signature, signedShingleSet } from '../../../text/simhash.ts';
-import { AnalysisPool, analysePost, asSignedSet, clusterHashes, clusterKeys, decodeSketch, encodeSketch, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
+import { AnalysisPool, analysePost, asSignedSet, clusterHashes, clusterKeys, decodeSketch, encodeSketch, type ClassifierRef, type IngestRules, type PostAnalysis, type PostText } from './opinion.analysis.ts';
 import { minShared, sameClaim } from './opinion.ingest.ts';
 import { hashKeys, histogramOf, intersectionBound } from './opinion.candidates.ts';
 
@@ -157,4 +158,47 @@ test('posts analysed on a worker thread are exactly what analysePost gives in pr
   assert.ok(bare.every((p) => p.authorHash === null));
   // A small batch is analysed in process, with the same result.
   assert.deepEqual((await pool.analyseMany(batch.slice(0, 3), v1)).map(plain), here.slice(0, 3).map(plain));
+});
+
+test('with a classifier, posts are classified on the worker exactly as the main thread would; a classifier that learned reaches the worker', async () => {
+  const base = defaultClassifier();
+  let sends = 0;
+  const ref = (version: string, clf: OpinionClassifier): ClassifierRef => ({
+    version,
+    clf,
+    json: () => {
+      sends++;
+      return clf.toJSON();
+    },
+  });
+  const batch: PostText[] = texts.slice(0, 300).map((text) => ({ text, source: 'weibo' }));
+  const m1 = ref('m1', base);
+  const onWorker = await pool.analyseMany(batch, undefined, m1);
+  const want = batch.map((p) => {
+    const c = base.classify(analyse(p.text));
+    return { relevant: c.relevant, relevanceScore: c.relevanceScore, category: c.category };
+  });
+  assert.deepEqual(onWorker.map((p) => p.classified), want);
+  assert.ok(want.some((c) => c.category === 'rumor') && want.some((c) => !c.relevant), 'a mix of decisions');
+  assert.equal(sends, 1);
+  await pool.analyseMany(batch, undefined, m1);
+  assert.equal(sends, 1, 'the same version is not sent again');
+  // The model learns that the first relevant post is a price-gouging lead: the next batch, with the new
+  // version, is classified by the new model on the worker.
+  const learned = OpinionClassifier.fromJSON(base.toJSON());
+  const k = want.findIndex((c) => c.relevant && c.category !== 'price_gouging');
+  learned.learn(analyse(batch[k]!.text), { relevant: true, category: 'price_gouging' });
+  const again = await pool.analyseMany(batch, undefined, ref('m2', learned));
+  assert.equal(sends, 2);
+  assert.equal(again[k]!.classified!.category, 'price_gouging');
+  assert.deepEqual(
+    again.map((p) => p.classified),
+    batch.map((p) => {
+      const c = learned.classify(analyse(p.text));
+      return { relevant: c.relevant, relevanceScore: c.relevanceScore, category: c.category };
+    }),
+  );
+  // Without a classifier nothing is classified; a small batch in process is classified the same way.
+  assert.ok((await pool.analyseMany(batch)).every((p) => p.classified === undefined));
+  assert.deepEqual((await pool.analyseMany(batch.slice(0, 3), undefined, m1)).map((p) => p.classified), want.slice(0, 3));
 });

@@ -2,9 +2,11 @@
 // shingle set, the office's keyword groups and the author hash of each post — on worker threads, so
 // that on a machine with two cores one core analyses the next batch while the event loop parses
 // requests, assigns clusters and writes the batch before. The office's groups and the author key
-// travel with each batch as IngestRules (compiled once per version in each thread); the classifier,
-// which learns from every label, stays on the main thread. A post analysed on a worker is exactly what
-// analysePost gives in process (see opinion.analysis.test.ts). Small batches, and every batch if no
+// travel with each batch as IngestRules (compiled once per version in each thread). The classifier
+// learns from every label on the main thread; a worker gets a copy of it whenever it has learned since
+// (ClassifierRef: a version, and the model's portable form) and classifies there too — classifying
+// was the event loop's largest piece of work per post that did not need its state. A post analysed
+// on a worker is exactly what analysePost gives in process (see opinion.analysis.test.ts). Small batches, and every batch if no
 // worker could start, are analysed in process.
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { startTsWorker } from '../../kernel/ts-worker.ts';
 import { analyse, GroupsWithDefaults, type Analysed } from '../../../text/pipeline.ts';
 import type { KeywordGroupDef } from '../../../text/keywords.ts';
 import { signedShingleSet } from '../../../text/simhash.ts';
+import { CATEGORIES, OpinionClassifier, type Category, type SerializedClassifier } from '../../../text/classifier.ts';
 import { histogramOf, HISTOGRAM_BYTES, keyHash, KeyKind, type HashedKeys } from './opinion.candidates.ts';
 
 /** What an ingest needs of a post's text. */
@@ -32,7 +35,28 @@ export interface PostAnalysis {
   groups: string[];
   /** HMAC of source and author (authorHash), null without an author or without IngestRules. */
   authorHash: string | null;
+  /** The classifier's decision, when the analysis was given one (analysePost's clf, analyseMany's model). */
+  classified?: PostClass;
 }
+
+/** What the ingest keeps of a classification. */
+export interface PostClass {
+  relevant: boolean;
+  relevanceScore: number;
+  category: Category;
+}
+
+/**
+ * The instance's classifier as the analysis takes it: a version that changes whenever it learns (and
+ * differs between instances), the model, and its portable form for the workers (made when first sent).
+ */
+export interface ClassifierRef {
+  version: string;
+  clf: OpinionClassifier;
+  json(): SerializedClassifier;
+}
+
+const CATEGORY_INDEX = new Map(CATEGORIES.map((c, i) => [c, i]));
 
 /** What the analysis needs of the instance's state: the office's keyword groups and the author key. */
 export interface IngestRules {
@@ -52,6 +76,9 @@ export interface AnalysisRequest {
   /** The rules' version, and the rules themselves when they are new to this worker. */
   rulesVersion?: string;
   rules?: IngestRules;
+  /** The classifier's version, and the classifier itself when it is new to this worker. */
+  modelVersion?: string;
+  model?: SerializedClassifier;
 }
 
 /** A post as the ingest hands it over. */
@@ -107,11 +134,16 @@ export function clusterHashes(a: Pick<Analysed, 'keyHashes' | 'normalized' | 'ur
   return { hashes, kinds };
 }
 
-/** A post's analysis; with rules, its groups are the office's and its author is hashed. */
-export function analysePost(text: string, rules?: IngestRules, source = '', author?: string): PostAnalysis {
+/** A post's analysis; with rules, its groups are the office's and its author is hashed; with a classifier, classified. */
+export function analysePost(text: string, rules?: IngestRules, source = '', author?: string, clf?: OpinionClassifier): PostAnalysis {
   const c = rules && compile(rules);
   const a = analyse(text, c?.groups);
   const set = signedShingleSet(a.normalized);
+  let classified: PostClass | undefined;
+  if (clf) {
+    const r = clf.classify(a);
+    classified = { relevant: r.relevant, relevanceScore: r.relevanceScore, category: r.category };
+  }
   return {
     normalized: a.normalized,
     simhash: a.simhash,
@@ -121,10 +153,11 @@ export function analysePost(text: string, rules?: IngestRules, source = '', auth
     hist: histogramOf(set),
     groups: a.groups,
     authorHash: c ? authorHash(c.key, source, author) : null,
+    classified,
   };
 }
 
-const analyseAll = (posts: readonly PostText[], rules?: IngestRules) => posts.map((p) => analysePost(p.text, rules, p.source, p.author));
+const analyseAll = (posts: readonly PostText[], rules?: IngestRules, clf?: OpinionClassifier) => posts.map((p) => analysePost(p.text, rules, p.source, p.author, clf));
 
 /**
  * Analyses of a slice of posts as a worker sends them: strings in arrays, and every typed array of
@@ -146,6 +179,9 @@ interface Packed {
   kinds: Uint8Array;
   hashAt: Int32Array;
   hists: Uint8Array;
+  /** When classified: per post, relevant (0/1) and the category's index; and the relevance score. */
+  classes?: Uint8Array;
+  scores?: Float64Array;
 }
 
 function concat<T extends Int32Array | Uint32Array | Uint8Array>(make: new (n: number) => T, parts: ArrayLike<number>[]): { all: T; at: Int32Array } {
@@ -177,6 +213,18 @@ export function pack(posts: PostAnalysis[]): { packed: Packed; transfer: ArrayBu
     hists,
   };
   const transfer = [f.all, f.at, s.all, s.at, h.all, k.all, h.at, hists].map((a) => a.buffer as ArrayBuffer);
+  if (posts.length && posts.every((p) => p.classified)) {
+    const classes = new Uint8Array(2 * posts.length);
+    const scores = new Float64Array(posts.length);
+    posts.forEach((p, i) => {
+      classes[2 * i] = p.classified!.relevant ? 1 : 0;
+      classes[2 * i + 1] = CATEGORY_INDEX.get(p.classified!.category)!;
+      scores[i] = p.classified!.relevanceScore;
+    });
+    packed.classes = classes;
+    packed.scores = scores;
+    transfer.push(classes.buffer, scores.buffer);
+  }
   return { packed, transfer };
 }
 
@@ -190,6 +238,8 @@ export function unpack(p: Packed): PostAnalysis[] {
     hist: p.hists.subarray(i * HISTOGRAM_BYTES, (i + 1) * HISTOGRAM_BYTES),
     groups: p.groups[i] ? p.groups[i]!.split(GROUP_SEPARATOR) : [],
     authorHash: p.authorHash[i]!,
+    classified:
+      p.classes && p.scores ? { relevant: p.classes[2 * i] === 1, relevanceScore: p.scores[i]!, category: CATEGORIES[p.classes[2 * i + 1]!]! } : undefined,
   }));
 }
 
@@ -267,6 +317,8 @@ export class AnalysisPool {
   private broken = false;
   /** The version of the rules each worker last received. */
   private sent = new WeakMap<Worker, string>();
+  /** The version of the classifier each worker last received. */
+  private sentModel = new WeakMap<Worker, string>();
 
   /** Where a stopped worker is reported (the routes set the app's logger). */
   warn: (message: string) => void = (m) => console.warn(m);
@@ -310,31 +362,45 @@ export class AnalysisPool {
     this.pending.clear();
   }
 
-  private run(w: Worker, posts: PostText[], rules: IngestRules | undefined): Promise<PostAnalysis[]> {
+  private run(w: Worker, posts: PostText[], rules: IngestRules | undefined, model: ClassifierRef | undefined): Promise<PostAnalysis[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // Rules once per version and worker.
+      // Rules and the classifier once per version and worker.
       const send = rules && this.sent.get(w) !== rules.version ? rules : undefined;
       if (send) this.sent.set(w, send.version);
-      const request: AnalysisRequest = { id, texts: posts.map((p) => p.text), sources: posts.map((p) => p.source), authors: posts.map((p) => p.author), rulesVersion: rules?.version, rules: send };
+      const sendModel = model && this.sentModel.get(w) !== model.version ? model.json() : undefined;
+      if (sendModel) this.sentModel.set(w, model!.version);
+      const request: AnalysisRequest = {
+        id,
+        texts: posts.map((p) => p.text),
+        sources: posts.map((p) => p.source),
+        authors: posts.map((p) => p.author),
+        rulesVersion: rules?.version,
+        rules: send,
+        modelVersion: model?.version,
+        model: sendModel,
+      };
       w.postMessage(request);
     });
   }
 
-  /** Analyses posts, on the workers when the batch is large enough; the same results either way. */
-  async analyseMany(posts: readonly PostText[], rules?: IngestRules): Promise<PostAnalysis[]> {
+  /**
+   * Analyses posts, on the workers when the batch is large enough; the same results either way. With
+   * a model, each analysis carries its classification by that model.
+   */
+  async analyseMany(posts: readonly PostText[], rules?: IngestRules, model?: ClassifierRef): Promise<PostAnalysis[]> {
     if (posts.length >= MIN_FOR_WORKERS) this.start();
-    if (posts.length < MIN_FOR_WORKERS || this.broken || !this.workers.length) return analyseAll(posts, rules);
+    if (posts.length < MIN_FOR_WORKERS || this.broken || !this.workers.length) return analyseAll(posts, rules, model?.clf);
     // One slice per worker, handed out in turn so that concurrent batches spread over the workers.
     const n = this.workers.length;
     const per = Math.ceil(posts.length / n);
     const parts: Array<Promise<PostAnalysis[]>> = [];
-    for (let i = 0; i < n && i * per < posts.length; i++) parts.push(this.run(this.workers[this.turn++ % n]!, posts.slice(i * per, (i + 1) * per), rules));
+    for (let i = 0; i < n && i * per < posts.length; i++) parts.push(this.run(this.workers[this.turn++ % n]!, posts.slice(i * per, (i + 1) * per), rules, model));
     try {
       return (await Promise.all(parts)).flat();
     } catch {
-      return analyseAll(posts, rules); // a worker failed mid-batch: do it here
+      return analyseAll(posts, rules, model?.clf); // a worker failed mid-batch: do it here
     }
   }
 

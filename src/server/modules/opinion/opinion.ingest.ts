@@ -18,7 +18,7 @@ import {
   analysisPool,
   cachedRep,
   cacheRep,
-  classifier,
+  classifierRef,
   checkClusterMoves,
   ingestRules,
   redirectCachedReps,
@@ -107,11 +107,12 @@ export async function ingestFor(
 
   phases?.mark('check');
   // CPU work outside the transaction and outside the lock (the text analysis on worker threads).
-  const rules = await ingestRules(kernel);
-  const [analysed, clf] = await Promise.all([analysisPool(kernel).analyseMany(posts, rules), classifier(kernel)]);
+  // The classifier goes with the batch: the workers classify as they analyse.
+  const [rules, model] = await Promise.all([ingestRules(kernel), classifierRef(kernel)]);
+  const analysed = await analysisPool(kernel).analyseMany(posts, rules, model);
   const prepared: Prepared[] = posts.map((input, index) => {
     const an = analysed[index]!;
-    const c = clf.classify(an);
+    const c = an.classified ?? model.clf.classify(an);
     return {
       index,
       input,

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kernel } from '../../kernel/index.ts';
-import { OpinionClassifier } from '../../../text/classifier.ts';
+import { OpinionClassifier, type SerializedClassifier } from '../../../text/classifier.ts';
 import { defaultClassifier } from '../../../text/corpus/index.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { normalizePost } from '../../../text/normalize.ts';
@@ -13,7 +13,7 @@ import type { Category } from './opinion.schema.ts';
 import type { DbOrTrx } from '../../db/index.ts';
 import { CandidateIndex, HISTOGRAM_BYTES } from './opinion.candidates.ts';
 import { repsSince } from './opinion.queries.ts';
-import { AnalysisPool, decodeSketch, type IngestRules } from './opinion.analysis.ts';
+import { AnalysisPool, decodeSketch, type ClassifierRef, type IngestRules } from './opinion.analysis.ts';
 import { newId } from '../../kernel/crypto.ts';
 
 /** How long an instance trusts its caches before checking the database for others' changes. */
@@ -27,6 +27,10 @@ interface RefutationEntry {
 
 interface State {
   clf: OpinionClassifier | null;
+  /** Unique to this state's classifier (with labelSeq, its version: classifierRef). */
+  clfId: string;
+  /** The classifier's portable form for the analysis workers, for the version it was made at. */
+  clfJson: { version: string; json: SerializedClassifier } | null;
   labelSeq: number;
   labelsCheckedAt: number;
   /** The office's enabled keyword groups, as the analysis takes them (compiled in each analysing thread). */
@@ -57,6 +61,8 @@ export function stateOf(kernel: Kernel): State {
   if (!s) {
     s = {
       clf: null,
+      clfId: '',
+      clfJson: null,
       labelSeq: 0,
       labelsCheckedAt: 0,
       rules: null,
@@ -209,6 +215,8 @@ export async function classifier(kernel: Kernel, force = false): Promise<Opinion
   const s = stateOf(kernel);
   if (!s.clf) {
     s.clf = OpinionClassifier.fromJSON(defaultClassifier().toJSON());
+    s.clfId = newId();
+    s.clfJson = null;
     s.labelSeq = 0;
     force = true;
   }
@@ -232,6 +240,25 @@ export async function classifier(kernel: Kernel, force = false): Promise<Opinion
     }
   }
   return s.clf;
+}
+
+/**
+ * The classifier for the analysis (opinion.analysis.ts ClassifierRef), refreshed as classifier() does:
+ * its version changes with every label learned, and its portable form is made once per version, when
+ * a worker first needs it (about 1.3 MB; labels come a few a minute at most).
+ */
+export async function classifierRef(kernel: Kernel): Promise<ClassifierRef> {
+  const clf = await classifier(kernel);
+  const s = stateOf(kernel);
+  const version = `${s.clfId}|${s.labelSeq}`;
+  return {
+    version,
+    clf,
+    json: () => {
+      if (s.clfJson?.version !== version) s.clfJson = { version, json: clf.toJSON() };
+      return s.clfJson.json;
+    },
+  };
 }
 
 // ---- keyword groups ----------------------------------------------------------------------------
