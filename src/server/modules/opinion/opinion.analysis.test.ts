@@ -198,6 +198,25 @@ test('with a classifier, posts are classified on the worker exactly as the main 
       return { relevant: c.relevant, relevanceScore: c.relevanceScore, category: c.category };
     }),
   );
+  // A model the worker cannot read: that batch is analysed in process (same answers), and the next
+  // batch sends the model again instead of leaving the worker without it.
+  let broken = true;
+  const m3: ClassifierRef = {
+    version: 'm3',
+    clf: base,
+    json: () => {
+      sends++;
+      return broken ? ({ format: 'not a model' } as unknown as ReturnType<OpinionClassifier['toJSON']>) : base.toJSON();
+    },
+  };
+  assert.deepEqual((await pool.analyseMany(batch, undefined, m3)).map((p) => p.classified), want);
+  assert.equal(sends, 3);
+  broken = false;
+  assert.deepEqual((await pool.analyseMany(batch, undefined, m3)).map((p) => p.classified), want);
+  assert.equal(sends, 4, 'sent again after the worker failed');
+  await pool.analyseMany(batch, undefined, m3);
+  assert.equal(sends, 4, 'and then kept');
+  assert.equal(pool.threads, 1, 'the worker is still running');
   // Without a classifier nothing is classified; a small batch in process is classified the same way.
   assert.ok((await pool.analyseMany(batch)).every((p) => p.classified === undefined));
   assert.deepEqual((await pool.analyseMany(batch.slice(0, 3), undefined, m1)).map((p) => p.classified), want.slice(0, 3));

@@ -6,8 +6,8 @@
 // learns from every label on the main thread; a worker gets a copy of it whenever it has learned since
 // (ClassifierRef: a version, and the model's portable form) and classifies there too — classifying
 // was the event loop's largest piece of work per post that did not need its state. A post analysed
-// on a worker is exactly what analysePost gives in process (see opinion.analysis.test.ts). Small batches, and every batch if no
-// worker could start, are analysed in process.
+// on a worker is exactly what analysePost gives in process (see opinion.analysis.test.ts). Small
+// batches, and every batch if no worker could start, are analysed in process.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -341,7 +341,13 @@ export class AnalysisPool {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
           if (m.out) p?.resolve(unpack(m.out));
-          else p?.reject(new Error(m.error));
+          else {
+            // The worker may not hold what was sent with the request (a model it could not read): send
+            // the rules and the classifier again with the next one.
+            this.sent.delete(w);
+            this.sentModel.delete(w);
+            p?.reject(new Error(m.error));
+          }
         });
         w.on('error', (err) => this.fail(err));
         w.on('exit', (code) => this.fail(new Error(`analysis worker exited (${code})`)));
