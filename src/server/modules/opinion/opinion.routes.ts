@@ -48,6 +48,7 @@ import {
 } from './opinion.schema.ts';
 import { ingestPosts } from './opinion.ingest.ts';
 import { Phases } from '../../kernel/phases.ts';
+import { hugePagesAddon, hugePagesAdvised, transparentHugePages } from '../../kernel/hugepages.ts';
 import {
   attachRefutation,
   createRefutation,
@@ -82,7 +83,13 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   app.addHook('onReady', () => {
     const t0 = performance.now();
     void warmCandidateIndexes(k).then(
-      (orgs) => orgs > 0 && app.log.info({ orgs, ms: Math.round(performance.now() - t0) }, 'opinion candidate indexes loaded'),
+      (orgs) =>
+        orgs > 0 &&
+        app.log.info(
+          // Whether the index got 2 MiB pages (docs/operations.md §7): the addon built, the kernel's THP mode, how much.
+          { orgs, ms: Math.round(performance.now() - t0), hugePages: { addon: hugePagesAddon() !== null, thp: transparentHugePages(), advisedMiB: Math.round(hugePagesAdvised() / 2 ** 20) } },
+          'opinion candidate indexes loaded',
+        ),
       (err: Error) => app.log.warn({ err }, 'candidate index warm-up failed; the first ingest loads it'),
     );
   });
