@@ -24,7 +24,8 @@
 //     the cache or the database, the shingle check — what each ingest does before it writes) is timed
 //     in batches of 100, in a read transaction, after an untimed pass (the JIT): once with no
 //     representative cached (as after a restart), once more with what that pass cached. All sizes stay
-//     open and are measured in turn, FRONTLINE_BENCH_LOOKUP_ROUNDS rounds (3), so that each sees the
+//     open and are measured in turn, FRONTLINE_BENCH_LOOKUP_ROUNDS rounds (15: a round takes a
+//     fraction of a second, and this machine's speed drifts by the minute), so that each sees the
 //     same machine; a figure is the median over its rounds' batches. Flat means the per-post time at
 //     1M is within 2× of 10k. The candidate index's load time after a restart (a load from nothing,
 //     timed) and its size are reported too.
@@ -52,7 +53,7 @@ const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
 const HTTP_RUNS = Number(process.env.FRONTLINE_BENCH_HTTP_RUNS ?? 3);
 const TARGET_POSTS_PER_S = 8000;
 const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-const LOOKUP_ROUNDS = Number(process.env.FRONTLINE_BENCH_LOOKUP_ROUNDS ?? 3);
+const LOOKUP_ROUNDS = Number(process.env.FRONTLINE_BENCH_LOOKUP_ROUNDS ?? 15);
 const ADMIN_PASSWORD = 'Bench#Admin2026';
 const WORK = path.join(ROOT, 'bench', '.work');
 
