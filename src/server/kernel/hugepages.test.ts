@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { HUGE_MIN_BYTES, hugeArray, hugePagesAddon, hugePagesAdvised, transparentHugePages } from './hugepages.ts';
+import { HUGE_MIN_BYTES, hugeArray, hugePagesAddon, hugePagesAdvised, hugePagesStatus, transparentHugePages } from './hugepages.ts';
 
 /** The /proc/self/smaps entry of the mapping that holds `address`: its fields. */
 function mappingAt(address: number): Map<string, string> | null {
@@ -61,6 +61,11 @@ test('hugeArray: on Linux the addon is built (by npm ci) and a large array is ad
   const m = mappingAt(base + (4 << 20)); // inside the advised interior
   assert.ok(m, 'mapping found');
   assert.equal(m.get('THPeligible'), '1', 'the advised range may use huge pages');
+  // The status the warm-up logs: the process's memory on huge pages as the kernel counts it.
+  const status = hugePagesStatus();
+  assert.equal(status.addon, true);
+  assert.equal(status.thp, mode);
+  assert.equal(typeof status.inUseMiB, 'number');
   // Small arrays are not advised.
   const small = hugePagesAdvised();
   hugeArray(Uint32Array, 1000);

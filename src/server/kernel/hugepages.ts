@@ -41,8 +41,23 @@ export function transparentHugePages(): string | null {
 }
 
 let advisedBytes = 0;
-/** Bytes this process has advised so far (the index's memory statistics). */
+/** Bytes this process has advised so far, in all (arrays freed since included). */
 export const hugePagesAdvised = () => advisedBytes;
+
+/**
+ * Whether huge pages are in use, for the logs: the addon built, the kernel's THP mode, and the
+ * process's memory on huge pages now (AnonHugePages of /proc/self/smaps_rollup; null where unknown).
+ */
+export function hugePagesStatus(): { addon: boolean; thp: string | null; inUseMiB: number | null } {
+  let inUseMiB: number | null = null;
+  try {
+    const kb = /^AnonHugePages:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1];
+    if (kb !== undefined) inUseMiB = Math.round(Number(kb) / 1024);
+  } catch {
+    // not Linux
+  }
+  return { addon: hugePagesAddon() !== null, thp: transparentHugePages(), inUseMiB };
+}
 
 type TypedArrayOf<T> = { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): T; BYTES_PER_ELEMENT: number };
 

@@ -48,7 +48,7 @@ import {
 } from './opinion.schema.ts';
 import { ingestPosts } from './opinion.ingest.ts';
 import { Phases } from '../../kernel/phases.ts';
-import { hugePagesAddon, hugePagesAdvised, transparentHugePages } from '../../kernel/hugepages.ts';
+import { hugePagesStatus } from '../../kernel/hugepages.ts';
 import {
   attachRefutation,
   createRefutation,
@@ -86,8 +86,8 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
       (orgs) =>
         orgs > 0 &&
         app.log.info(
-          // Whether the index got 2 MiB pages (docs/operations.md §7): the addon built, the kernel's THP mode, how much.
-          { orgs, ms: Math.round(performance.now() - t0), hugePages: { addon: hugePagesAddon() !== null, thp: transparentHugePages(), advisedMiB: Math.round(hugePagesAdvised() / 2 ** 20) } },
+          // Whether the index got 2 MiB pages (docs/operations.md §7).
+          { orgs, ms: Math.round(performance.now() - t0), hugePages: hugePagesStatus() },
           'opinion candidate indexes loaded',
         ),
       (err: Error) => app.log.warn({ err }, 'candidate index warm-up failed; the first ingest loads it'),

@@ -27,8 +27,6 @@ interface RefutationEntry {
 
 interface State {
   clf: OpinionClassifier | null;
-  /** Unique to this state's classifier (with labelSeq, its version: classifierRef). */
-  clfId: string;
   /** The classifier's portable form for the analysis workers, for the version it was made at. */
   clfJson: { version: string; json: SerializedClassifier } | null;
   labelSeq: number;
@@ -61,7 +59,6 @@ export function stateOf(kernel: Kernel): State {
   if (!s) {
     s = {
       clf: null,
-      clfId: '',
       clfJson: null,
       labelSeq: 0,
       labelsCheckedAt: 0,
@@ -215,7 +212,6 @@ export async function classifier(kernel: Kernel, force = false): Promise<Opinion
   const s = stateOf(kernel);
   if (!s.clf) {
     s.clf = OpinionClassifier.fromJSON(defaultClassifier().toJSON());
-    s.clfId = newId();
     s.clfJson = null;
     s.labelSeq = 0;
     force = true;
@@ -244,13 +240,14 @@ export async function classifier(kernel: Kernel, force = false): Promise<Opinion
 
 /**
  * The classifier for the analysis (opinion.analysis.ts ClassifierRef), refreshed as classifier() does:
- * its version changes with every label learned, and its portable form is made once per version, when
- * a worker first needs it (about 1.3 MB; labels come a few a minute at most).
+ * its version is the last label it learned (a state makes its classifier once, and its analysis
+ * workers are its own), and its portable form is made once per version, when a worker first needs it
+ * (about 1.3 MB; labels come a few a minute at most).
  */
 export async function classifierRef(kernel: Kernel): Promise<ClassifierRef> {
   const clf = await classifier(kernel);
   const s = stateOf(kernel);
-  const version = `${s.clfId}|${s.labelSeq}`;
+  const version = `labels:${s.labelSeq}`;
   return {
     version,
     clf,
