@@ -541,6 +541,18 @@ export class CandidateIndex {
     return { twin, ids, shared, slots, possible };
   }
 
+  /**
+   * The representative with the same text hash as a post with these keys (still to be verified), or
+   * -1: the one key's walk of `lookup`, without the others'. A post that repeats a stored text is
+   * decided by it alone, as in ClusterIndex.
+   */
+  twinOf(keys: HashedKeys): number {
+    for (let k = 0; k < keys.kinds.length; k++) {
+      if (keys.kinds[k] === KeyKind.Exact) return this.ranked({ hashes: [keys.hashes[k]!], kinds: [KeyKind.Exact] }, 0).twin;
+    }
+    return -1;
+  }
+
   /** lookup without the ids: the twin's id, and the candidates' slots and counts. */
   private ranked(keys: HashedKeys, limit: number): { twin: number; slots: number[]; shared: number[] } {
     if (this.bulk) throw new Error('candidate index: a lookup during a bulk load');

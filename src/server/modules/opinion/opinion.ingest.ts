@@ -281,24 +281,34 @@ export async function assignClusters(
   index: CandidateIndex,
   posts: ReadonlyArray<{ a: Pick<PostAnalysis, 'hashed' | 'set' | 'hist'> }>,
 ): Promise<Assignment[]> {
-  // Candidates whose histograms rule them out are decided without reading their sets.
-  const found = posts.map((p) => index.lookupChecked(p.a.hashed, MAX_VERIFY, p.a.hist, (size) => minShared(p.a.set.length, size)));
   const infos = new Map<number, RepInfo>();
-  const missing = new Set<number>();
-  for (const f of found) {
-    const toVerify = f.ids.filter((_, i) => f.possible[i]);
-    for (const id of f.twin >= 0 ? [f.twin, ...toVerify] : toVerify) {
+  /** The representatives of `ids` not yet read: from the cache, else from the database, in one query. */
+  const read = async (ids: Iterable<number>) => {
+    const missing = new Set<number>();
+    for (const id of ids) {
       if (infos.has(id) || missing.has(id)) continue;
       const r = cachedRep(kernel, id);
       if (r) infos.set(id, r);
       else missing.add(id);
     }
-  }
-  for (const [id, r] of await repRows(db, [...missing])) {
-    const info = { clusterId: r.cluster_id, set: signedShingleSet(r.norm_text || normalizePost(r.post_text ?? '')) };
-    infos.set(id, info);
-    cacheRep(kernel, id, info);
-  }
+    if (!missing.size) return;
+    for (const [id, r] of await repRows(db, [...missing])) {
+      const info = { clusterId: r.cluster_id, set: signedShingleSet(r.norm_text || normalizePost(r.post_text ?? '')) };
+      infos.set(id, info);
+      cacheRep(kernel, id, info);
+    }
+  };
+  // A post that repeats a stored text joins its twin and needs nothing else (ClusterIndex decides it
+  // the same way): its bands are not looked up. Then the others' candidates; those whose histograms
+  // rule them out are decided without reading their sets.
+  const twinIds = posts.map((p) => index.twinOf(p.a.hashed));
+  await read(twinIds.filter((id) => id >= 0));
+  const repeats = posts.map((p, k) => {
+    const t = twinIds[k]! >= 0 ? infos.get(twinIds[k]!) : undefined;
+    return t && sameClaim(p.a.set, t.set) ? t : undefined;
+  });
+  const found = posts.map((p, k) => (repeats[k] ? undefined : index.lookupChecked(p.a.hashed, MAX_VERIFY, p.a.hist, (size) => minShared(p.a.set.length, size))));
+  await read(found.flatMap((f) => (f ? f.ids.filter((_, i) => f.possible[i]) : [])));
   // Posts earlier in the batch are candidates too: every one that was not an exact repeat (the
   // caller may keep fewer as representatives; a post that matched one is still in its cluster).
   const local = new CandidateIndex(12, 1 << 10, false); // ids: positions in localInfo
@@ -306,6 +316,8 @@ export async function assignClusters(
   const storedInfo = (id: number) => infos.get(id);
   const batchInfo = (id: number) => localInfo[id];
   return posts.map((p, k) => {
+    const repeat = repeats[k];
+    if (repeat) return { clusterId: repeat.clusterId, starts: false, exact: true };
     const f = found[k]!;
     const near = local.lookup(p.a.hashed, MAX_VERIFY);
     const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin] : undefined];

@@ -11,7 +11,10 @@ import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
 import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
 import { normalizePost } from '../../../text/normalize.ts';
-import { stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
+import { cacheRep, stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
+import { assignClusters } from './opinion.ingest.ts';
+import { analysePost, type PostAnalysis } from './opinion.analysis.ts';
+import { CandidateIndex, KeyKind } from './opinion.candidates.ts';
 
 let now = Date.parse('2026-02-10T06:30:00Z');
 const clock = () => new Date(now);
@@ -591,6 +594,33 @@ describeEachDb('opinion monitoring', (ctx) => {
     forget();
     const orphan = (await ingest([post(`//@城南: ${TEXT}`)])).body.results[0];
     assert.notEqual(orphan.clusterId, first.clusterId);
+  });
+
+  test('a post whose text hash a stored representative has joins it without a band lookup; a hash that only collides falls back to the bands', async () => {
+    const c = ctx();
+    const index = new CandidateIndex(8, 16);
+    const repeat = analysePost(RUMOR);
+    const probe = analysePost(PRICE);
+    const exactKey = (a: PostAnalysis) => a.hashed.hashes[Array.from(a.hashed.kinds).indexOf(KeyKind.Exact)]!;
+    const bands = (a: PostAnalysis) => Array.from(a.hashed.hashes).filter((_, i) => a.hashed.kinds[i] === KeyKind.Band);
+    // 9001: RUMOR itself. 9002: another text under PRICE's text hash (a collision). 9003: PRICE's bands.
+    const other = analysePost(IRRELEVANT);
+    index.add(9001, [exactKey(repeat), ...bands(repeat)], repeat.set.length, repeat.hist);
+    index.add(9002, [exactKey(probe)], other.set.length, other.hist);
+    index.add(9003, bands(probe), probe.set.length, probe.hist);
+    cacheRep(c.kernel, 9001, { clusterId: 'c-rumor', set: repeat.set });
+    cacheRep(c.kernel, 9002, { clusterId: 'c-other', set: other.set });
+    cacheRep(c.kernel, 9003, { clusterId: 'c-price', set: probe.set });
+    let bandLookups = 0;
+    const lookupChecked = index.lookupChecked.bind(index);
+    index.lookupChecked = (...args) => (bandLookups++, lookupChecked(...args));
+    const got = await assignClusters(c.kernel, c.kernel.db, index, [{ a: repeat }, { a: probe }]);
+    assert.deepEqual(got, [
+      { clusterId: 'c-rumor', starts: false, exact: true },
+      { clusterId: 'c-price', starts: false, exact: false },
+    ]);
+    assert.equal(bandLookups, 1, 'only the post whose twin did not verify looked up its bands');
+    for (const id of [9001, 9002, 9003]) stateOf(c.kernel).repCache.delete(id);
   });
 
   test('after a restart the candidate index is loaded from the stored representatives, and clusters are found again', async () => {
