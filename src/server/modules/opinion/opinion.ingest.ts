@@ -42,9 +42,9 @@ import {
 
 /** A cluster keeps up to this many representatives (its first post and variants that joined by
  * similarity, not exact repeats), so that later variants still find it while storage stays bounded. */
-const MAX_REPS = 12;
+export const MAX_REPS = 12;
 /** At most this many candidates are verified per post, most shared keys first, then most recent. */
-const MAX_VERIFY = 32;
+export const MAX_VERIFY = 32;
 /** Posts published further ahead than this are refused (clock skew allowance). */
 const FUTURE_SLACK_MS = 10 * 60_000;
 
