@@ -46,7 +46,7 @@ const TARGET_RATIO = 0.35;
  * most MAX_REPS a cluster.
  */
 class InMemoryClusters {
-  private readonly index = new CandidateIndex(16, 1 << 16);
+  private readonly index = new CandidateIndex(); // as the server makes one (opinion.state.ts)
   private readonly reps: RepInfo[] = [];
   private readonly repsOf = new Map<string, number>();
   private readonly none = { ids: [], shared: [], info: () => undefined };
