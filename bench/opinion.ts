@@ -37,6 +37,7 @@ import { createDb, migrateToLatest } from '../src/server/db/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { bootstrapPlatform } from '../src/server/bootstrap.ts';
 import { rewritten, syntheticPosts } from '../src/text/corpus/synthetic.ts';
+import { loadCorpus } from '../src/text/corpus/index.ts';
 import { analyse } from '../src/text/pipeline.ts';
 import { shingleSet } from '../src/text/simhash.ts';
 import { assignClusters, ingestFor } from '../src/server/modules/opinion/opinion.ingest.ts';
@@ -44,13 +45,15 @@ import { analysePost, type PostAnalysis } from '../src/server/modules/opinion/op
 import type { CandidateIndex } from '../src/server/modules/opinion/opinion.candidates.ts';
 import { serialised, stateOf, syncedIndex } from '../src/server/modules/opinion/opinion.state.ts';
 import type { PostInput } from '../src/server/modules/opinion/opinion.schema.ts';
-import { HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, timing, type BenchContext, type BenchResult } from './lib.ts';
+import { expectStatus, HttpClient, loadLoop, processCpuMs, provisionReporter, ROOT, round, startServer, stats, timing, type BenchContext, type BenchResult } from './lib.ts';
 
 const GENERATOR_VERSION = 3;
 const BATCH = 1000;
 const CLIENTS = Number(process.env.FRONTLINE_BENCH_OPINION_CLIENTS ?? 2);
 const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
 const HTTP_RUNS = Number(process.env.FRONTLINE_BENCH_HTTP_RUNS ?? 3);
+/** Refutations in the library during the HTTP runs (session 9; none before, when each one cost the event loop). */
+const REFUTATIONS = Number(process.env.FRONTLINE_BENCH_REFUTATIONS ?? 100);
 const TARGET_POSTS_PER_S = 8000;
 const SIZES = (process.env.FRONTLINE_BENCH_OPINION_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const LOOKUP_ROUNDS = Number(process.env.FRONTLINE_BENCH_LOOKUP_ROUNDS ?? 15);
@@ -102,8 +105,11 @@ async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun
   const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(process.env.FRONTLINE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
   const client = new HttpClient(server.port, { maxSockets: CLIENTS + 2 });
   try {
-    const { token } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });
+    const { token, user } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });
     const auth = { authorization: `Bearer ${token}` };
+    // A refutation library, as an office has one (every new post is matched against it).
+    const claims = refutationClaims(REFUTATIONS);
+    for (const claim of claims) expectStatus(await client.post('/api/opinion/refutations', { claim, facts: '以卫生健康部门发布的信息为准。' }, user), 201, 'refutation');
     const next = postGenerator(7);
     const now = Date.now();
     const total = Math.ceil((SECONDS * TARGET_POSTS_PER_S * 1.5) / BATCH) + 4;
@@ -116,6 +122,7 @@ async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun
     for (const body of bodies.slice(0, 2)) await rawPost(client, body, auth);
     const cpu0 = processCpuMs(server.proc.pid);
     let sent = 2;
+    let refuted = 0;
     const phases = new Map<string, number>();
     const load = await loadLoop({
       concurrency: CLIENTS,
@@ -125,6 +132,7 @@ async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun
         const body = bodies[sent++]!;
         const res = await rawPost(client, body, auth);
         for (const p of timing(res)) phases.set(p.name, (phases.get(p.name) ?? 0) + p.ms);
+        refuted += res.body.results?.filter((r: { refutationId: string | null }) => r.refutationId).length ?? 0;
         return res.status === 200 && res.body.results?.length === BATCH;
       },
     });
@@ -135,13 +143,28 @@ async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun
     const lat = stats(load.latencies);
     // Server-Timing per batch: with CLIENTS batches in flight, a phase's wall time includes the others' work on the event loop.
     ctx.log(`opinion (a): server phases, wall ms per batch (mean): ${[...phases].map(([n, ms]) => `${n} ${round(ms / load.ok, 1)}`).join(', ')}`);
-    ctx.log(`opinion (a) run ${label}: ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post`);
+    ctx.log(`opinion (a) run ${label}: ${posts} posts (~${avgChars} chars) in ${round(load.seconds, 1)} s → ${Math.round(rate)} posts/s; batch p50 ${round(lat.p50, 0)} ms, p95 ${round(lat.p95, 0)} ms; server CPU ${round((cpu * 1000) / posts, 1)} µs/post; ${claims.length} refutations, ${round((100 * refuted) / posts, 1)}% of the posts carry one`);
     return { rate, p95: lat.p95, cpuPerPost: (cpu * 1000) / posts, avgChars };
   } finally {
     client.close();
     await server.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Claims for the refutation library: the first clause (8 to 30 characters) of the corpus's rumour
+ * posts, distinct, at most n — the kind of statement an office refutes; the synthetic stream, trained
+ * on the same corpus, repeats some of them.
+ */
+function refutationClaims(n: number): string[] {
+  const out = new Set<string>();
+  for (const e of loadCorpus().all) {
+    if (e.category !== 'rumor' || out.size >= n) continue;
+    const first = e.text.split(/[，。！？!?,\n]/u).map((x) => x.trim()).find((x) => x.length >= 8);
+    if (first) out.add(first.slice(0, 30));
+  }
+  return [...out];
 }
 
 /** POST a pre-serialised body (the client does not spend CPU on JSON it already has). */

@@ -647,7 +647,7 @@ function sortInto(src: Int32Array, dst: Int32Array): void {
 }
 
 /** Size of the intersection of two sorted sets. */
-export function intersect(a: Uint32Array, b: Uint32Array): number {
+export function intersect(a: Uint32Array | Int32Array, b: Uint32Array | Int32Array): number {
   let i = 0;
   let j = 0;
   let n = 0;

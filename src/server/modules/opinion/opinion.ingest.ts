@@ -369,7 +369,7 @@ async function storeFresh(
   orgId: string,
   fresh: Prepared[],
   results: IngestResult[],
-  matchRefutation: (text: string) => string | null,
+  matchRefutation: (set: Int32Array) => string | null,
   nowIso: string,
   sources: Map<string, { id: string }>,
   phases: Phases | undefined,
@@ -408,7 +408,7 @@ async function storeFresh(
     let refutationId: string | null;
     let keep: boolean;
     if (starts) {
-      refutationId = matchRefutation(p.input.text);
+      refutationId = matchRefutation(p.a.set);
       newClusters.set(clusterId, {
         id: clusterId,
         org_id: orgId,
@@ -430,7 +430,7 @@ async function storeFresh(
       keep = true;
     } else {
       const c = newClusters.get(clusterId) ?? existing.get(clusterId)!;
-      refutationId = c.refutation_id ?? matchRefutation(p.input.text);
+      refutationId = c.refutation_id ?? matchRefutation(p.a.set);
       if (refutationId && !c.refutation_id) c.refutation_id = refutationId;
       keep = !exact && c.reps < MAX_REPS;
       if (keep) c.reps += 1;

@@ -12,7 +12,7 @@ import { normalizePost } from '../../../text/normalize.ts';
 import { analyse } from '../../../text/pipeline.ts';
 import { CATEGORIES, type Category, type ClusterView, type ListPostsQuery, type PostView } from './opinion.schema.ts';
 import { hourOf } from './opinion.ingest.ts';
-import { bigrams, CLAIM_COVERAGE, classifier, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
+import { CLAIM_COVERAGE, claimCoverage, claimShingles, classifier, invalidateRefutations, redirectCachedReps, serialised } from './opinion.state.ts';
 import {
   addHourly,
   clusterRows,
@@ -377,7 +377,7 @@ export async function createRefutation(kernel: Kernel, actor: Actor | null, inpu
     await trx.insertInto('opinion_refutations').values(row).execute();
     // Clusters of the last 30 days that repeat the claim are attached at once.
     const since = iso(new Date(kernel.clock().getTime() - 30 * 86_400_000));
-    const grams = bigrams(input.claim);
+    const claim = claimShingles(input.claim);
     const recent = await withSamples(trx, await trx
       .selectFrom('opinion_clusters as k')
         .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', a.orgId))
@@ -387,7 +387,7 @@ export async function createRefutation(kernel: Kernel, actor: Actor | null, inpu
       .where('k.last_seen', '>=', since)
       .where('k.relevant', '=', 1)
       .execute());
-    const matched = recent.filter((c) => coverage(grams, c.sample_text) >= CLAIM_COVERAGE).map((c) => c.id);
+    const matched = recent.filter((c) => claimCoverage(claim, claimShingles(c.sample_text)) >= CLAIM_COVERAGE).map((c) => c.id);
     for (let i = 0; i < matched.length; i += 500) {
       const part = matched.slice(i, i + 500);
       await trx.updateTable('opinion_clusters').set({ refutation_id: row.id, updated_at: now }).where('id', 'in', part).execute();
@@ -401,14 +401,6 @@ export async function createRefutation(kernel: Kernel, actor: Actor | null, inpu
   invalidateRefutations(kernel);
   const stored = await (trxIn ?? kernel.db).selectFrom('opinion_refutations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   return presentRefutation(stored);
-}
-
-function coverage(claimGrams: Set<string>, text: string) {
-  if (claimGrams.size < 2) return 0;
-  const g = bigrams(text);
-  let n = 0;
-  for (const x of claimGrams) if (g.has(x)) n++;
-  return n / claimGrams.size;
 }
 
 export async function updateRefutation(kernel: Kernel, actor: Actor | null, id: string, input: { claim?: string; facts?: string; url?: string | null }) {

@@ -11,7 +11,7 @@ import { detectSpikes } from './opinion.alerts.ts';
 import { FEED_TIMEOUT_MS, pollDueFeeds } from './opinion.feeds.ts';
 import { loadCorpus, pairCounts } from '../../../text/corpus/index.ts';
 import { normalizePost } from '../../../text/normalize.ts';
-import { cacheRep, stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
+import { cacheRep, CLAIM_COVERAGE, claimCoverage, claimShingles, invalidateRefutations, refutationMatcher, stateOf, syncedIndex, warmCandidateIndexes } from './opinion.state.ts';
 import { assignClusters } from './opinion.ingest.ts';
 import { analysePost, type PostAnalysis } from './opinion.analysis.ts';
 import { CandidateIndex, KeyKind } from './opinion.candidates.ts';
@@ -213,6 +213,39 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.equal(lib.body.refutations[0].id, rid);
     assert.ok(lib.body.refutations[0].posts >= 3);
     assert.equal((await analyst.post(`/api/opinion/clusters/${unrelated.clusterId}/refutation`, { refutationId: '00000000-0000-4000-8000-000000000000' })).status, 404);
+  });
+
+  test('the refutation matcher picks what comparing every claim would: the best coverage of at least 60%, only the given orgs', async () => {
+    const c = ctx();
+    // Claims cut from corpus rumours (two of them twice: equal claims, the earlier must win), created in the town.
+    const rumours = loadCorpus().all.filter((e) => e.category === 'rumor').map((e) => e.text);
+    const claims = [...rumours.slice(0, 24).map((t) => t.slice(0, 18)), rumours[0]!.slice(0, 18), rumours[1]!.slice(0, 18)];
+    const ids: string[] = [];
+    for (const claim of claims) {
+      const r = await townAnalyst.post('/api/opinion/refutations', { claim, facts: '以官方发布为准。' });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids.push(r.body.refutation.id);
+    }
+    invalidateRefutations(c.kernel);
+    const sets = claims.map((t) => claimShingles(t));
+    const inTown = await refutationMatcher(c.kernel, new Set([town]));
+    const elsewhere = await refutationMatcher(c.kernel, new Set([c.rootOrgId]));
+    let matched = 0;
+    for (const text of loadCorpus().all.map((e) => e.text)) {
+      const set = analysePost(text).set;
+      const cov = sets.map((claim) => claimCoverage(claim, set));
+      const best = Math.max(...cov);
+      // Equal claims tie: the matcher takes the first in its (created_at, id) order, either of them here.
+      const want = best >= CLAIM_COVERAGE ? ids.filter((_, i) => cov[i] === best) : [];
+      // Refutations created before this test (other claims) may match too: compare among these only when one of them is the answer.
+      const got = inTown(set);
+      if (want.length) {
+        matched++;
+        assert.ok(got !== null && want.includes(got), text);
+      } else assert.ok(got === null || !ids.includes(got), text);
+      assert.ok(elsewhere(set) === null || !ids.includes(elsewhere(set)!), 'a town refutation is not matched for the county');
+    }
+    assert.ok(matched >= 24, `posts matched: ${matched}`);
   });
 
   test('analysts merge clusters of one claim in other words: posts, representatives, cases and the refutation follow; bad merges are refused', async () => {
