@@ -609,6 +609,12 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
     // The fixture's post is alone in its cluster: taking it out is refused (409) and changes nothing.
     { method: 'POST', path: '/api/opinion/posts/:id/detach', as: 'analyst', id: (fx) => fx.opPost, unknownId: UNKNOWN_UUID },
     {
+      // The sample splits every post of the fixture's cluster off (409 if ever sent as it is): nothing moves.
+      method: 'POST', path: '/api/opinion/clusters/:id/split', as: 'analyst', id: (fx) => fx.opCluster, unknownId: UNKNOWN_UUID,
+      fields: { postIds: { type: 'string[]', required: true, maxItems: 1000 } },
+      sample: (fx) => ({ postIds: [fx.opPost] }),
+    },
+    {
       method: 'POST', path: '/api/opinion/refutations', as: 'analyst', creates: 'opinion_refutations',
       fields: {
         claim: { type: 'string', required: true, verify: async (v, res) => assert.equal(res.body.refutation.claim, v) },

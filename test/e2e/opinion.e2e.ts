@@ -290,17 +290,36 @@ describe('opinion monitoring in the browser', () => {
     await page.getByTestId('cluster-posts').getByText(B.slice(0, 12)).first().waitFor();
     await noAuthors(page, 'the merged cluster');
 
+    // The merge undone: B's two posts are picked and split off together, and the page goes to their cluster.
+    const posts = page.getByTestId('cluster-posts');
+    const ofB = posts.getByTestId('post-card').filter({ hasText: B.slice(0, 8) });
+    assert.equal(await ofB.count(), 2);
+    for (const card of await ofB.all()) await card.getByTestId('post-select').check();
+    assert.match(await page.getByTestId('posts-selected').innerText(), /已选 2 条帖文/);
+    await page.getByTestId('split-open').click();
+    await page.locator('.ant-popconfirm:visible').getByText('把选中的 2 条帖文拆分出去？').waitFor();
+    await e2e.shot(page, 'o13-split', false);
+    await page.getByTestId('split-confirm').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/opinion/clusters/') && !u.pathname.endsWith(idA) && !u.pathname.endsWith(idB));
+    await page.waitForFunction(() => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '2');
+    assert.equal(await page.getByTestId('posts-selected').count(), 0, 'the new page starts with nothing picked');
+    const splitId = new URL(page.url()).pathname.split('/').pop()!;
+
     // Taken out again: one of B's posts becomes a cluster of its own, and the page goes there.
     const card = page.getByTestId('cluster-posts').getByTestId('post-card').filter({ hasText: `//@社区群: ${B.slice(0, 8)}` });
     await card.getByTestId('detach-open').click();
     await page.locator('.ant-popconfirm:visible').getByText('把这条帖文移出本聚类？').waitFor();
-    await e2e.shot(page, 'o13-detach', false);
+    await e2e.shot(page, 'o14-detach', false);
     await page.getByTestId('detach-confirm').click();
-    await page.waitForURL((u) => u.pathname.startsWith('/opinion/clusters/') && !u.pathname.endsWith(idA) && !u.pathname.endsWith(idB));
-    await page.waitForFunction(() => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '1');
-    assert.match(await page.getByTestId('cluster-sample').innerText(), /社区群/);
+    await page.waitForURL((u) => u.pathname.startsWith('/opinion/clusters/') && ![idA, idB, splitId].some((x) => u.pathname.endsWith(x)));
+    // The cluster left behind has one post too: wait for the new one's sample, not just a size of 1.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=cluster-detail-size]')?.textContent === '1' && /社区群/.test(document.querySelector('[data-testid=cluster-sample]')?.textContent ?? ''),
+    );
     const kept = await (await apiCtx.request.get(`/api/opinion/clusters/${idA}`)).json();
-    assert.equal(kept.cluster.size, 4);
+    assert.equal(kept.cluster.size, 3);
+    const rest = await (await apiCtx.request.get(`/api/opinion/clusters/${splitId}`)).json();
+    assert.equal(rest.cluster.size, 1);
     assert.deepEqual(errors, []);
     await ctx.close();
     await apiCtx.close();

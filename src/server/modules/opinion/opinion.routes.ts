@@ -10,6 +10,7 @@ import {
   alertView,
   attachRefutationBody,
   mergeClustersBody,
+  splitClusterBody,
   briefBody,
   caseActionBody,
   caseActionView,
@@ -60,6 +61,7 @@ import {
   listPosts,
   listRefutations,
   mergeClusters,
+  splitCluster,
   modelQuality,
   overview,
   updateRefutation,
@@ -160,6 +162,9 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/opinion/clusters/:id/merge', {
     schema: { tags, summary: '把同一说法的其他聚类并入本聚类（帖文、代表帖文、工单随之移入）', params: uuidParam, body: mergeClustersBody, response: { 200: z.object({ cluster: clusterView }) } },
   }, async (req) => ({ cluster: await mergeClusters(k, req.actor, req.params.id, req.body.from) }));
+  app.post('/opinion/clusters/:id/split', {
+    schema: { tags, summary: '拆分聚类：选中的帖文一起移出，成为一个新聚类（代表帖文随之移动）', params: uuidParam, body: splitClusterBody, response: { 200: z.object({ cluster: clusterView }) } },
+  }, async (req) => ({ cluster: await splitCluster(k, req.actor, req.params.id, req.body.postIds) }));
 
   // ---- refutations
   app.post('/opinion/refutations', { schema: { tags, summary: '新增辟谣条目', body: refutationBody, response: { 201: z.object({ refutation: refutationView }) } } }, async (req, reply) =>

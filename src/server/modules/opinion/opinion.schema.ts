@@ -192,6 +192,7 @@ export const listClustersQuery = z
 export const attachRefutationBody = z.object({ refutationId: uuid.nullable() }).strict();
 /** Clusters to merge into the one in the path: the same claim in other words. */
 export const mergeClustersBody = z.object({ from: z.array(uuid).min(1).max(50) }).strict();
+export const splitClusterBody = z.object({ postIds: z.array(uuid).min(1).max(1000) }).strict();
 
 export const refutationBody = z
   .object({

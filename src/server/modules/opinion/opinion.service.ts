@@ -265,37 +265,92 @@ export async function mergeClusters(kernel: Kernel, actor: Actor | null, intoId:
  */
 export async function detachPost(kernel: Kernel, actor: Actor | null, postId: string) {
   const found = await inScopeRow(kernel, actor, 'opinion.handle', await findPost(kernel.db, postId), '帖文', postId);
+  const clusterId = await movePosts(kernel, actor, found.org_id, found.cluster_id, [postId], 'detach');
+  return { post: presentPost((await findPost(kernel.db, postId))!), cluster: (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]! };
+}
+
+/**
+ * Splits a cluster: the chosen posts (all of it but not all of its posts) leave it together, as one
+ * new cluster — near-duplicate matching put two claims together, or a merge went wrong and the posts
+ * of the cluster merged in are to go back out. As detachPost, for several posts at once.
+ */
+export async function splitCluster(kernel: Kernel, actor: Actor | null, clusterId: string, postIds: string[]) {
+  const cluster = await inScopeRow(kernel, actor, 'opinion.handle', await findCluster(kernel.db, clusterId), '聚类', clusterId);
+  const id = await movePosts(kernel, actor, cluster.org_id, clusterId, [...new Set(postIds)], 'split');
+  return (await presentClusters(kernel, [(await findCluster(kernel.db, id))!]))[0]!;
+}
+
+/**
+ * Moves posts of a cluster into a new one, under the org's ingest lock: their representatives go
+ * with them (so later posts like them follow), the new cluster takes its sample post's category,
+ * relevance and refutation (the earliest of them), and the old one's size, first and last seen (and
+ * sample, if it left) are those of the posts that stay. Returns the new cluster's id.
+ */
+async function movePosts(kernel: Kernel, actor: Actor | null, orgId: string, clusterId: string, postIds: string[], how: 'detach' | 'split'): Promise<string> {
   const now = iso(kernel.clock());
-  const clusterId = timeOrderedId();
+  const newClusterId = timeOrderedId();
   await serialised(kernel, () =>
     kernel.db.transaction().execute(async (trx) => {
-      await lockOrgForIngest(trx, kernel.engine, found.org_id);
-      const p = (await findPost(trx, postId))!;
-      const [old] = await clusterRows(trx, [p.cluster_id]);
-      if (!old || Number(old.size) <= 1) throw new AppError('conflict', '这条帖文所在的聚类只有它一条，无需移出');
-      // Its representatives: rows since migration 0011 name the post; older ones carry its normalised text.
-      const norm = normalizePost(p.text);
-      const reps = (
-        await trx
-          .selectFrom('opinion_cluster_reps')
-          .select('id')
-          .where('cluster_id', '=', old.id)
-          .where((eb) => eb.or([eb('post_id', '=', postId), eb.and([eb('post_id', 'is', null), eb('norm_text', '=', norm)])]))
-          .execute()
-      ).map((r) => Number(r.id));
+      await lockOrgForIngest(trx, kernel.engine, orgId);
+      const [old] = await clusterRows(trx, [clusterId]);
+      if (!old) throw new AppError('not_found', '聚类不存在');
+      if (old.merged_into) throw new AppError('conflict', '这个聚类已并入其他聚类，请在合并后的聚类里操作');
+      const posts: Array<Pick<OpinionPostsTable, 'id' | 'text' | 'cluster_id' | 'category' | 'relevant' | 'refutation_id' | 'published_at'>> = [];
+      for (let i = 0; i < postIds.length; i += 500) {
+        posts.push(
+          ...(await trx
+            .selectFrom('opinion_posts')
+            .select(['id', 'text', 'cluster_id', 'category', 'relevant', 'refutation_id', 'published_at'])
+            .where('id', 'in', postIds.slice(i, i + 500))
+            .where('org_id', '=', orgId)
+            .execute()),
+        );
+      }
+      const inCluster = new Set(posts.filter((p) => p.cluster_id === clusterId).map((p) => p.id));
+      const outside = postIds.filter((id) => !inCluster.has(id));
+      if (outside.length) {
+        throw new AppError('invalid_input', `有 ${outside.length} 条帖文不在这个聚类里`, outside.slice(0, 20).map((id) => ({ path: 'postIds', message: `帖文 ${id} 不在这个聚类里` })));
+      }
+      if (posts.length >= Number(old.size)) {
+        throw new AppError('conflict', how === 'detach' ? '这条帖文所在的聚类只有它一条，无需移出' : '不能把聚类的全部帖文移出；至少留下一条');
+      }
+      posts.sort((a, b) => (a.published_at < b.published_at ? -1 : a.published_at > b.published_at ? 1 : a.id < b.id ? -1 : 1));
+      const sample = posts[0]!;
+      // Their representatives: rows since migration 0011 name the post; older ones carry its normalised text.
+      const norms = [...new Set(posts.map((p) => normalizePost(p.text)))];
+      const reps: number[] = [];
+      for (let i = 0; i < Math.max(postIds.length, norms.length); i += 500) {
+        const ids = postIds.slice(i, i + 500);
+        const texts = norms.slice(i, i + 500);
+        reps.push(
+          ...(
+            await trx
+              .selectFrom('opinion_cluster_reps')
+              .select('id')
+              .where('cluster_id', '=', old.id)
+              .where((eb) =>
+                eb.or([
+                  ...(ids.length ? [eb('post_id', 'in', ids)] : []),
+                  ...(texts.length ? [eb.and([eb('post_id', 'is', null), eb('norm_text', 'in', texts)])] : []),
+                ]),
+              )
+              .execute()
+          ).map((r) => Number(r.id)),
+        );
+      }
       await trx
         .insertInto('opinion_clusters')
         .values({
-          id: clusterId,
-          org_id: p.org_id,
-          size: 1,
-          category: p.category,
-          relevant: p.relevant,
-          sample_post_id: p.id,
+          id: newClusterId,
+          org_id: orgId,
+          size: posts.length,
+          category: sample.category,
+          relevant: sample.relevant,
+          sample_post_id: sample.id,
           sample_text: '',
-          first_seen: p.published_at,
-          last_seen: p.published_at,
-          refutation_id: p.refutation_id,
+          first_seen: sample.published_at,
+          last_seen: posts.at(-1)!.published_at,
+          refutation_id: sample.refutation_id,
           reps: reps.length,
           created_at: now,
           updated_at: now,
@@ -304,34 +359,38 @@ export async function detachPost(kernel: Kernel, actor: Actor | null, postId: st
           merged_by: null,
         })
         .execute();
-      if (reps.length) await trx.updateTable('opinion_cluster_reps').set({ cluster_id: clusterId }).where('id', 'in', reps).execute();
-      await trx.updateTable('opinion_posts').set({ cluster_id: clusterId }).where('id', '=', postId).execute();
+      for (let i = 0; i < reps.length; i += 500) await trx.updateTable('opinion_cluster_reps').set({ cluster_id: newClusterId }).where('id', 'in', reps.slice(i, i + 500)).execute();
+      for (let i = 0; i < postIds.length; i += 500) await trx.updateTable('opinion_posts').set({ cluster_id: newClusterId }).where('id', 'in', postIds.slice(i, i + 500)).execute();
       const left = await trx
         .selectFrom('opinion_posts')
         .select((eb) => [eb.fn.min<string>('published_at').as('first'), eb.fn.max<string>('published_at').as('last')])
         .where('cluster_id', '=', old.id)
         .executeTakeFirstOrThrow();
-      const sample =
-        old.sample_post_id === postId
-          ? (await trx.selectFrom('opinion_posts').select('id').where('cluster_id', '=', old.id).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow()).id
-          : old.sample_post_id;
+      const oldSample = inCluster.has(old.sample_post_id ?? '')
+        ? (await trx.selectFrom('opinion_posts').select('id').where('cluster_id', '=', old.id).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow()).id
+        : old.sample_post_id;
       await trx
         .updateTable('opinion_clusters')
         .set({
-          size: Number(old.size) - 1,
+          size: Number(old.size) - posts.length,
           reps: Math.max(0, Number(old.reps) - reps.length),
           first_seen: left.first,
           last_seen: left.last,
-          ...(sample === old.sample_post_id ? {} : { sample_post_id: sample, sample_text: '' }),
+          ...(oldSample === old.sample_post_id ? {} : { sample_post_id: oldSample, sample_text: '' }),
           updated_at: now,
         })
         .where('id', '=', old.id)
         .execute();
-      await countClusterMove(trx, p.org_id);
-      await kernel.audit.record({ actor, action: 'opinion.post.detach', target: postId, detail: { from: old.id, to: clusterId, representatives: reps.length } }, trx);
+      await countClusterMove(trx, orgId);
+      await kernel.audit.record(
+        how === 'detach'
+          ? { actor, action: 'opinion.post.detach', target: postIds[0]!, detail: { from: old.id, to: newClusterId, representatives: reps.length } }
+          : { actor, action: 'opinion.cluster.split', target: old.id, detail: { to: newClusterId, posts: posts.length, representatives: reps.length } },
+        trx,
+      );
     }),
   );
-  return { post: presentPost((await findPost(kernel.db, postId))!), cluster: (await presentClusters(kernel, [(await findCluster(kernel.db, clusterId))!]))[0]! };
+  return newClusterId;
 }
 
 async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {

@@ -378,6 +378,51 @@ describeEachDb('opinion monitoring', (ctx) => {
     assert.deepEqual(audit.map((a) => a.target).sort(), [r[0].id, r[2].id].sort());
   });
 
+  test('an analyst splits a cluster: the chosen posts leave together as one cluster (undoing a wrong merge), later posts follow their representatives; bad splits are refused', async () => {
+    const c = ctx();
+    const A = '西关小学通知：因疫情防控需要，下周一起全体学生居家上网课，具体安排请关注班级群';
+    const B = '有人说城南批发市场有人确诊，市场要封闭十四天，赶紧去别处买菜';
+    // Three days back: out of the hours the spike test's baseline reads.
+    const day3 = (m: number) => at(3 * 1440 + m);
+    const a = (await ingest([post(A, { publishedAt: day3(90) }), post(`转发：${A}`, { publishedAt: day3(80) }), post(`${A}。`, { publishedAt: day3(70) })])).body.results;
+    const b = (await ingest([post(B, { publishedAt: day3(85) }), post(`【扩散】${B}`, { publishedAt: day3(60) })])).body.results;
+    const [idA, idB] = [a[0].clusterId, b[0].clusterId];
+    assert.notEqual(idA, idB);
+    // A wrong merge…
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idA}/merge`, { from: [idB] })).status, 200);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 5);
+    // …undone: B's posts leave together.
+    const split = await analyst.post(`/api/opinion/clusters/${idA}/split`, { postIds: [b[1].id, b[0].id, b[0].id] });
+    assert.equal(split.status, 200, JSON.stringify(split.body));
+    const fresh = split.body.cluster;
+    assert.deepEqual([fresh.size, fresh.sampleText, fresh.firstSeen, fresh.lastSeen, fresh.category], [2, B, day3(85), day3(60), b[0].category]);
+    const left = (await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster;
+    assert.deepEqual([left.size, left.firstSeen, left.lastSeen, left.sampleText], [3, day3(90), day3(70), A]);
+    for (const r of b) assert.equal((await analyst.get(`/api/opinion/posts/${r.id}`)).body.post.clusterId, fresh.id);
+    // The representatives went along: later posts like B join the new cluster, like A the old one.
+    const later = (await ingest([post(`//@城南生活圈: ${B}`, { publishedAt: day3(50) }), post(`大家注意，${A}`, { publishedAt: day3(50) })])).body.results;
+    assert.deepEqual([later[0].clusterId, later[1].clusterId], [fresh.id, idA]);
+    // Refused, and nothing changes: a post of another cluster (400, named), every post (409), the merged-away cluster (409),
+    // an empty or malformed list (400), a reader (403), an unknown or unseen cluster (404).
+    const other = await analyst.post(`/api/opinion/clusters/${idA}/split`, { postIds: [a[1].id, b[0].id] });
+    assert.equal(other.status, 400);
+    assert.match(other.body.error.message, /1 条帖文不在这个聚类里/);
+    const all = await analyst.post(`/api/opinion/clusters/${fresh.id}/split`, { postIds: [b[0].id, b[1].id, later[0].id] });
+    assert.equal(all.status, 409);
+    assert.match(all.body.error.message, /全部帖文/);
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idB}/split`, { postIds: [b[0].id] })).status, 409);
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idA}/split`, { postIds: [] })).status, 400);
+    assert.equal((await analyst.post(`/api/opinion/clusters/${idA}/split`, { postIds: ['x'] })).status, 400);
+    assert.equal((await publicity.post(`/api/opinion/clusters/${idA}/split`, { postIds: [a[1].id] })).status, 403);
+    assert.equal((await analyst.post('/api/opinion/clusters/00000000-0000-4000-8000-000000000000/split', { postIds: [a[1].id] })).status, 404);
+    assert.equal((await townAnalyst.post(`/api/opinion/clusters/${idA}/split`, { postIds: [a[1].id] })).status, 404);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${idA}`)).body.cluster.size, 4);
+    assert.equal((await analyst.get(`/api/opinion/clusters/${fresh.id}`)).body.cluster.size, 3);
+    const audit = await c.kernel.db.selectFrom('audit_events').select(['target', 'detail']).where('action', '=', 'opinion.cluster.split').execute();
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.target, idA);
+  });
+
   test('keyword groups: rules are checked with a Chinese message, matched on ingest, builtin ones only disabled', async () => {
     const bad = await analyst.post('/api/opinion/keyword-groups', { name: '坏规则', rule: '(疫情|肺炎 AND' });
     assert.equal(bad.status, 400);

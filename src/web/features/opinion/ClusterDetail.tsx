@@ -1,7 +1,7 @@
 // 聚类详情: one claim spreading — its posts per hour and in total, where it is seen, the latest
 // posts, the refutation it is attached to (pick one from the library, or write one), and its case.
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Row, Select, Space, Table, Tooltip, Typography } from 'antd';
+import { ArrowLeftOutlined, ScissorOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Popconfirm, Row, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +15,7 @@ import { PostCard } from './PostCard';
 import { RefutationModal } from './RefutationModal';
 import { CATEGORY_COLOR, CategoryTag, RefutedBadge, formatTime, hourTime, useCanHandle } from './labels';
 import { useKeywordGroups, useRefutations, type Refutation } from './config.api';
-import { useAttachRefutation, useCluster, type Cluster, type ClusterDetail as Detail } from './opinion.api';
+import { useAttachRefutation, useCluster, useSplitCluster, type Cluster, type ClusterDetail as Detail } from './opinion.api';
 
 function Timeline({ timeline, color }: { timeline: Detail['timeline']; color: string }) {
   const { t } = useTranslation();
@@ -124,6 +124,41 @@ function RefutationPanel({ cluster }: { cluster: Cluster }) {
   );
 }
 
+/** The chosen posts of a cluster split off together (a wrong merge undone, two claims told apart). */
+function SplitButton({ cluster, selected, onDone }: { cluster: Cluster; selected: string[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const split = useSplitCluster(cluster.id);
+  const all = selected.length >= cluster.size;
+  return (
+    <Space size={8}>
+      <Typography.Text type="secondary" data-testid="posts-selected">
+        {t('opinion.clusters.postsSelected', { count: selected.length })}
+      </Typography.Text>
+      <Popconfirm
+        title={t('opinion.clusters.splitTitle', { count: selected.length })}
+        description={<div style={{ maxWidth: 320 }}>{t('opinion.clusters.splitHint')}</div>}
+        okText={t('opinion.clusters.split')}
+        okButtonProps={{ loading: split.isPending, ...{ 'data-testid': 'split-confirm' } }}
+        onConfirm={() =>
+          split.mutateAsync(selected).then(({ cluster: fresh }) => {
+            notifySuccess(t('opinion.clusters.splitDone'));
+            onDone();
+            void navigate(`/opinion/clusters/${fresh.id}`);
+          })
+        }
+        disabled={all}
+      >
+        <Tooltip title={all ? t('opinion.clusters.splitAll') : undefined}>
+          <Button size="small" icon={<ScissorOutlined />} disabled={all} data-testid="split-open">
+            {t('opinion.clusters.split')}
+          </Button>
+        </Tooltip>
+      </Popconfirm>
+    </Space>
+  );
+}
+
 export function ClusterDetail() {
   const { t } = useTranslation();
   const { id } = useParams();
@@ -132,6 +167,11 @@ export function ClusterDetail() {
   const groups = useKeywordGroups();
   const groupNames = useMemo(() => new Map((groups.data?.groups ?? []).map((g) => [g.id, g.name])), [groups.data]);
   const canHandle = useCanHandle();
+  // Posts picked to split off, per cluster (another cluster's page starts with none).
+  const [picked, setPicked] = useState<{ cluster?: string; ids: string[] }>({ ids: [] });
+  const selected = picked.cluster === id ? picked.ids : [];
+  const pick = (postId: string, on: boolean) =>
+    setPicked({ cluster: id, ids: on ? [...selected.filter((x) => x !== postId), postId] : selected.filter((x) => x !== postId) });
 
   return (
     <>
@@ -222,11 +262,22 @@ export function ClusterDetail() {
                 <Card
                   size="small"
                   title={t('opinion.clusters.latestPosts')}
-                  extra={<Link to={`/opinion/posts?clusterId=${d.cluster.id}`}>{t('opinion.clusters.allPosts')}</Link>}
+                  extra={
+                    <Space size={12} wrap>
+                      {selected.length ? <SplitButton cluster={d.cluster} selected={selected} onDone={() => setPicked({ ids: [] })} /> : null}
+                      <Link to={`/opinion/posts?clusterId=${d.cluster.id}`}>{t('opinion.clusters.allPosts')}</Link>
+                    </Space>
+                  }
                 >
                   <Flex vertical gap={10} data-testid="cluster-posts">
                     {d.posts.map((p) => (
-                      <PostCard key={p.id} post={p} groupNames={groupNames} inCluster />
+                      <PostCard
+                        key={p.id}
+                        post={p}
+                        groupNames={groupNames}
+                        inCluster
+                        {...(canHandle && d.cluster.size > 1 ? { onSelect: (on: boolean) => pick(p.id, on), selected: selected.includes(p.id) } : {})}
+                      />
                     ))}
                   </Flex>
                 </Card>

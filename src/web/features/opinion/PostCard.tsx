@@ -2,7 +2,7 @@
 // (category, relevance, keyword groups), its cluster and refutation, and the analyst's actions —
 // label it (the model learns) or open a case. Deliberately nothing about who wrote it.
 import { DisconnectOutlined, LinkOutlined, TagOutlined } from '@ant-design/icons';
-import { Button, Flex, Popconfirm, Popover, Radio, Space, Tag, Typography } from 'antd';
+import { Button, Checkbox, Flex, Popconfirm, Popover, Radio, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -120,9 +120,12 @@ type Props = {
   /** Hide the cluster link (inside the cluster's own page). */
   inCluster?: boolean;
   fresh?: boolean;
+  /** A checkbox to pick the post (a cluster's page: posts to split off), and whether it is picked. */
+  onSelect?: (checked: boolean) => void;
+  selected?: boolean;
 };
 
-export function PostCard({ post, groupNames, clusterSize, inCluster, fresh }: Props) {
+export function PostCard({ post, groupNames, clusterSize, inCluster, fresh, onSelect, selected }: Props) {
   const { t } = useTranslation();
   const canHandle = useCanHandle();
   const size = post.clusterSize ?? clusterSize;
@@ -130,6 +133,9 @@ export function PostCard({ post, groupNames, clusterSize, inCluster, fresh }: Pr
     <article className={fresh ? 'op-post op-post-fresh' : 'op-post'} data-testid="post-card" data-post-id={post.id}>
       <Flex justify="space-between" gap={8} wrap align="center" className="op-post-head">
         <Space size={4} wrap>
+          {onSelect ? (
+            <Checkbox checked={!!selected} onChange={(e) => onSelect(e.target.checked)} aria-label={t('opinion.clusters.selectPost')} data-testid="post-select" />
+          ) : null}
           <CategoryTag category={post.category} />
           <RelevanceTag relevant={post.relevant} score={post.relevanceScore} />
           <RefutedBadge refuted={!!post.refutationId} />

@@ -160,6 +160,15 @@ export function useDetachPost() {
   });
 }
 
+/** Splits posts of a cluster off together, as one new cluster. */
+export function useSplitCluster(clusterId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (postIds: string[]) => http.post<{ cluster: Cluster }>(`/opinion/clusters/${clusterId}/split`, { postIds }),
+    onSuccess: () => client.invalidateQueries({ queryKey: opinionKeys.all }),
+  });
+}
+
 export type ClusterQuery = { from?: string; category?: Category; minSize: number; relevant?: 'true' | 'false'; limit?: number };
 
 export function useClusters(q: ClusterQuery, enabled = true) {
