@@ -287,7 +287,8 @@ export function expectStatus<T>(res: HttpResponse<T>, status: number, what: stri
  * Through the API as an operator would: admin logs in, creates a township and a village under the
  * district, a user with `role` in the village, who logs in and creates an API token.
  */
-export async function provisionReporter(client: HttpClient, adminPassword: string, opts: { role?: string; password?: string } = {}) {
+/** A township, a village and a user of `role` (default: reporter) in the village — or, `at: 'district'`, in the district itself — with an API token. */
+export async function provisionReporter(client: HttpClient, adminPassword: string, opts: { role?: string; password?: string; at?: 'village' | 'district' } = {}) {
   const admin = await loginHeaders(client, 'admin', adminPassword);
   const me = expectStatus(await client.get('/api/auth/me', admin), 200, 'me');
   const districtId = me.body.user.orgId as string;
@@ -296,7 +297,7 @@ export async function provisionReporter(client: HttpClient, adminPassword: strin
   const password = opts.password ?? 'Bench#2026pass';
   const username = `bench_${opts.role ?? 'reporter'}`;
   expectStatus(
-    await client.post('/api/users', { username, password, displayName: '压测填报员', orgId: village.body.org.id, roles: [opts.role ?? 'reporter'] }, admin),
+    await client.post('/api/users', { username, password, displayName: '压测填报员', orgId: opts.at === 'district' ? districtId : village.body.org.id, roles: [opts.role ?? 'reporter'] }, admin),
     201,
     'user',
   );

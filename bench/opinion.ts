@@ -52,6 +52,8 @@ const BATCH = 1000;
 const CLIENTS = Number(process.env.FRONTLINE_BENCH_OPINION_CLIENTS ?? 2);
 const SECONDS = Number(process.env.FRONTLINE_BENCH_HTTP_SECONDS ?? 15);
 const HTTP_RUNS = Number(process.env.FRONTLINE_BENCH_HTTP_RUNS ?? 3);
+/** HTTP runs into a copy of the lookup curve's store of this many posts (0: an empty store, the default). */
+const HTTP_STORE = Number(process.env.FRONTLINE_BENCH_HTTP_STORE ?? 0);
 /** Refutations in the library during the HTTP runs (session 9; none before, when each one cost the event loop). */
 const REFUTATIONS = Number(process.env.FRONTLINE_BENCH_REFUTATIONS ?? 100);
 const TARGET_POSTS_PER_S = 8000;
@@ -89,6 +91,13 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
   const sorted = [...runs].sort((a, b) => a.rate - b.rate);
   const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
   ctx.log(`opinion (a): runs ${runs.map((r) => Math.round(r.rate)).join(', ')} posts/s; median ${Math.round(mid.rate)}`);
+  if (HTTP_STORE) {
+    const into = `into a store of ${HTTP_STORE.toLocaleString('en-US')} posts`;
+    return [
+      { name: `opinion: HTTP ingest ${into} (posts/s, median of ${runs.length} runs)`, value: Math.round(mid.rate), unit: 'posts/s' },
+      { name: `opinion: server CPU per ingested post ${into} (median run)`, value: round(mid.cpuPerPost, 1), unit: 'µs' },
+    ];
+  }
   return [
     { name: `opinion: HTTP ingest, batches of 1,000 (posts/s, median of ${runs.length} runs)`, value: Math.round(mid.rate), unit: 'posts/s', target: `≥ ${TARGET_POSTS_PER_S}`, ok: mid.rate >= TARGET_POSTS_PER_S },
     { name: 'opinion: HTTP ingest, slowest run', value: Math.round(sorted[0]!.rate), unit: 'posts/s' },
@@ -101,11 +110,17 @@ async function httpIngest(ctx: BenchContext): Promise<BenchResult[]> {
 
 async function httpIngestOnce(ctx: BenchContext, label: string): Promise<HttpRun> {
   const dataDir = fs.mkdtempSync(path.join(WORK, 'opinion-http-'));
+  if (HTTP_STORE) {
+    // A copy of the lookup curve's store: the posts go to its district and join its clusters.
+    const store = path.join(WORK, `opinion-store-v${GENERATOR_VERSION}-${HTTP_STORE}`);
+    if (!fs.existsSync(path.join(store, 'frontline.db'))) throw new Error(`opinion (a): no store of ${HTTP_STORE} posts in ${store}: run the lookup part with that size first`);
+    fs.cpSync(store, dataDir, { recursive: true });
+  }
   const prof = process.env.FRONTLINE_BENCH_PROF;
   const server = await startServer({ dataDir, env: { FRONTLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, FRONTLINE_PASSWORD_HASH_COST: '12' }, nodeArgs: [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(process.env.FRONTLINE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
   const client = new HttpClient(server.port, { maxSockets: CLIENTS + 2 });
   try {
-    const { token, user } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst' });
+    const { token, user } = await provisionReporter(client, ADMIN_PASSWORD, { role: 'opinion_analyst', at: HTTP_STORE ? 'district' : 'village' });
     const auth = { authorization: `Bearer ${token}` };
     // A refutation library, as an office has one (every new post is matched against it).
     const claims = refutationClaims(REFUTATIONS);
