@@ -285,9 +285,9 @@ export function expectStatus<T>(res: HttpResponse<T>, status: number, what: stri
 
 /**
  * Through the API as an operator would: admin logs in, creates a township and a village under the
- * district, a user with `role` in the village, who logs in and creates an API token.
+ * district, a user with `role` (default: reporter) in the village — or, `at: 'district'`, in the
+ * district itself — who logs in and creates an API token.
  */
-/** A township, a village and a user of `role` (default: reporter) in the village — or, `at: 'district'`, in the district itself — with an API token. */
 export async function provisionReporter(client: HttpClient, adminPassword: string, opts: { role?: string; password?: string; at?: 'village' | 'district' } = {}) {
   const admin = await loginHeaders(client, 'admin', adminPassword);
   const me = expectStatus(await client.get('/api/auth/me', admin), 200, 'me');

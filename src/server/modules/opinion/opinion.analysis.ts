@@ -47,8 +47,8 @@ export interface PostClass {
 }
 
 /**
- * The instance's classifier as the analysis takes it: a version that changes whenever it learns (and
- * differs between instances), the model, and its portable form for the workers (made when first sent).
+ * The instance's classifier as the analysis takes it: a version that changes whenever it learns, the
+ * model, and its portable form for the workers (made when first sent).
  */
 export interface ClassifierRef {
   version: string;

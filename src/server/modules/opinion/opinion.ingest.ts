@@ -44,7 +44,7 @@ import {
  * similarity, not exact repeats), so that later variants still find it while storage stays bounded. */
 export const MAX_REPS = 12;
 /** At most this many candidates are verified per post, most shared keys first, then most recent. */
-export const MAX_VERIFY = 32;
+const MAX_VERIFY = 32;
 /** Posts published further ahead than this are refused (clock skew allowance). */
 const FUTURE_SLACK_MS = 10 * 60_000;
 
@@ -263,6 +263,14 @@ export function sameClaim(a: Int32Array, b: Int32Array): boolean {
   return sameClaimBySizes(inter, al, bl);
 }
 
+/**
+ * A post's candidates among the stored representatives, best first, with those its histogram rules
+ * out marked (`possible`: their sets need not be read).
+ */
+export function storedCandidates(index: CandidateIndex, a: Pick<PostAnalysis, 'hashed' | 'set' | 'hist'>) {
+  return index.lookupChecked(a.hashed, MAX_VERIFY, a.hist, (size) => minShared(a.set.length, size));
+}
+
 /** Where a post goes: its cluster, whether the post starts it, and whether it repeats a post exactly. */
 export interface Assignment {
   clusterId: string;
@@ -307,7 +315,7 @@ export async function assignClusters(
     const t = twinIds[k]! >= 0 ? infos.get(twinIds[k]!) : undefined;
     return t && sameClaim(p.a.set, t.set) ? t : undefined;
   });
-  const found = posts.map((p, k) => (repeats[k] ? undefined : index.lookupChecked(p.a.hashed, MAX_VERIFY, p.a.hist, (size) => minShared(p.a.set.length, size))));
+  const found = posts.map((p, k) => (repeats[k] ? undefined : storedCandidates(index, p.a)));
   await read(found.flatMap((f) => (f ? f.ids.filter((_, i) => f.possible[i]) : [])));
   // Posts earlier in the batch are candidates too: every one that was not an exact repeat (the
   // caller may keep fewer as representatives; a post that matched one is still in its cluster).
@@ -320,9 +328,10 @@ export async function assignClusters(
     if (repeat) return { clusterId: repeat.clusterId, starts: false, exact: true };
     const f = found[k]!;
     const near = local.lookup(p.a.hashed, MAX_VERIFY);
-    const twins = [f.twin >= 0 ? infos.get(f.twin) : undefined, near.twin >= 0 ? localInfo[near.twin] : undefined];
-    const rep = chooseCluster(p.a.set, twins, { ...f, info: storedInfo }, { ...near, info: batchInfo });
-    if (rep && (rep === twins[0] || rep === twins[1])) return { clusterId: rep.clusterId, starts: false, exact: true };
+    // The stored twin, if any, failed its check above (a hash collision): only the batch's is left.
+    const twin = near.twin >= 0 ? localInfo[near.twin] : undefined;
+    const rep = chooseCluster(p.a.set, [twin], { ...f, info: storedInfo }, { ...near, info: batchInfo });
+    if (rep && rep === twin) return { clusterId: rep.clusterId, starts: false, exact: true };
     const clusterId = rep?.clusterId ?? timeOrderedId();
     local.add(localInfo.length, p.a.hashed.hashes, p.a.set.length, p.a.hist);
     localInfo.push({ clusterId, set: p.a.set });

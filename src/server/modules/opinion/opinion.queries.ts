@@ -291,6 +291,55 @@ export async function moveClusterInto(trx: DbOrTrx, fromId: string, intoId: stri
     .execute();
 }
 
+/** Posts of an org by id (chunked), with what moving them out of their cluster needs. */
+export async function postsToMove(db: DbOrTrx, orgId: string, ids: string[]) {
+  const out: Array<Pick<OpinionPostsTable, 'id' | 'text' | 'cluster_id' | 'category' | 'relevant' | 'refutation_id' | 'published_at'>> = [];
+  for (const part of chunks(ids)) {
+    out.push(
+      ...(await db
+        .selectFrom('opinion_posts')
+        .select(['id', 'text', 'cluster_id', 'category', 'relevant', 'refutation_id', 'published_at'])
+        .where('id', 'in', part)
+        .where('org_id', '=', orgId)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/**
+ * The representatives in a cluster of these posts: rows since migration 0011 name their post; older
+ * ones carry its normalised text instead.
+ */
+export async function repsOfPosts(db: DbOrTrx, clusterId: string, postIds: string[], normTexts: string[]): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const part of chunks(postIds)) {
+    for (const r of await db.selectFrom('opinion_cluster_reps').select('id').where('cluster_id', '=', clusterId).where('post_id', 'in', part).execute()) ids.add(Number(r.id));
+  }
+  for (const part of chunks(normTexts)) {
+    const rows = await db.selectFrom('opinion_cluster_reps').select('id').where('cluster_id', '=', clusterId).where('post_id', 'is', null).where('norm_text', 'in', part).execute();
+    for (const r of rows) ids.add(Number(r.id));
+  }
+  return [...ids];
+}
+
+/** Moves posts and representatives into a cluster. */
+export async function movePostsInto(trx: DbOrTrx, clusterId: string, postIds: string[], repIds: number[]) {
+  for (const part of chunks(repIds)) await trx.updateTable('opinion_cluster_reps').set({ cluster_id: clusterId }).where('id', 'in', part).execute();
+  for (const part of chunks(postIds)) await trx.updateTable('opinion_posts').set({ cluster_id: clusterId }).where('id', 'in', part).execute();
+}
+
+/** A cluster's first and last publication times, and its earliest post (a cluster with posts). */
+export async function clusterSpan(db: DbOrTrx, clusterId: string) {
+  const span = await db
+    .selectFrom('opinion_posts')
+    .select((eb) => [eb.fn.min<string>('published_at').as('first'), eb.fn.max<string>('published_at').as('last')])
+    .where('cluster_id', '=', clusterId)
+    .executeTakeFirstOrThrow();
+  const earliest = await db.selectFrom('opinion_posts').select('id').where('cluster_id', '=', clusterId).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow();
+  return { first: span.first, last: span.last, earliestId: earliest.id };
+}
+
 export function listPosts(
   db: DbOrTrx,
   f: {

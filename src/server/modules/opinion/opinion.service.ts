@@ -23,7 +23,11 @@ import {
   listPosts as listPostRows,
   lockOrgForIngest,
   moveClusterInto,
+  movePostsInto,
   openCasesByCluster,
+  postsToMove,
+  repsOfPosts,
+  clusterSpan,
   spreadersOf,
   withSamples,
 } from './opinion.queries.ts';
@@ -295,17 +299,7 @@ async function movePosts(kernel: Kernel, actor: Actor | null, orgId: string, clu
       const [old] = await clusterRows(trx, [clusterId]);
       if (!old) throw new AppError('not_found', '聚类不存在');
       if (old.merged_into) throw new AppError('conflict', '这个聚类已并入其他聚类，请在合并后的聚类里操作');
-      const posts: Array<Pick<OpinionPostsTable, 'id' | 'text' | 'cluster_id' | 'category' | 'relevant' | 'refutation_id' | 'published_at'>> = [];
-      for (let i = 0; i < postIds.length; i += 500) {
-        posts.push(
-          ...(await trx
-            .selectFrom('opinion_posts')
-            .select(['id', 'text', 'cluster_id', 'category', 'relevant', 'refutation_id', 'published_at'])
-            .where('id', 'in', postIds.slice(i, i + 500))
-            .where('org_id', '=', orgId)
-            .execute()),
-        );
-      }
+      const posts = await postsToMove(trx, orgId, postIds);
       const inCluster = new Set(posts.filter((p) => p.cluster_id === clusterId).map((p) => p.id));
       const outside = postIds.filter((id) => !inCluster.has(id));
       if (outside.length) {
@@ -316,28 +310,7 @@ async function movePosts(kernel: Kernel, actor: Actor | null, orgId: string, clu
       }
       posts.sort((a, b) => (a.published_at < b.published_at ? -1 : a.published_at > b.published_at ? 1 : a.id < b.id ? -1 : 1));
       const sample = posts[0]!;
-      // Their representatives: rows since migration 0011 name the post; older ones carry its normalised text.
-      const norms = [...new Set(posts.map((p) => normalizePost(p.text)))];
-      const reps: number[] = [];
-      for (let i = 0; i < Math.max(postIds.length, norms.length); i += 500) {
-        const ids = postIds.slice(i, i + 500);
-        const texts = norms.slice(i, i + 500);
-        reps.push(
-          ...(
-            await trx
-              .selectFrom('opinion_cluster_reps')
-              .select('id')
-              .where('cluster_id', '=', old.id)
-              .where((eb) =>
-                eb.or([
-                  ...(ids.length ? [eb('post_id', 'in', ids)] : []),
-                  ...(texts.length ? [eb.and([eb('post_id', 'is', null), eb('norm_text', 'in', texts)])] : []),
-                ]),
-              )
-              .execute()
-          ).map((r) => Number(r.id)),
-        );
-      }
+      const reps = await repsOfPosts(trx, old.id, postIds, [...new Set(posts.map((p) => normalizePost(p.text)))]);
       await trx
         .insertInto('opinion_clusters')
         .values({
@@ -359,16 +332,9 @@ async function movePosts(kernel: Kernel, actor: Actor | null, orgId: string, clu
           merged_by: null,
         })
         .execute();
-      for (let i = 0; i < reps.length; i += 500) await trx.updateTable('opinion_cluster_reps').set({ cluster_id: newClusterId }).where('id', 'in', reps.slice(i, i + 500)).execute();
-      for (let i = 0; i < postIds.length; i += 500) await trx.updateTable('opinion_posts').set({ cluster_id: newClusterId }).where('id', 'in', postIds.slice(i, i + 500)).execute();
-      const left = await trx
-        .selectFrom('opinion_posts')
-        .select((eb) => [eb.fn.min<string>('published_at').as('first'), eb.fn.max<string>('published_at').as('last')])
-        .where('cluster_id', '=', old.id)
-        .executeTakeFirstOrThrow();
-      const oldSample = inCluster.has(old.sample_post_id ?? '')
-        ? (await trx.selectFrom('opinion_posts').select('id').where('cluster_id', '=', old.id).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow()).id
-        : old.sample_post_id;
+      await movePostsInto(trx, newClusterId, postIds, reps);
+      const left = await clusterSpan(trx, old.id);
+      const oldSample = inCluster.has(old.sample_post_id ?? '') ? left.earliestId : old.sample_post_id;
       await trx
         .updateTable('opinion_clusters')
         .set({
