@@ -7,6 +7,7 @@ import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
 import { CHAR, CH_FEATURE, newSpans, segmentFast, segmentSpans } from './segment.ts';
 import { signature, type DedupSignature } from './simhash.ts';
+import { loadTextCore, type TextCore } from './textcore.ts';
 
 export interface Analysed {
   /** normalizePost(text). */
@@ -126,12 +127,10 @@ const spans = newSpans();
 let feat = new Int32Array(1024);
 
 /**
- * Analyses one raw post. `groups` are the office's keyword groups (defaults to the built-in lexicon),
- * best compiled with the built-in lexicon (GroupsWithDefaults); the classifier's rule features always
- * come from the built-in lexicon.
+ * The token features of the words of a normalised text and its character-bigram and punctuation
+ * features, into `feat` (grown as needed): how many. The native core (textcore.ts) writes the same.
  */
-export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaults): Analysed {
-  const normalized = normalizePost(text);
+function wordFeatures(normalized: string): number {
   const sp = segmentSpans(normalized, spans);
   const n = sp.n;
   const cap = n * 2 + normalized.length + 64;
@@ -156,11 +155,57 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
       prev = -1;
       if (c !== 0x20) {
         let p = F_PUNCT[c]!;
-        if (p < 0) F_PUNCT[c] = p = strFeature(`p:${String.fromCharCode(c)}`, 0x61c88647);
+        if (p < 0) F_PUNCT[c] = p = punctFeature(c);
         f[k++] = p;
       }
     }
   }
+  return k;
+}
+
+const punctFeature = (c: number) => strFeature(`p:${String.fromCharCode(c)}`, 0x61c88647);
+
+/** F_PUNCT with every code unit filled (the native core reads it without asking). */
+function allPunctFeatures(): Int32Array {
+  for (let c = 0; c < 65536; c++) if (F_PUNCT[c]! < 0) F_PUNCT[c] = punctFeature(c);
+  return F_PUNCT;
+}
+
+let native = process.env.FRONTLINE_NATIVE_TEXT !== '0';
+let textCore: TextCore | null | undefined;
+
+/**
+ * Whether analyse runs its segmentation and word features in the native core (textcore.ts); `on`
+ * turns it on or off for this thread (tests and benchmarks compare both). False where it is not built.
+ */
+export function nativeText(on?: boolean): boolean {
+  if (on !== undefined) native = on;
+  if (native && (textCore ??= loadTextCore(allPunctFeatures)) === null) native = false;
+  return native;
+}
+
+/**
+ * Analyses one raw post. `groups` are the office's keyword groups (defaults to the built-in lexicon),
+ * best compiled with the built-in lexicon (GroupsWithDefaults); the classifier's rule features always
+ * come from the built-in lexicon.
+ */
+export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaults): Analysed {
+  const normalized = normalizePost(text);
+  let k = -1;
+  if (native) {
+    const core = (textCore ??= loadTextCore(allPunctFeatures));
+    if (core) {
+      const len = normalized.length;
+      if (spans.start.length < len) {
+        spans.start = new Int32Array(len);
+        spans.end = new Int32Array(len);
+      }
+      if (feat.length < 3 * len + 64) feat = new Int32Array(2 * (3 * len + 64));
+      k = core.features(normalized, spans.start, spans.end, feat);
+    } else native = false;
+  }
+  if (k < 0) k = wordFeatures(normalized);
+  const f = feat;
   let ruleGroups: string[];
   let matched: string[];
   if (groups instanceof GroupsWithDefaults) ({ builtin: ruleGroups, office: matched } = groups.match(normalized));

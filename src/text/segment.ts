@@ -195,6 +195,23 @@ export function warmSegmenter(): { words: number; nodes: number; bytes: number; 
 }
 
 /**
+ * The fast segmenter's tables as the native core (src/text/textcore.ts) reads them in place: the
+ * per-character table, the edge table and its bit filter, a bit per code unit that is a letter or a
+ * digit by itself (\p{L} or \p{N}, the test the segmenter makes on characters outside jieba's word
+ * blocks), and the log-probability of a character that is no word. Loads the dictionary.
+ */
+export function segmenterTables(): { char: Int32Array; table: Int32Array; edgeBits: Int32Array; wordish: Uint8Array; minLogp: number } {
+  const d = loadDict();
+  wordishBits ??= (() => {
+    const bits = new Uint8Array(65536 / 8);
+    for (let c = 0; c < 65536; c++) if (WORDISH.test(String.fromCharCode(c))) bits[c >>> 3]! |= 1 << (c & 7);
+    return bits;
+  })();
+  return { char: CHAR, table: d.table, edgeBits: d.edgeBits, wordish: wordishBits, minLogp: d.minLogp };
+}
+let wordishBits: Uint8Array | undefined;
+
+/**
  * One 8-byte entry per code unit with everything the stages after normalisation look up per character
  * (so that one cache line serves them all, instead of one table per stage each missing the cache after
  * the dictionary walk has evicted it):

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "textcore",
+      "sources": ["textcore.c"],
+      "cflags": ["-O3", "-Wall", "-Wextra"]
+    }
+  ]
+}

@@ -1,0 +1,48 @@
+// The native text core (native/textcore, built by `npm ci`'s postinstall like native/hugepages): the
+// fast segmenter and the classifier's token and bigram features in C, over the TypeScript segmenter's
+// own tables (segment.ts segmenterTables), registered once per thread. It is only a speed-up: the
+// TypeScript code in segment.ts and pipeline.ts is the reference and the fallback, textcore.test.ts
+// checks that both give the same spans and features, and where the addon did not build (no C
+// compiler) or FRONTLINE_NATIVE_TEXT=0 is set, the pipeline runs in TypeScript alone.
+import { createRequire } from 'node:module';
+import { segmenterTables } from './segment.ts';
+
+export interface TextCore {
+  /** segmentSpans of a normalised text into start/end (each at least text.length long): the count, or -1 (use TypeScript). */
+  segment(text: string, start: Int32Array, end: Int32Array): number;
+  /**
+   * The segmentation, then pipeline.ts's token features of its words and the bigram and punctuation
+   * features of the text, written into feat (at least 2 × text.length + 64 long): how many, or -1.
+   */
+  features(text: string, start: Int32Array, end: Int32Array, feat: Int32Array): number;
+}
+
+interface Addon extends TextCore {
+  init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array, minLogp: number): number;
+}
+
+let addon: Addon | null | undefined;
+
+/** The compiled addon, or null where it was not built (loaded once per thread). */
+export function textCoreAddon(): Addon | null {
+  if (addon !== undefined) return addon;
+  try {
+    addon = createRequire(import.meta.url)('../../native/textcore/build/Release/textcore.node') as Addon;
+  } catch {
+    addon = null;
+  }
+  return addon;
+}
+
+/**
+ * The native core with this thread's tables registered (`punct`: each code unit's punctuation
+ * feature, all 65,536 filled), or null: not built, or turned off by FRONTLINE_NATIVE_TEXT=0.
+ */
+export function loadTextCore(punct: () => Int32Array): TextCore | null {
+  if (process.env.FRONTLINE_NATIVE_TEXT === '0') return null;
+  const a = textCoreAddon();
+  if (!a) return null;
+  const t = segmenterTables();
+  a.init(t.char, t.table, t.edgeBits, t.wordish, punct(), t.minLogp);
+  return a;
+}
