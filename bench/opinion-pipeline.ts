@@ -24,7 +24,7 @@ import { OpinionClassifier } from '../src/text/classifier.ts';
 import { loadCorpus } from '../src/text/corpus/index.ts';
 import { syntheticPosts } from '../src/text/corpus/synthetic.ts';
 import { normalizePost } from '../src/text/normalize.ts';
-import { defaultGroups } from '../src/text/pipeline.ts';
+import { defaultGroups, nativeText } from '../src/text/pipeline.ts';
 import { jiebaCut, newSpans, segmentSpans, warmSegmenter } from '../src/text/segment.ts';
 import { analysePost, type PostAnalysis } from '../src/server/modules/opinion/opinion.analysis.ts';
 import { CandidateIndex } from '../src/server/modules/opinion/opinion.candidates.ts';
@@ -128,7 +128,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 
   t = performance.now();
   const next = syntheticPosts(17);
-  const posts = Array.from({ length: POSTS }, () => next());
+  // As the server gets them: parsed from JSON (flat strings; the generator builds them by concatenation).
+  const posts = JSON.parse(JSON.stringify(Array.from({ length: POSTS }, () => next()))) as string[];
   const avgLen = posts.reduce((a, p) => a + p.length, 0) / posts.length;
   ctx.log(`${posts.length} posts, ${avgLen.toFixed(0)} characters on average, generated in ${((performance.now() - t) / 1000).toFixed(1)} s; about ${SECONDS} s per stage, interleaved`);
 
@@ -136,11 +137,23 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const normalized = posts.map((p) => normalizePost(p));
   const spans = newSpans();
   const clusters = new InMemoryClusters();
+  const native = nativeText();
+  ctx.log(native ? 'native text core (native/textcore) in use; one stage runs without it' : '!!! native text core not built (npm run postinstall): TypeScript only');
   const stages: Stage[] = [
     { name: 'jieba alone (native cut)', rates: [], wall: [], fn: (i) => (sink += jiebaCut(posts[i]!).length) },
     { name: 'fast segmenter alone', rates: [], wall: [], fn: (i) => (sink += segmentSpans(normalized[i]!, spans).n) },
     { name: 'normalizePost alone', rates: [], wall: [], fn: (i) => (sink += normalizePost(posts[i]!).length) },
     { name: 'analysis + classification', rates: [], wall: [], fn: (i) => (sink += clf.classify(analysePost(posts[i]!)).relevanceScore) },
+    {
+      name: 'analysis + classification, TypeScript only (no native core)',
+      rates: [],
+      wall: [],
+      fn: (i) => {
+        nativeText(false);
+        sink += clf.classify(analysePost(posts[i]!)).relevanceScore;
+        nativeText(native);
+      },
+    },
     {
       name: 'pipeline: analysis + classification + cluster lookup',
       rates: [],
@@ -157,11 +170,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ctx.log(`${s.name}: median ${median(s.rates).toFixed(0)} posts per CPU-second, ${median(s.wall).toFixed(0)} posts/s wall (${s.rates.length} rounds of ${ROUND})`);
   }
   if (sink === 42) ctx.log('');
-  const [jiebaS, fastS, normS, analysisS, clusterS] = stages;
+  const [jiebaS, fastS, normS, analysisS, tsOnlyS, clusterS] = stages;
   const jieba = median(jiebaS!.rates);
   const fastSeg = median(fastS!.rates);
   const norm = median(normS!.rates);
   const analysis = median(analysisS!.rates);
+  const tsOnly = median(tsOnlyS!.rates);
   const withCluster = median(clusterS!.rates);
   // The ratio round by round (same load for both), then its median.
   const ratios = clusterS!.rates.map((r, k) => r / jiebaS!.rates[k]!);
@@ -174,6 +188,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     { name: 'opinion: jieba segmentation alone (native), one core', value: round(jieba, 0), unit: 'posts/CPU-s' },
     { name: 'opinion: pipeline ÷ jieba alone', value: round(ratio * 100, 0), unit: '%', target: `≥ ${TARGET_RATIO * 100}`, ok: ratio >= TARGET_RATIO },
     { name: 'opinion: analysis + classification (the pipeline without the cluster lookup)', value: round(analysis, 0), unit: 'posts/CPU-s' },
+    { name: 'opinion: analysis + classification, TypeScript only (no native core)', value: round(tsOnly, 0), unit: 'posts/CPU-s' },
+    { name: 'opinion: native text core in use', value: native ? 1 : 0, unit: 'yes=1' },
     { name: 'opinion: fast segmenter alone', value: round(fastSeg, 0), unit: 'posts/CPU-s' },
     { name: 'opinion: normalizePost alone', value: round(norm, 0), unit: 'posts/CPU-s' },
     { name: 'opinion: pipeline, wall clock (busy machine: lower)', value: round(median(clusterS!.wall), 0), unit: 'posts/s' },

@@ -3,7 +3,8 @@
     {
       "target_name": "textcore",
       "sources": ["textcore.c"],
-      "cflags": ["-O3", "-Wall", "-Wextra"]
+      "cflags": ["-O3", "-Wall", "-Wextra"],
+      "libraries": ["-lm"]
     }
   ]
 }

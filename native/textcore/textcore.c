@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <node_api.h>
 
 #define SLOTS (1u << 20)
@@ -39,6 +40,18 @@ typedef struct {
   int32_t walk_node[WINDOW];
   int32_t walk_list[WINDOW];
   uint32_t hash[WINDOW];
+  // sketch(): its tables (initSketch) and scratch
+  napi_ref sk_refs[4];
+  const int8_t *digit;     // 65536: a Chinese numeral's digit, or -1
+  const int32_t *unit;     // 65536: 十百千万亿's value, or 0
+  const uint16_t *boiler;  // repost phrases, longest first: [length, code units…]…, 0
+  const uint8_t *donors;   // bins × DRAWS: the bin an empty bin tries on each attempt
+  int32_t bands, rows;
+  uint16_t *cbuf;
+  size_t cbuf_cap;
+  uint32_t *sh;
+  int32_t *tmp;
+  size_t sh_cap;
 } core_t;
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -46,6 +59,11 @@ static void finalize(napi_env env, void *data, void *hint) {
   core_t *c = data;
   for (int i = 0; i < 5; i++)
     if (c->refs[i]) napi_delete_reference(env, c->refs[i]);
+  for (int i = 0; i < 4; i++)
+    if (c->sk_refs[i]) napi_delete_reference(env, c->sk_refs[i]);
+  free(c->cbuf);
+  free(c->sh);
+  free(c->tmp);
   free(c->text);
   free(c->P);
   free(c->X);
@@ -253,18 +271,22 @@ static napi_value init_core(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "init: six arguments are required");
     return NULL;
   }
-  core_t *c = calloc(1, sizeof(core_t));
-  if (!c) return NULL;
+  core_t *c = core_of(env);
+  int fresh = c == NULL;
+  if (fresh && !(c = calloc(1, sizeof(core_t)))) return NULL;
   void *p[5];
   size_t len[5];
   napi_typedarray_type types[5] = {napi_int32_array, napi_int32_array, napi_int32_array, napi_uint8_array, napi_int32_array};
   size_t need[5] = {2 * 65536, 2 * SLOTS, 1u << (EDGE_BITS - 5), 65536 / 8, 65536};
   for (int i = 0; i < 5; i++) {
     if (!typed(env, argv[i], types[i], &p[i], &len[i]) || len[i] < need[i]) {
-      free(c);
+      if (fresh) free(c);
       napi_throw_type_error(env, NULL, "init: a table of the wrong type or size");
       return NULL;
     }
+  }
+  for (int i = 0; i < 5; i++) {
+    if (c->refs[i]) napi_delete_reference(env, c->refs[i]);
     napi_create_reference(env, argv[i], 1, &c->refs[i]);
   }
   c->chr = p[0];
@@ -273,9 +295,7 @@ static napi_value init_core(napi_env env, napi_callback_info info) {
   c->wordish = p[3];
   c->punct = p[4];
   napi_get_value_double(env, argv[5], &c->min_logp);
-  core_t *old = core_of(env);
-  napi_set_instance_data(env, c, finalize, NULL);
-  (void)old; // the previous one's finalizer runs when it is replaced
+  if (fresh) napi_set_instance_data(env, c, finalize, NULL);
   return number(env, 1);
 }
 
@@ -332,11 +352,320 @@ static napi_value features_js(napi_env env, napi_callback_info info) {
   return number(env, k);
 }
 
+
+// ---- the dedup signature (src/text/simhash.ts signature, signedShingleSet; opinion.candidates.ts histogramOf)
+
+#define CH_DEDUP_SHIFT 3
+#define KEPT (1 << CH_DEDUP_SHIFT)
+#define NUMERAL (2 << CH_DEDUP_SHIFT)
+#define DEDUP_CLASS (3 << CH_DEDUP_SHIFT)
+#define CH_BOILER_FIRST 32
+#define CH_BOILER_SECOND 64
+#define DRAWS 32
+#define MAX_BINS 128
+#define EMPTY 0xffffffffu
+
+// writeDigits: as JavaScript does it, in doubles (a run of 亿 can pass 2^53; NaN writes a 0 code unit, as a Uint16Array stores it).
+static size_t write_digits(uint16_t *cbuf, double v, size_t o) {
+  if (v >= 1e15) v = fmod(v, 1e15);
+  size_t start = o;
+  do {
+    double d = fmod(v, 10);
+    cbuf[o++] = d == d ? (uint16_t)(0x30 + (int)d) : 0;
+    v = floor(v / 10);
+  } while (v > 0);
+  for (size_t a = start, b = o - 1; a < b; a++, b--) {
+    uint16_t t = cbuf[a];
+    cbuf[a] = cbuf[b];
+    cbuf[b] = t;
+  }
+  return o;
+}
+
+static size_t write_numeral(core_t *c, const uint16_t *s, int32_t i, int32_t j, size_t o) {
+  uint16_t *cbuf = c->cbuf;
+  int has_unit = 0;
+  for (int32_t k = i; k < j; k++)
+    if (c->unit[s[k]]) has_unit = 1;
+  if (!has_unit) {
+    for (int32_t k = i; k < j; k++) cbuf[o++] = (uint16_t)(0x30 + c->digit[s[k]]);
+    return o;
+  }
+  double total = 0, section = 0;
+  int32_t d = -1;
+  for (int32_t k = i; k <= j; k++) {
+    int32_t ch = k < j ? s[k] : 0;
+    int32_t u = k < j ? c->unit[ch] : 0;
+    if (k == j || (!u && c->digit[ch] > 0 && d >= 0)) {
+      o = write_digits(cbuf, total + section + (d > 0 ? d : 0), o);
+      total = section = 0;
+      d = -1;
+      if (k == j) break;
+    }
+    if (!u) {
+      if (c->digit[ch] != 0) d = c->digit[ch];
+    } else if (u >= 10000) {
+      total = (total + section + (d > 0 ? d : 0)) * u;
+      section = 0;
+      d = -1;
+    } else {
+      section += (double)(d < 0 ? 1 : d) * u;
+      d = -1;
+    }
+  }
+  return o;
+}
+
+// dedupInto: the dedup form of text[0, n) into cbuf (grown); its length, or -1 (out of memory).
+static int32_t dedup_into(core_t *c, const uint16_t *t, int32_t n) {
+  size_t need = (size_t)n * 2 + 16;
+  if (need > c->cbuf_cap) {
+    uint16_t *b = realloc(c->cbuf, need * 2 * sizeof(uint16_t));
+    if (!b) return -1;
+    c->cbuf = b;
+    c->cbuf_cap = need * 2;
+  }
+  const int32_t *chr = c->chr;
+  uint16_t *cbuf = c->cbuf;
+  size_t o = 0;
+  for (int32_t i = 0; i < n; i++) {
+    int32_t ch = t[i];
+    int32_t e = chr[2 * ch];
+    if ((e & CH_BOILER_FIRST) != 0 && i + 1 < n && (chr[2 * t[i + 1]] & CH_BOILER_SECOND) != 0) {
+      int32_t skip = 0;
+      for (const uint16_t *p = c->boiler; *p; p += 1 + *p) {
+        int32_t len = *p;
+        if (p[1] != ch || i + len > n) continue;
+        if (memcmp(p + 1, t + i, (size_t)len * 2) == 0) {
+          skip = len;
+          break;
+        }
+      }
+      if (skip > 0) {
+        i += skip - 1;
+        continue;
+      }
+    }
+    int32_t k = e & DEDUP_CLASS;
+    if (k == KEPT) cbuf[o++] = (uint16_t)ch;
+    else if (k == NUMERAL) {
+      int32_t j = i + 1;
+      while (j < n && (chr[2 * t[j]] & DEDUP_CLASS) == NUMERAL) j++;
+      o = write_numeral(c, t, i, j, o);
+      i = j - 1;
+    }
+  }
+  return (int32_t)o;
+}
+
+static uint32_t fnv_step(uint32_t h, uint32_t ch) { return (h ^ ch) * 0x01000193u; }
+
+static uint32_t key_finish(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  return h ^ (h >> 16);
+}
+
+static uint32_t fnv_hex32(uint32_t h, uint32_t v) {
+  static const char hex[] = "0123456789abcdef";
+  for (int shift = 28; shift >= 0; shift -= 4) h = fnv_step(h, (uint32_t)hex[(v >> shift) & 15]);
+  return h;
+}
+
+static void sort_i32(int32_t *a, int32_t *tmp, int32_t n) {
+  if (n < 2) return;
+  // Four 8-bit counting passes on the value with its sign bit flipped (signed order).
+  int32_t cnt[4][256];
+  memset(cnt, 0, sizeof cnt);
+  for (int32_t i = 0; i < n; i++) {
+    uint32_t x = (uint32_t)a[i] ^ 0x80000000u;
+    cnt[0][x & 255]++;
+    cnt[1][(x >> 8) & 255]++;
+    cnt[2][(x >> 16) & 255]++;
+    cnt[3][x >> 24]++;
+  }
+  for (int d = 0; d < 4; d++) {
+    int32_t sum = 0;
+    for (int b = 0; b < 256; b++) {
+      int32_t k = cnt[d][b];
+      cnt[d][b] = sum;
+      sum += k;
+    }
+  }
+  int32_t *from = a, *to = tmp;
+  for (int d = 0; d < 4; d++) {
+    for (int32_t i = 0; i < n; i++) {
+      uint32_t x = (uint32_t)from[i] ^ 0x80000000u;
+      to[cnt[d][(x >> (8 * d)) & 255]++] = from[i];
+    }
+    int32_t *t = from;
+    from = to;
+    to = t;
+  }
+}
+
+// sketch(text, out: Uint32Array ≥ 70, set: Int32Array, hist: Uint8Array ≥ 128) -> the set's size, or -1 (use TypeScript).
+// out: [simLo, simHi, textHash a, textHash b, keyHash("t:…"), 32 band key hashes, 32 band values, dedup length].
+static napi_value sketch_js(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  core_t *c = core_of(env);
+  int32_t n;
+  void *ov, *sv, *hv;
+  size_t co, cs, ch;
+  if (!c || !c->donors || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !read_text(env, c, argv[0], &n) ||
+      !typed(env, argv[1], napi_uint32_array, &ov, &co) || !typed(env, argv[2], napi_int32_array, &sv, &cs) ||
+      !typed(env, argv[3], napi_uint8_array, &hv, &ch) || co < 70 || ch < 128)
+    return number(env, -1);
+  uint32_t *out = ov;
+  int32_t *set = sv;
+  uint8_t *hist = hv;
+  int32_t len = dedup_into(c, c->text, n);
+  if (len < 0) return number(env, -1);
+  int32_t count = len == 1 ? 1 : (len > 1 ? len - 1 : 0);
+  if ((size_t)count > cs) return number(env, -1);
+  if ((size_t)count + 1 > c->sh_cap) {
+    size_t want = ((size_t)count + 1) * 2;
+    uint32_t *sh = realloc(c->sh, want * sizeof(uint32_t));
+    if (!sh) return number(env, -1);
+    c->sh = sh;
+    int32_t *tmp = realloc(c->tmp, want * sizeof(int32_t));
+    if (!tmp) return number(env, -1);
+    c->tmp = tmp;
+    c->sh_cap = want;
+  }
+  const uint16_t *cbuf = c->cbuf;
+  uint32_t *sh = c->sh;
+  if (len == 1) sh[0] = fmix((uint32_t)cbuf[0] ^ 0x3c6ef372u);
+  for (int32_t i = 0; i + 1 < len; i++) sh[i] = fmix((((uint32_t)cbuf[i] << 16) | cbuf[i + 1]) ^ 0x3c6ef372u);
+  // SimHash: bit b is set where more than half of the shingles have it (the high half over a second mix).
+  uint32_t sim_lo = 0, sim_hi = 0;
+  int32_t nb = c->bands * c->rows;
+  uint32_t mins[MAX_BINS];
+  uint8_t tag[MAX_BINS];
+  for (int32_t b = 0; b < nb; b++) mins[b] = EMPTY, tag[b] = 0;
+  if (count > 0) {
+    int32_t cnt[64];
+    memset(cnt, 0, sizeof cnt);
+    for (int32_t i = 0; i < count; i++) {
+      uint32_t x = sh[i], y = fmix(x ^ 0x5bd1e995u);
+      for (int b = 0; b < 32; b++) {
+        cnt[b] += (x >> b) & 1;
+        cnt[32 + b] += (y >> b) & 1;
+      }
+      uint32_t bin = ((x >> 16) * (uint32_t)nb) >> 16;
+      uint32_t v = fmix(x ^ 0x68e31da4u);
+      if (v < mins[bin]) mins[bin] = v;
+    }
+    for (int b = 0; b < 32; b++) {
+      if (2 * cnt[b] > count) sim_lo |= 1u << b;
+      if (2 * cnt[32 + b] > count) sim_hi |= 1u << b;
+    }
+  }
+  // The text hash (hash64), and its key's hash.
+  uint32_t ha = 0x811c9dc5u, hb = 0x01234567u;
+  for (int32_t i = 0; i < len; i++) {
+    ha = (ha ^ cbuf[i]) * 0x01000193u;
+    hb = (hb ^ cbuf[i]) * 0x5bd1e995u;
+    hb ^= hb >> 15;
+  }
+  uint32_t th_a = fmix(ha ^ (uint32_t)len), th_b = fmix(hb + ha);
+  out[0] = sim_lo;
+  out[1] = sim_hi;
+  out[2] = th_a;
+  out[3] = th_b;
+  out[4] = key_finish(fnv_hex32(fnv_hex32(fnv_step(fnv_step(0x811c9dc5u, 't'), ':'), th_a), th_b));
+  out[69] = (uint32_t)len;
+  if (len > 0) {
+    // Empty bins borrow from others (minhashBands), then each band's rows are mixed.
+    for (int32_t b = 0; b < nb; b++) {
+      if (mins[b] != EMPTY) continue;
+      for (int32_t k = 1; k <= nb + DRAWS; k++) {
+        int32_t d = k <= DRAWS ? c->donors[b * DRAWS + k - 1] : (b + k - DRAWS) % nb;
+        if (mins[d] != EMPTY && tag[d] == 0) {
+          mins[b] = mins[d];
+          tag[b] = (uint8_t)(k < 255 ? k : 255);
+          break;
+        }
+      }
+    }
+    for (int32_t b = 0; b < c->bands && b < 32; b++) {
+      uint32_t h = 0x9747b28cu ^ (uint32_t)b;
+      for (int32_t r = 0; r < c->rows; r++) {
+        int32_t i = b * c->rows + r;
+        h = fmix((h * 31u) ^ mins[i] ^ ((uint32_t)tag[i] * 0x27d4eb2fu));
+      }
+      out[37 + b] = h;
+      // keyHash(`m${b}:${hex32(h)}`)
+      uint32_t k = fnv_step(0x811c9dc5u, 'm');
+      if (b >= 10) k = fnv_step(k, (uint32_t)('0' + b / 10));
+      k = fnv_step(fnv_step(k, (uint32_t)('0' + b % 10)), ':');
+      out[5 + b] = key_finish(fnv_hex32(k, h));
+    }
+  }
+  // The set: sorted (as int32) and unique; its histogram (256 ranges of the top byte, 4-bit counts).
+  for (int32_t i = 0; i < count; i++) set[i] = (int32_t)sh[i];
+  sort_i32(set, (int32_t *)c->tmp, count);
+  int32_t w = 0;
+  for (int32_t i = 0; i < count; i++)
+    if (i == 0 || set[i] != set[w - 1]) set[w++] = set[i];
+  uint8_t counts[256];
+  memset(counts, 0, sizeof counts);
+  for (int32_t i = 0; i < w; i++) {
+    uint32_t r = (uint32_t)set[i] >> 24;
+    if (counts[r] < 15) counts[r]++;
+  }
+  for (int b = 0; b < 128; b++) hist[b] = (uint8_t)(counts[2 * b] | (counts[2 * b + 1] << 4));
+  return number(env, w);
+}
+
+// initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands, rows)
+static napi_value init_sketch(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  core_t *c = core_of(env);
+  void *p[4];
+  size_t len[4];
+  napi_typedarray_type types[4] = {napi_int8_array, napi_int32_array, napi_uint16_array, napi_uint8_array};
+  if (!c || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) {
+    napi_throw_type_error(env, NULL, "initSketch: init first, then six arguments");
+    return NULL;
+  }
+  int32_t bands = 0, rows = 0;
+  napi_get_value_int32(env, argv[4], &bands);
+  napi_get_value_int32(env, argv[5], &rows);
+  for (int i = 0; i < 4; i++) {
+    if (!typed(env, argv[i], types[i], &p[i], &len[i])) {
+      napi_throw_type_error(env, NULL, "initSketch: a table of the wrong type");
+      return NULL;
+    }
+  }
+  if (len[0] < 65536 || len[1] < 65536 || len[2] < 1 || ((const uint16_t *)p[2])[len[2] - 1] != 0 || bands < 1 || bands > 32 || rows < 1 ||
+      bands * rows > MAX_BINS || len[3] < (size_t)(bands * rows * DRAWS)) {
+    napi_throw_type_error(env, NULL, "initSketch: a table of the wrong size");
+    return NULL;
+  }
+  for (int i = 0; i < 4; i++) {
+    if (c->sk_refs[i]) napi_delete_reference(env, c->sk_refs[i]);
+    napi_create_reference(env, argv[i], 1, &c->sk_refs[i]);
+  }
+  c->digit = p[0];
+  c->unit = p[1];
+  c->boiler = p[2];
+  c->donors = p[3];
+  c->bands = bands;
+  c->rows = rows;
+  return number(env, 1);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"init", NULL, init_core, NULL, NULL, NULL, napi_default, NULL},
       {"segment", NULL, segment_js, NULL, NULL, NULL, napi_default, NULL},
       {"features", NULL, features_js, NULL, NULL, NULL, napi_default, NULL},
+      {"initSketch", NULL, init_sketch, NULL, NULL, NULL, napi_default, NULL},
+      {"sketch", NULL, sketch_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -6,7 +6,7 @@ import { compileGroups, type CompiledGroups, type KeywordGroupDef } from './keyw
 import { DEFAULT_GROUPS } from './lexicon.ts';
 import { extractUrls, normalizePost } from './normalize.ts';
 import { CHAR, CH_FEATURE, newSpans, segmentFast, segmentSpans } from './segment.ts';
-import { signature, type DedupSignature } from './simhash.ts';
+import { DEDUP, signature, signatureFromSketch, type DedupSignature } from './simhash.ts';
 import { loadTextCore, type TextCore } from './textcore.ts';
 
 export interface Analysed {
@@ -33,6 +33,12 @@ export interface Analysed {
   ruleGroups: string[];
   /** Hashed feature indices in [0, FEATURE_DIM), with repeats (counts). */
   features: Int32Array;
+  /**
+   * simhash.ts signedShingleSet(normalized) and its histogram (opinion.candidates.ts histogramOf),
+   * when the native core made them with the signature; else undefined (the caller computes them).
+   */
+  shingles?: Int32Array;
+  shingleHistogram?: Uint8Array;
 }
 
 /** Size of the hashed feature space. */
@@ -172,6 +178,9 @@ function allPunctFeatures(): Int32Array {
 }
 
 let native = process.env.FRONTLINE_NATIVE_TEXT !== '0';
+const sketchOut = new Uint32Array(70);
+const histBuf = new Uint8Array(128);
+let shingleBuf = new Int32Array(1024);
 let textCore: TextCore | null | undefined;
 
 /**
@@ -204,7 +213,12 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
       k = core.features(normalized, spans.start, spans.end, feat);
     } else native = false;
   }
-  if (k < 0) k = wordFeatures(normalized);
+  let sketched = -1;
+  if (k >= 0) {
+    // The native core is in use: the signature, shingle set and histogram too.
+    if (shingleBuf.length < normalized.length + 1) shingleBuf = new Int32Array(2 * normalized.length + 2);
+    sketched = textCore!.sketch(normalized, sketchOut, shingleBuf, histBuf);
+  } else k = wordFeatures(normalized);
   const f = feat;
   let ruleGroups: string[];
   let matched: string[];
@@ -221,8 +235,20 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
   }
   const urls = text.indexOf('http') >= 0 || text.indexOf('www.') >= 0 || text.indexOf('t.cn/') >= 0 ? extractUrls(text) : [];
   if (urls.length) f[k++] = F_URL;
-  const sig = signature(normalized);
-  return new AnalysedPost(normalized, matched, urls, sig, ruleGroups, f.slice(0, k));
+  if (sketched < 0) return new AnalysedPost(normalized, matched, urls, signature(normalized), ruleGroups, f.slice(0, k));
+  // The post's typed arrays as views of one buffer (features, band values, key hashes, histogram; not
+  // the shingle set, which a cluster's representative keeps): one allocation instead of five.
+  const B = DEDUP.bands;
+  const arena = new ArrayBuffer(4 * k + 4 * B + 4 * (B + 1) + 128);
+  const features = new Int32Array(arena, 0, k);
+  features.set(f.subarray(0, k));
+  const sig = signatureFromSketch(sketchOut, { bands: new Uint32Array(arena, 4 * k, B), hashes: new Uint32Array(arena, 4 * (k + B), B + 1) });
+  const hist = new Uint8Array(arena, 4 * (k + 2 * B + 1), 128);
+  hist.set(histBuf);
+  const post = new AnalysedPost(normalized, matched, urls, sig, ruleGroups, features);
+  post.shingles = shingleBuf.slice(0, sketched);
+  post.shingleHistogram = hist;
+  return post;
 }
 
 /**
@@ -232,6 +258,8 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
  */
 class AnalysedPost implements Analysed {
   #words: string[] | undefined;
+  shingles?: Int32Array;
+  shingleHistogram?: Uint8Array;
   constructor(
     readonly normalized: string,
     readonly groups: string[],

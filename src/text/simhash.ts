@@ -525,6 +525,39 @@ export function signature(normalizedText: string): DedupSignature {
   return new Signature(sim, th, hashes, bands);
 }
 
+/**
+ * The tables the native core's sketch reads in place (textcore.ts): numerals' digits and units, the
+ * repost phrases longest first as [length, code units…]… then 0, the MinHash donor table, the bands.
+ */
+export function sketchTables(): { digit: Int8Array; unit: Int32Array; boiler: Uint16Array; donors: Uint8Array; bands: number; rows: number } {
+  const phrases = [...BOILERPLATE].sort((a, b) => b.length - a.length);
+  const boiler = new Uint16Array(phrases.reduce((n, p) => n + 1 + p.length, 1));
+  let o = 0;
+  for (const p of phrases) {
+    boiler[o++] = p.length;
+    for (let i = 0; i < p.length; i++) boiler[o++] = p.charCodeAt(i);
+  }
+  return { digit: DIGIT, unit: UNIT, boiler, donors: donorTable(DEDUP.bands * DEDUP.rows), bands: DEDUP.bands, rows: DEDUP.rows };
+}
+
+/**
+ * The signature of the native core's sketch output: [SimHash low, high, text hash a, b, the text
+ * hash key's hash, 32 band key hashes, 32 band values, dedup form length] (textcore.ts).
+ */
+export function signatureFromSketch(out: Uint32Array, into: { bands: Uint32Array; hashes: Uint32Array }): DedupSignature {
+  // `into`: DEDUP.bands values and 1 + DEDUP.bands hashes, views the caller allocated (one buffer for a
+  // post's arrays: six allocations of typed arrays cost about as much as the whole sketch).
+  const hasBands = out[69]! > 0;
+  const bands = hasBands ? into.bands : NO_BANDS;
+  const hashes = hasBands ? into.hashes : into.hashes.subarray(0, 1);
+  hashes[0] = out[4]!;
+  if (hasBands) {
+    bands.set(out.subarray(37, 37 + DEDUP.bands));
+    hashes.set(out.subarray(5, 5 + DEDUP.bands), 1);
+  }
+  return new Signature(hex32(out[1]!) + hex32(out[0]!), hex32(out[2]!) + hex32(out[3]!), hashes, bands);
+}
+
 /** Sorted unique shingle hashes of a normalised text (for verification). */
 export function shingleSet(normalizedText: string): Uint32Array {
   const count = normalizedText === sketched ? sketchedCount : bigrams(dedupInto(normalizedText));

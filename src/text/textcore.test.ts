@@ -4,6 +4,9 @@ import { loadCorpus } from './corpus/index.ts';
 import { syntheticPosts } from './corpus/synthetic.ts';
 import { normalizePost } from './normalize.ts';
 import { analyse, nativeText } from './pipeline.ts';
+import { analysePost } from '../server/modules/opinion/opinion.analysis.ts';
+import { histogramOf } from '../server/modules/opinion/opinion.candidates.ts';
+import { signedShingleSet } from './simhash.ts';
 import { newSpans, segmentSpans } from './segment.ts';
 import { textCoreAddon } from './textcore.ts';
 
@@ -37,6 +40,20 @@ const EDGES = [
   '\u{20000}\u{20001}汉字', // characters beyond the BMP: the TypeScript path decides
   '\ud800孤立的代理项\udc00结尾\ud800',
   '全角ＡＢＣ１２３和半角abc123',
+  // 6,000 distinct Han characters: histogram ranges holding 15 shingles or more (saturated counts).
+  Array.from({ length: 6000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join(''),
+];
+
+/** The dedup form's numerals and repost phrases (written as digits, dropped), including numbers beyond 2^53 and beyond a double. */
+const NUMERALS = [
+  '口罩二十五元一个，三四天就涨到一百零五元',
+  '一九年 二〇二〇年 两万三千五百 十一 一百 千 万 亿 零',
+  '二十五一个 三百万 四千亿 五万万 一亿亿 九亿亿亿亿',
+  '一' + '亿'.repeat(40) + '个',
+  '亿'.repeat(400),
+  '【转发】转发保平安！紧急扩散：请扩散，求扩散，快转发，转给家人。真的假的？是真的吗？求证，同问',
+  '转发微博 紧急通知 重要通知 大家注意 重要提醒 最新消息 速看 必看 转自 扩散周知 转',
+  '转', '扩', '二', '十',
 ];
 
 function texts(): string[] {
@@ -79,17 +96,38 @@ test('native text core: analyse gives the same features either way (and the same
   try {
     const { all } = loadCorpus();
     const next = syntheticPosts(7);
-    const raw = [...EDGES, ...all.map((e) => e.text), ...Array.from({ length: 2000 }, () => next())];
+    const raw = [...EDGES, ...NUMERALS, ...all.map((e) => e.text), ...Array.from({ length: 2000 }, () => next())];
+    let sets = 0;
     for (const text of raw) {
       nativeText(false);
       const ts = analyse(text);
       nativeText(true);
       const c = analyse(text);
-      assert.deepEqual([...c.features], [...ts.features], text.slice(0, 60));
+      const what = text.slice(0, 60);
+      assert.deepEqual([...c.features], [...ts.features], what);
       assert.deepEqual(c.tokens, ts.tokens);
-      assert.equal(c.simhash, ts.simhash);
       assert.deepEqual(c.groups, ts.groups);
+      // The signature: SimHash, text hash, every key and its hash.
+      assert.equal(c.simhash, ts.simhash, what);
+      assert.equal(c.textHash, ts.textHash, what);
+      assert.deepEqual(c.bandKeys, ts.bandKeys, what);
+      assert.deepEqual([...c.keyHashes], [...ts.keyHashes], what);
+      // The shingle set and its histogram, as the TypeScript functions make them.
+      if (c.shingles) {
+        sets++;
+        assert.equal(ts.shingles, undefined);
+        const set = signedShingleSet(ts.normalized);
+        assert.deepEqual([...c.shingles], [...set], what);
+        assert.deepEqual([...c.shingleHistogram!], [...histogramOf(set)], what);
+      }
+      // What the ingest takes, either way.
+      nativeText(false);
+      const p1 = analysePost(text);
+      nativeText(true);
+      const p2 = analysePost(text);
+      assert.deepEqual(p2, p1, what);
     }
+    assert.ok(sets > raw.length - 5, `native sets ${sets} of ${raw.length}`);
   } finally {
     nativeText(true);
   }

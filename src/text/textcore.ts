@@ -1,11 +1,12 @@
 // The native text core (native/textcore, built by `npm ci`'s postinstall like native/hugepages): the
-// fast segmenter and the classifier's token and bigram features in C, over the TypeScript segmenter's
+// fast segmenter, the classifier's token and bigram features and the dedup signature in C, over the TypeScript segmenter's
 // own tables (segment.ts segmenterTables), registered once per thread. It is only a speed-up: the
 // TypeScript code in segment.ts and pipeline.ts is the reference and the fallback, textcore.test.ts
 // checks that both give the same spans and features, and where the addon did not build (no C
 // compiler) or FRONTLINE_NATIVE_TEXT=0 is set, the pipeline runs in TypeScript alone.
 import { createRequire } from 'node:module';
 import { segmenterTables } from './segment.ts';
+import { sketchTables } from './simhash.ts';
 
 export interface TextCore {
   /** segmentSpans of a normalised text into start/end (each at least text.length long): the count, or -1 (use TypeScript). */
@@ -15,10 +16,17 @@ export interface TextCore {
    * features of the text, written into feat (at least 2 × text.length + 64 long): how many, or -1.
    */
   features(text: string, start: Int32Array, end: Int32Array, feat: Int32Array): number;
+  /**
+   * simhash.ts's signature of a normalised text (into out, at least 70 long: see signatureFromSketch)
+   * with its signedShingleSet (into set, at least text.length long) and that set's histogram
+   * (opinion.candidates.ts histogramOf, into hist, 128 bytes): the set's size, or -1.
+   */
+  sketch(text: string, out: Uint32Array, set: Int32Array, hist: Uint8Array): number;
 }
 
 interface Addon extends TextCore {
   init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array, minLogp: number): number;
+  initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands: number, rows: number): number;
 }
 
 let addon: Addon | null | undefined;
@@ -44,5 +52,7 @@ export function loadTextCore(punct: () => Int32Array): TextCore | null {
   if (!a) return null;
   const t = segmenterTables();
   a.init(t.char, t.table, t.edgeBits, t.wordish, punct(), t.minLogp);
+  const k = sketchTables();
+  a.initSketch(k.digit, k.unit, k.boiler, k.donors, k.bands, k.rows);
   return a;
 }

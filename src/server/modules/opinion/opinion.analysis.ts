@@ -119,10 +119,23 @@ function linkKeys(a: Pick<Analysed, 'normalized' | 'urls'>): string[] {
   return a.urls.length && a.normalized.replace(/[^\p{L}\p{N}]/gu, '').length < 20 ? a.urls.map((u) => `u:${u}`) : [];
 }
 
+/** Kinds of n keys without links: the text hash, then bands (shared, read-only; one per n). */
+const KINDS: Uint8Array[] = [];
+function plainKinds(n: number): Uint8Array {
+  let k = KINDS[n];
+  if (!k) {
+    k = KINDS[n] = new Uint8Array(n).fill(KeyKind.Band);
+    if (n) k[0] = KeyKind.Exact;
+  }
+  return k;
+}
+
 /** hashKeys(clusterKeys(a)), from the hashes the pipeline computed (no key texts built). */
 export function clusterHashes(a: Pick<Analysed, 'keyHashes' | 'normalized' | 'urls'>): { hashes: Uint32Array; kinds: Uint8Array } {
   const links = linkKeys(a);
   const n = a.keyHashes.length;
+  // Most posts are no link: their keys are the pipeline's, as they are (read, never written).
+  if (!links.length) return { hashes: a.keyHashes, kinds: plainKinds(n) };
   const hashes = new Uint32Array(n + links.length);
   const kinds = new Uint8Array(n + links.length).fill(KeyKind.Band);
   hashes.set(a.keyHashes);
@@ -138,7 +151,7 @@ export function clusterHashes(a: Pick<Analysed, 'keyHashes' | 'normalized' | 'ur
 export function analysePost(text: string, rules?: IngestRules, source = '', author?: string, clf?: OpinionClassifier): PostAnalysis {
   const c = rules && compile(rules);
   const a = analyse(text, c?.groups);
-  const set = signedShingleSet(a.normalized);
+  const set = a.shingles ?? signedShingleSet(a.normalized);
   let classified: PostClass | undefined;
   if (clf) {
     const r = clf.classify(a);
@@ -150,7 +163,7 @@ export function analysePost(text: string, rules?: IngestRules, source = '', auth
     features: a.features,
     hashed: clusterHashes(a),
     set,
-    hist: histogramOf(set),
+    hist: a.shingleHistogram ?? histogramOf(set),
     groups: a.groups,
     authorHash: c ? authorHash(c.key, source, author) : null,
     classified,
