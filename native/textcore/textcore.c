@@ -475,6 +475,23 @@ static uint32_t fnv_hex32(uint32_t h, uint32_t v) {
 
 static void sort_i32(int32_t *a, int32_t *tmp, int32_t n) {
   if (n < 2) return;
+  if (n <= 4096) {
+    // One counting pass on the top byte leaves hash values about one per bucket; then by insertion.
+    int32_t cnt[257];
+    memset(cnt, 0, sizeof cnt);
+    for (int32_t i = 0; i < n; i++) cnt[(((uint32_t)a[i]) >> 24 ^ 0x80) + 1]++;
+    for (int b = 1; b <= 256; b++) cnt[b] += cnt[b - 1];
+    for (int32_t i = 0; i < n; i++) tmp[cnt[((uint32_t)a[i]) >> 24 ^ 0x80]++] = a[i];
+    for (int32_t i = 0; i < n; i++) {
+      int32_t x = tmp[i], j = i - 1;
+      while (j >= 0 && a[j] > x) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = x;
+    }
+    return;
+  }
   // Four 8-bit counting passes on the value with its sign bit flipped (signed order).
   int32_t cnt[4][256];
   memset(cnt, 0, sizeof cnt);
@@ -546,13 +563,22 @@ static napi_value sketch_js(napi_env env, napi_callback_info info) {
   uint8_t tag[MAX_BINS];
   for (int32_t b = 0; b < nb; b++) mins[b] = EMPTY, tag[b] = 0;
   if (count > 0) {
+    // Bit counts in byte lanes: acc[r] counts bit 8q + r of (y << 32 | x) in its byte q, flushed
+    // into cnt every 255 shingles (before a lane can overflow).
     int32_t cnt[64];
+    uint64_t acc[8];
     memset(cnt, 0, sizeof cnt);
-    for (int32_t i = 0; i < count; i++) {
+    memset(acc, 0, sizeof acc);
+    for (int32_t i = 0, pending = 0; i < count; i++) {
       uint32_t x = sh[i], y = fmix(x ^ 0x5bd1e995u);
-      for (int b = 0; b < 32; b++) {
-        cnt[b] += (x >> b) & 1;
-        cnt[32 + b] += (y >> b) & 1;
+      uint64_t xy = (uint64_t)x | ((uint64_t)y << 32);
+      for (int r = 0; r < 8; r++) acc[r] += (xy >> r) & 0x0101010101010101ull;
+      if (++pending == 255 || i == count - 1) {
+        for (int r = 0; r < 8; r++) {
+          for (int q = 0; q < 8; q++) cnt[8 * q + r] += (int32_t)((acc[r] >> (8 * q)) & 255);
+          acc[r] = 0;
+        }
+        pending = 0;
       }
       uint32_t bin = ((x >> 16) * (uint32_t)nb) >> 16;
       uint32_t v = fmix(x ^ 0x68e31da4u);
