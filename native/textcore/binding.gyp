@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "textcore",
-      "sources": ["textcore.c"],
+      "sources": ["textcore.c", "lookup.c"],
       "cflags": ["-O3", "-Wall", "-Wextra"],
       "libraries": ["-lm"]
     }

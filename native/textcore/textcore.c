@@ -685,6 +685,9 @@ static napi_value init_sketch(napi_env env, napi_callback_info info) {
   return number(env, 1);
 }
 
+napi_value lookup_js(napi_env env, napi_callback_info info);
+napi_value lookup_thresholds_js(napi_env env, napi_callback_info info);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"init", NULL, init_core, NULL, NULL, NULL, napi_default, NULL},
@@ -692,6 +695,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"features", NULL, features_js, NULL, NULL, NULL, napi_default, NULL},
       {"initSketch", NULL, init_sketch, NULL, NULL, NULL, napi_default, NULL},
       {"sketch", NULL, sketch_js, NULL, NULL, NULL, napi_default, NULL},
+      {"lookup", NULL, lookup_js, NULL, NULL, NULL, napi_default, NULL},
+      {"lookupThresholds", NULL, lookup_thresholds_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -177,7 +177,7 @@ function allPunctFeatures(): Int32Array {
   return F_PUNCT;
 }
 
-let native = process.env.FRONTLINE_NATIVE_TEXT !== '0';
+let native = process.env.FRONTLINE_NATIVE !== '0';
 const sketchOut = new Uint32Array(70);
 const histBuf = new Uint8Array(128);
 let shingleBuf = new Int32Array(1024);

@@ -3,10 +3,11 @@
 // own tables (segment.ts segmenterTables), registered once per thread. It is only a speed-up: the
 // TypeScript code in segment.ts and pipeline.ts is the reference and the fallback, textcore.test.ts
 // checks that both give the same spans and features, and where the addon did not build (no C
-// compiler) or FRONTLINE_NATIVE_TEXT=0 is set, the pipeline runs in TypeScript alone.
+// compiler) or FRONTLINE_NATIVE=0 is set, the pipeline runs in TypeScript alone. The same addon holds
+// the candidate index's lookup (native/textcore/lookup.c, opinion.candidates.ts lookupChecked).
 import { createRequire } from 'node:module';
 import { segmenterTables } from './segment.ts';
-import { sketchTables } from './simhash.ts';
+import { DEDUP, sketchTables } from './simhash.ts';
 
 export interface TextCore {
   /** segmentSpans of a normalised text into start/end (each at least text.length long): the count, or -1 (use TypeScript). */
@@ -24,12 +25,43 @@ export interface TextCore {
   sketch(text: string, out: Uint32Array, set: Int32Array, hist: Uint8Array): number;
 }
 
-interface Addon extends TextCore {
+/** The candidate index's lookup (opinion.candidates.ts lookupChecked) over the index's arrays. */
+export interface LookupCore {
+  /**
+   * out: [twin found, twin id, then per candidate slot, shared count, id, possible]; the candidates'
+   * count, or -1 (use TypeScript).
+   */
+  lookup(
+    hashes: Uint32Array,
+    kinds: Uint8Array,
+    dir: Int32Array,
+    cPairs: Uint32Array,
+    pool: Uint32Array,
+    recs: Uint32Array,
+    mask: number,
+    limit: number,
+    hist: Uint8Array,
+    setSize: number,
+    out: Int32Array,
+  ): number;
+}
+
+interface Addon extends TextCore, LookupCore {
+  lookupThresholds(jaccard: number, containment: number, sizeRatio: number): number;
   init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array, minLogp: number): number;
   initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands: number, rows: number): number;
 }
 
 let addon: Addon | null | undefined;
+
+/** The native lookup, or null: not built, or turned off by FRONTLINE_NATIVE=0. */
+export function loadLookupCore(): LookupCore | null {
+  if (process.env.FRONTLINE_NATIVE === '0') return null;
+  const a = textCoreAddon();
+  if (!a) return null;
+  a.lookupThresholds(DEDUP.jaccard, DEDUP.containment, DEDUP.sizeRatio);
+  return a;
+}
 
 /** The compiled addon, or null where it was not built (loaded once per thread). */
 export function textCoreAddon(): Addon | null {
@@ -44,10 +76,10 @@ export function textCoreAddon(): Addon | null {
 
 /**
  * The native core with this thread's tables registered (`punct`: each code unit's punctuation
- * feature, all 65,536 filled), or null: not built, or turned off by FRONTLINE_NATIVE_TEXT=0.
+ * feature, all 65,536 filled), or null: not built, or turned off by FRONTLINE_NATIVE=0.
  */
 export function loadTextCore(punct: () => Int32Array): TextCore | null {
-  if (process.env.FRONTLINE_NATIVE_TEXT === '0') return null;
+  if (process.env.FRONTLINE_NATIVE === '0') return null;
   const a = textCoreAddon();
   if (!a) return null;
   const t = segmenterTables();

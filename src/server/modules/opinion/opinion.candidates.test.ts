@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { minShared } from './opinion.ingest.ts';
+import { textCoreAddon } from '../../../text/textcore.ts';
 import { CandidateIndex, decodeHistogram, encodeHistogram, histogramOf, HISTOGRAM_BYTES, hashKeys, intersectionBound, keyHash, KeyKind, MAX_PER_KEY, TAIL_SHARE, URL_WEIGHT } from './opinion.candidates.ts';
 
 const H = new Uint8Array(HISTOGRAM_BYTES);
@@ -267,7 +269,11 @@ function workload(int: (n: number) => number) {
   return { probeOf, repOf };
 }
 
-/** 25 random lookups: the index answers as the reference (lookup, lookupChecked, the bounds). */
+/** Whether native/textcore is built (CI builds it: src/text/textcore.test.ts fails there if it is not). */
+const nativeBuilt = textCoreAddon() !== null && process.env.FRONTLINE_NATIVE !== '0';
+if (!nativeBuilt) console.warn('!!! native/textcore is not built here (npm run postinstall): the native lookup is not compared');
+
+/** 25 random lookups: the index answers as the reference (lookup, lookupChecked, the bounds), natively too. */
 function agree(index: CandidateIndex, ref: ReferenceIndex, int: (n: number) => number, probeOf: () => { hashes: Uint32Array; kinds: Uint8Array }, at: string) {
       for (let q = 0; q < 25; q++) {
         const keys = probeOf();
@@ -281,6 +287,14 @@ function agree(index: CandidateIndex, ref: ReferenceIndex, int: (n: number) => n
         assert.deepEqual({ twin: checked.twin, ids: checked.ids, shared: checked.shared, slots: checked.slots }, want, `${at}/${q}: lookupChecked`);
         const possible = want.slots.map((s, i) => want.shared[i]! >= URL_WEIGHT || ref.couldShare(s, hist, needOf(ref.sizeAt(s))));
         assert.deepEqual(checked.possible, possible, `${at}/${q}: lookupChecked's histogram checks`);
+        // The native lookup (native/textcore/lookup.c) answers as the TypeScript one, with the ingest's
+        // minShared as the bar.
+        const setSize = int(400);
+        const bar = (size: number) => minShared(setSize, size);
+        CandidateIndex.native = false;
+        const inTs = index.lookupChecked(keys, limit, hist, bar, setSize);
+        CandidateIndex.native = true;
+        if (nativeBuilt) assert.deepEqual(index.lookupChecked(keys, limit, hist, bar, setSize), inTs, `${at}/${q}: the native lookup`);
         for (const s of want.slots) {
           assert.equal(index.sizeAt(s), ref.sizeAt(s));
           const bound = ref.bound(s, hist);
@@ -330,4 +344,24 @@ test('candidate index: a bulk load answers as the reference with everything comp
     used.add(1, [1], 0, H);
     used.startBulk();
   }, /empty/);
+});
+
+test('candidate index: the native lookup bounds saturated counts as the TypeScript one does (a pair of 15s: no bound)', (t) => {
+  if (!nativeBuilt) return t.skip('native/textcore not built');
+  // One byte of 0xff (two ranges of "15 or more") in both histograms, the rest empty: a plain minimum
+  // would bound the shared shingles at 30, below the 56 that two sets of 100 need; saturated, no bound.
+  const index = new CandidateIndex(4, 16);
+  const hist = new Uint8Array(HISTOGRAM_BYTES);
+  hist[17] = 0xff;
+  index.add(1, [keyHash('m0:x')], 100, hist);
+  index.add(2, [keyHash('m0:x')], 100, new Uint8Array(HISTOGRAM_BYTES).fill(0x11));
+  const keys = hashKeys(['m0:x']);
+  const bar = (size: number) => minShared(100, size);
+  for (const native of [false, true]) {
+    CandidateIndex.native = native;
+    const got = index.lookupChecked(keys, 32, hist, bar, 100);
+    assert.deepEqual(got.ids, [2, 1]);
+    assert.deepEqual(got.possible, [false, true], native ? 'native' : 'TypeScript');
+  }
+  CandidateIndex.native = true;
 });

@@ -27,6 +27,7 @@
 
 import { keyHash } from '../../../text/simhash.ts';
 import { hugeArray } from '../../kernel/hugepages.ts';
+import { loadLookupCore, type LookupCore } from '../../../text/textcore.ts';
 
 /**
  * Per key, only this many of the most recent representatives are candidates (as ClusterIndex). With
@@ -544,7 +545,13 @@ export class CandidateIndex {
    * `shared[i] >= URL_WEIGHT || couldShare(slots[i], hist, needOf(sizeAt(slots[i])))` (needOf is
    * called only where the URL rule does not decide), in one pass over the candidates' records.
    */
-  lookupChecked(keys: HashedKeys, limit: number, hist: Uint8Array, needOf: (size: number) => number): Candidates & { possible: boolean[] } {
+  lookupChecked(keys: HashedKeys, limit: number, hist: Uint8Array, needOf: (size: number) => number, setSize?: number): Candidates & { possible: boolean[] } {
+    // The native lookup (native/textcore/lookup.c) when the caller gives the post's set size (needOf
+    // is then minShared(setSize, size)) and the keys are typed arrays: the same answers.
+    if (setSize !== undefined && CandidateIndex.native && keys.hashes instanceof Uint32Array && keys.kinds instanceof Uint8Array && hist.length === HISTOGRAM_BYTES) {
+      const found = this.nativeLookup(keys.hashes, keys.kinds, limit, hist, setSize);
+      if (found) return found;
+    }
     const { twin, slots, shared } = this.ranked(keys, limit);
     const recs = this.recs;
     // Every candidate's whole record (its id's line, and its histogram's) before any is checked: as
@@ -565,6 +572,30 @@ export class CandidateIndex {
       possible[i] = shared[i]! >= URL_WEIGHT || this.boundAt(r) >= needOf(recs[r + REC_SIZE]!);
     }
     return { twin, ids, shared, slots, possible };
+  }
+
+  /** Whether lookupChecked may use the native lookup (tests and benchmarks compare both). */
+  static native = true;
+
+  private nativeLookup(hashes: Uint32Array, kinds: Uint8Array, limit: number, hist: Uint8Array, setSize: number): (Candidates & { possible: boolean[] }) | null {
+    if (this.bulk) throw new Error('candidate index: a lookup during a bulk load');
+    const core = (lookupCore ??= loadLookupCore());
+    if (!core) return null;
+    if (lookupOut.length < 2 + 4 * limit) lookupOut = new Int32Array(2 + 4 * limit);
+    const out = lookupOut;
+    const n = core.lookup(hashes, kinds, this.dir, this.cPairs, this.pool, this.recs, this.mask, limit, hist, setSize, out);
+    if (n < 0) return null;
+    const ids: number[] = new Array(n);
+    const shared: number[] = new Array(n);
+    const slots: number[] = new Array(n);
+    const possible: boolean[] = new Array(n);
+    for (let i = 0, o = 2; i < n; i++, o += 4) {
+      slots[i] = out[o]!;
+      shared[i] = out[o + 1]!;
+      ids[i] = out[o + 2]! >>> 0;
+      possible[i] = out[o + 3] === 1;
+    }
+    return { twin: out[0] ? out[1]! >>> 0 : -1, ids, shared, slots, possible };
   }
 
   /**
@@ -698,6 +729,9 @@ export class CandidateIndex {
     return sum;
   }
 }
+
+let lookupCore: LookupCore | null | undefined;
+let lookupOut = new Int32Array(2 + 4 * 64);
 
 /** (key, slot) pairs, appended. */
 class PairList {

@@ -268,7 +268,7 @@ export function sameClaim(a: Int32Array, b: Int32Array): boolean {
  * out marked (`possible`: their sets need not be read).
  */
 export function storedCandidates(index: CandidateIndex, a: Pick<PostAnalysis, 'hashed' | 'set' | 'hist'>) {
-  return index.lookupChecked(a.hashed, MAX_VERIFY, a.hist, (size) => minShared(a.set.length, size));
+  return index.lookupChecked(a.hashed, MAX_VERIFY, a.hist, (size) => minShared(a.set.length, size), a.set.length);
 }
 
 /** Where a post goes: its cluster, whether the post starts it, and whether it repeats a post exactly. */
