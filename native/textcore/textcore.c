@@ -316,21 +316,12 @@ static napi_value segment_js(napi_env env, napi_callback_info info) {
 // features(text, start, end, feat: Int32Array) -> number of features written (the spans' count in
 // start[...] is not returned: the caller does not need it), or -1 (use TypeScript). The token features
 // of the words, then the character-bigram and punctuation features, as pipeline.ts analyse writes them.
-static napi_value features_js(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  core_t *c = core_of(env);
-  int32_t n;
-  void *st, *en, *fv;
-  size_t cs, ce, cf;
-  if (!c || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !read_text(env, c, argv[0], &n) ||
-      !typed(env, argv[1], napi_int32_array, &st, &cs) || !typed(env, argv[2], napi_int32_array, &en, &ce) ||
-      !typed(env, argv[3], napi_int32_array, &fv, &cf))
-    return number(env, -1);
+// The word features of text[0, n) (c->text): the segmentation's spans into start/end, then the token
+// features of the words and the bigram and punctuation features, into f. How many, or -1.
+static int32_t features_core(core_t *c, int32_t n, int32_t *start, int32_t *end, size_t spans_cap, int32_t *f, size_t cf) {
   const uint16_t *text = c->text;
-  int32_t *start = st, *end = en, *f = fv;
-  int32_t w = segment(c, text, n, start, end, cs < ce ? cs : ce);
-  if (w < 0 || (size_t)(2 * (size_t)n + 64) > cf) return number(env, -1);
+  int32_t w = segment(c, text, n, start, end, spans_cap);
+  if (w < 0 || (size_t)(2 * (size_t)n + 64) > cf) return -1;
   int32_t k = 0;
   for (int32_t t = 0; t < w; t++) {
     uint32_t h = SEED_TOKEN;
@@ -349,9 +340,8 @@ static napi_value features_js(napi_env env, napi_callback_info info) {
       if (ch != 0x20) f[k++] = c->punct[ch];
     }
   }
-  return number(env, k);
+  return k;
 }
-
 
 // ---- the dedup signature (src/text/simhash.ts signature, signedShingleSet; opinion.candidates.ts histogramOf)
 
@@ -522,33 +512,22 @@ static void sort_i32(int32_t *a, int32_t *tmp, int32_t n) {
   }
 }
 
-// sketch(text, out: Uint32Array ≥ 70, set: Int32Array, hist: Uint8Array ≥ 128) -> the set's size, or -1 (use TypeScript).
-// out: [simLo, simHi, textHash a, textHash b, keyHash("t:…"), 32 band key hashes, 32 band values, dedup length].
-static napi_value sketch_js(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  core_t *c = core_of(env);
-  int32_t n;
-  void *ov, *sv, *hv;
-  size_t co, cs, ch;
-  if (!c || !c->donors || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !read_text(env, c, argv[0], &n) ||
-      !typed(env, argv[1], napi_uint32_array, &ov, &co) || !typed(env, argv[2], napi_int32_array, &sv, &cs) ||
-      !typed(env, argv[3], napi_uint8_array, &hv, &ch) || co < 70 || ch < 128)
-    return number(env, -1);
-  uint32_t *out = ov;
-  int32_t *set = sv;
-  uint8_t *hist = hv;
+// The dedup signature of text[0, n) (c->text) into out (≥ 70): [simLo, simHi, textHash a, textHash b,
+// keyHash("t:…"), 32 band key hashes, 32 band values, dedup length]; the sorted unique shingle set into
+// set (capacity cs) and its histogram into hist (128 bytes). The set's size, or -1.
+static int32_t sketch_core(core_t *c, int32_t n, uint32_t *out, int32_t *set, size_t cs, uint8_t *hist) {
+  if (!c->donors) return -1;
   int32_t len = dedup_into(c, c->text, n);
-  if (len < 0) return number(env, -1);
+  if (len < 0) return -1;
   int32_t count = len == 1 ? 1 : (len > 1 ? len - 1 : 0);
-  if ((size_t)count > cs) return number(env, -1);
+  if ((size_t)count > cs) return -1;
   if ((size_t)count + 1 > c->sh_cap) {
     size_t want = ((size_t)count + 1) * 2;
     uint32_t *sh = realloc(c->sh, want * sizeof(uint32_t));
-    if (!sh) return number(env, -1);
+    if (!sh) return -1;
     c->sh = sh;
     int32_t *tmp = realloc(c->tmp, want * sizeof(int32_t));
-    if (!tmp) return number(env, -1);
+    if (!tmp) return -1;
     c->tmp = tmp;
     c->sh_cap = want;
   }
@@ -643,7 +622,29 @@ static napi_value sketch_js(napi_env env, napi_callback_info info) {
     if (counts[r] < 15) counts[r]++;
   }
   for (int b = 0; b < 128; b++) hist[b] = (uint8_t)(counts[2 * b] | (counts[2 * b + 1] << 4));
-  return number(env, w);
+  return w;
+}
+
+// analyse(text, start, end, feat, out: Uint32Array ≥ 71, set, hist): features() and sketch() of one
+// text in one call (the text read once): the features' count, or -1 (use TypeScript for both); the
+// set's size in out[70], -1 where the sketch must be made in TypeScript.
+static napi_value analyse_js(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  core_t *c = core_of(env);
+  int32_t n;
+  void *st, *en, *fv, *ov, *sv, *hv;
+  size_t cs, ce, cf, co, cset, ch;
+  if (!c || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 || !read_text(env, c, argv[0], &n) ||
+      !typed(env, argv[1], napi_int32_array, &st, &cs) || !typed(env, argv[2], napi_int32_array, &en, &ce) ||
+      !typed(env, argv[3], napi_int32_array, &fv, &cf) || !typed(env, argv[4], napi_uint32_array, &ov, &co) ||
+      !typed(env, argv[5], napi_int32_array, &sv, &cset) || !typed(env, argv[6], napi_uint8_array, &hv, &ch) || co < 71 || ch < 128)
+    return number(env, -1);
+  int32_t k = features_core(c, n, st, en, cs < ce ? cs : ce, fv, cf);
+  if (k < 0) return number(env, -1);
+  int32_t w = sketch_core(c, n, ov, sv, cset, hv);
+  ((int32_t *)ov)[70] = w;
+  return number(env, k);
 }
 
 // initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands, rows)
@@ -692,9 +693,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"init", NULL, init_core, NULL, NULL, NULL, napi_default, NULL},
       {"segment", NULL, segment_js, NULL, NULL, NULL, napi_default, NULL},
-      {"features", NULL, features_js, NULL, NULL, NULL, napi_default, NULL},
       {"initSketch", NULL, init_sketch, NULL, NULL, NULL, napi_default, NULL},
-      {"sketch", NULL, sketch_js, NULL, NULL, NULL, napi_default, NULL},
+      {"analyse", NULL, analyse_js, NULL, NULL, NULL, napi_default, NULL},
       {"lookup", NULL, lookup_js, NULL, NULL, NULL, napi_default, NULL},
       {"lookupThresholds", NULL, lookup_thresholds_js, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -178,7 +178,7 @@ function allPunctFeatures(): Int32Array {
 }
 
 let native = process.env.FRONTLINE_NATIVE !== '0';
-const sketchOut = new Uint32Array(70);
+const sketchOut = new Uint32Array(71);
 const histBuf = new Uint8Array(128);
 let shingleBuf = new Int32Array(1024);
 let textCore: TextCore | null | undefined;
@@ -210,15 +210,14 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
         spans.end = new Int32Array(len);
       }
       if (feat.length < 3 * len + 64) feat = new Int32Array(2 * (3 * len + 64));
-      k = core.features(normalized, spans.start, spans.end, feat);
+      if (shingleBuf.length < len + 1) shingleBuf = new Int32Array(2 * len + 2);
+      // The word features, and the signature with the shingle set and its histogram.
+      k = core.analyse(normalized, spans.start, spans.end, feat, sketchOut, shingleBuf, histBuf);
     } else native = false;
   }
   let sketched = -1;
-  if (k >= 0) {
-    // The native core is in use: the signature, shingle set and histogram too.
-    if (shingleBuf.length < normalized.length + 1) shingleBuf = new Int32Array(2 * normalized.length + 2);
-    sketched = textCore!.sketch(normalized, sketchOut, shingleBuf, histBuf);
-  } else k = wordFeatures(normalized);
+  if (k >= 0) sketched = sketchOut[70]! | 0;
+  else k = wordFeatures(normalized);
   const f = feat;
   let ruleGroups: string[];
   let matched: string[];

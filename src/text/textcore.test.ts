@@ -140,13 +140,20 @@ test('native text core: arrays too small or of the wrong type are refused (-1), 
   const small = new Int32Array(3);
   const ok = new Int32Array(64);
   assert.equal(a.segment(text, small, ok), -1);
-  assert.equal(a.features(text, ok, ok.slice(), new Int32Array(5)), -1);
+  const out = new Uint32Array(71);
+  const set = new Int32Array(64);
+  const hist = new Uint8Array(128);
+  assert.equal(a.analyse(text, ok, ok.slice(), new Int32Array(5), out, set, hist), -1, 'features too small');
+  assert.equal(a.analyse(text, ok, ok.slice(), new Int32Array(128), new Uint32Array(70), set, hist), -1, 'out too small');
+  assert.equal(a.analyse(text, ok, ok.slice(), new Int32Array(128), out, set, new Uint8Array(64)), -1, 'histogram too small');
+  assert.ok(a.analyse(text, ok, ok.slice(), new Int32Array(128), out, new Int32Array(2), hist) > 0, 'features made');
+  assert.equal(out[70]! | 0, -1, 'a set too small: no signature, made in TypeScript instead');
   assert.equal(a.segment(text, new Float64Array(64) as unknown as Int32Array, ok), -1);
   assert.equal(a.segment(42 as unknown as string, ok, ok.slice()), -1);
   // A sentinel just past a small feature array stays untouched.
   const buf = new Int32Array(2 * text.length + 64 + 1).fill(-7);
   const view = buf.subarray(0, 2 * text.length + 64);
-  const k = a.features(text, ok, ok.slice(), view);
+  const k = a.analyse(text, ok, ok.slice(), view, out, set, hist);
   assert.ok(k > 0 && k <= view.length);
   assert.equal(buf[buf.length - 1], -7);
 });

@@ -13,16 +13,14 @@ export interface TextCore {
   /** segmentSpans of a normalised text into start/end (each at least text.length long): the count, or -1 (use TypeScript). */
   segment(text: string, start: Int32Array, end: Int32Array): number;
   /**
-   * The segmentation, then pipeline.ts's token features of its words and the bigram and punctuation
-   * features of the text, written into feat (at least 2 × text.length + 64 long): how many, or -1.
+   * The segmentation, pipeline.ts's token features of its words and the bigram and punctuation
+   * features of the text (into feat, at least 2 × text.length + 64 long), then simhash.ts's signature
+   * (into out, at least 71 long: see signatureFromSketch) with its signedShingleSet (into set, at least
+   * text.length long) and that set's histogram (opinion.candidates.ts histogramOf, into hist, 128
+   * bytes), the text read once: the features' count, or -1 (neither made); the set's size in out[70]
+   * (as int32: -1 where the signature was not made).
    */
-  features(text: string, start: Int32Array, end: Int32Array, feat: Int32Array): number;
-  /**
-   * simhash.ts's signature of a normalised text (into out, at least 70 long: see signatureFromSketch)
-   * with its signedShingleSet (into set, at least text.length long) and that set's histogram
-   * (opinion.candidates.ts histogramOf, into hist, 128 bytes): the set's size, or -1.
-   */
-  sketch(text: string, out: Uint32Array, set: Int32Array, hist: Uint8Array): number;
+  analyse(text: string, start: Int32Array, end: Int32Array, feat: Int32Array, out: Uint32Array, set: Int32Array, hist: Uint8Array): number;
 }
 
 /** The candidate index's lookup (opinion.candidates.ts lookupChecked) over the index's arrays. */
