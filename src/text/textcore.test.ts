@@ -12,6 +12,10 @@ import { textCoreAddon } from './textcore.ts';
 
 /** The native core, or a loud skip where it is not built (CI builds it: there a missing one fails). */
 function core(t: { skip: (why: string) => void }) {
+  if (process.env.FRONTLINE_NATIVE === '0') {
+    t.skip('FRONTLINE_NATIVE=0: the TypeScript path only');
+    return null;
+  }
   const a = textCoreAddon();
   if (!a) {
     if (process.env.CI) assert.fail('native/textcore did not build: run `npm run postinstall` and read its output');
