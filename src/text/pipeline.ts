@@ -184,8 +184,9 @@ let shingleBuf = new Int32Array(1024);
 let textCore: TextCore | null | undefined;
 
 /**
- * Whether analyse runs its segmentation and word features in the native core (textcore.ts); `on`
- * turns it on or off for this thread (tests and benchmarks compare both). False where it is not built.
+ * Whether analyse runs its segmentation, word features and signature (with the shingle set and its
+ * histogram) in the native core (textcore.ts); `on` turns it on or off for this thread (tests and
+ * benchmarks compare both). False where it is not built or FRONTLINE_NATIVE=0.
  */
 export function nativeText(on?: boolean): boolean {
   if (on !== undefined) native = on;
