@@ -44,6 +44,8 @@ const EDGES = [
   '\u{20000}\u{20001}汉字', // characters beyond the BMP: the TypeScript path decides
   '\ud800孤立的代理项\udc00结尾\ud800',
   '全角ＡＢＣ１２３和半角abc123',
+  // Routes of equal probability (ab + c = a + bc, to the fixed point): the longer first word wins, as in jieba.
+  '一一一，上上上，迷上航，途上摊，伸下店，聚义颌，菲克雅，销场频',
   // 6,000 distinct Han characters: histogram ranges holding 15 shingles or more (saturated counts).
   Array.from({ length: 6000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join(''),
 ];
