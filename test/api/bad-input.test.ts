@@ -111,6 +111,8 @@ interface Fixture {
   opPost: string;
   opCluster: string;
   opRefutation: string;
+  /** A refutation published with a link of its own: handing it over to publishing is refused (409). */
+  opLinkedRefutation: string;
   opGroup: string;
   opBuiltinGroup: string;
   opSource: string;
@@ -632,6 +634,12 @@ function endpoints(ctx: () => TestContext): WriteEndpoint[] {
       },
       sample: () => ({ facts: '坏输入更新的事实' }),
     },
+    // Aimed at a refutation published with its own link: whatever gets through is refused (409), no draft article is made.
+    {
+      method: 'POST', path: '/api/opinion/refutations/:id/handover', as: 'analyst', id: (fx) => fx.opLinkedRefutation, unknownId: UNKNOWN_UUID,
+      fields: { orgId: { type: 'string', required: true } },
+      sample: (fx) => ({ orgId: fx.mediaOrg }),
+    },
     {
       method: 'POST', path: '/api/opinion/keyword-groups', as: 'analyst', creates: 'opinion_keyword_groups',
       fields: {
@@ -1099,6 +1107,9 @@ describeEachDb('bad input to every write endpoint', (ctx) => {
     const refutation = await analyst.post('/api/opinion/refutations', { claim: '坏输入夹具说法', facts: '坏输入夹具事实' });
     assert.equal(refutation.status, 201, JSON.stringify(refutation.body));
     fx.opRefutation = refutation.body.refutation.id;
+    const linked = await analyst.post('/api/opinion/refutations', { claim: '坏输入夹具已发布说法', facts: '坏输入夹具事实', url: 'https://example.gov.cn/piyao/fixture' });
+    assert.equal(linked.status, 201, JSON.stringify(linked.body));
+    fx.opLinkedRefutation = linked.body.refutation.id;
     const group = await analyst.post('/api/opinion/keyword-groups', { name: '坏输入夹具组', rule: '白菜 AND 涨' });
     assert.equal(group.status, 201, JSON.stringify(group.body));
     fx.opGroup = group.body.group.id;

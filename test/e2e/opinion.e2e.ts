@@ -3,7 +3,7 @@
 // in the stream with their categories, and a new one is announced while the page is open; the
 // reposts' cluster has at least three posts; a label shows on its post; a case made from the cluster
 // records 移交市场监管部门 and gives a Word referral sheet; a refutation written in the library is
-// attached to the cluster; the keyword-group editor explains a broken rule in Chinese. Throughout,
+// handed over to news publishing (已转交) and attached to the cluster; the keyword-group editor explains a broken rule in Chinese. Throughout,
 // no author name that was pushed appears on any page (content, not people). Last, the daily brief is
 // generated from the overview as a Word file.
 // Screenshots go to /tmp/shots-opinion.
@@ -64,6 +64,9 @@ before(async () => {
   const context = await e2e.newContext();
   const admin = await apiLogin(context.request, 'admin', ADMIN_PASSWORD);
   await apiPost(context.request, admin.csrf, '/api/users', { username: ANALYST, password: USER_PASSWORD, displayName: '周分析', orgId: admin.orgId, roles: ['opinion_analyst'] });
+  // A media centre with an editor: where refutations are handed over to.
+  const media = await apiPost<{ org: { id: string } }>(context.request, admin.csrf, '/api/orgs', { parentId: admin.orgId, name: '区融媒体中心', kind: 'media' });
+  await apiPost(context.request, admin.csrf, '/api/users', { username: 'e2e_media_editor', password: USER_PASSWORD, displayName: '融媒体编辑', orgId: media.org.id, roles: ['editor'] });
   await context.close();
 });
 
@@ -178,6 +181,15 @@ describe('opinion monitoring in the browser', () => {
     await page.getByTestId('refutation-facts').fill('病毒在物体表面存活时间有限，经过长途运输的快递包裹传播病毒的风险极低。收取快递后洗手即可，无需拒收。');
     await page.getByTestId('refutation-save').click();
     await page.getByTestId('refutation-claim-cell').filter({ hasText: '境外快递包裹会传播新冠病毒' }).waitFor();
+    // Handed over to news publishing: a draft article there; the entry shows 已转交 until it is published.
+    const row = page.locator('tr', { has: page.getByTestId('refutation-claim-cell').filter({ hasText: '境外快递包裹会传播新冠病毒' }) });
+    assert.equal(await row.getByTestId('refutation-status').innerText(), '草稿');
+    await row.getByTestId('refutation-handover').click();
+    await page.locator('.ant-modal').getByText('区融媒体中心').first().waitFor(); // the first unit, chosen
+    await e2e.shot(page, 'o07-refutation-handover', false);
+    await page.getByTestId('refutation-handover-confirm').click();
+    await row.getByTestId('refutation-status').filter({ hasText: '已转交' }).waitFor();
+    assert.equal(await row.getByTestId('refutation-handover').count(), 0, 'handed over once');
     await e2e.shot(page, 'o07-refutations', false);
 
     await page.goto(`/opinion/clusters/${clusterId}`);

@@ -36,6 +36,10 @@ test('the demo district has ~12 townships, ~150 villages, a user per role and a 
     assert.equal(para.length, 12);
     const spread = (await analyst.get(`/api/opinion/clusters/${para[0].clusterId}`)).body.cluster;
     assert.ok(para.every((p: any) => p.clusterId === spread.id) && spread.size === 52 && spread.mergedInto === null && spread.caseId, JSON.stringify(spread));
+    // Its refutation, handed over to news publishing: a draft article waiting for the editors.
+    const refutation = (await analyst.get(`/api/opinion/refutations?q=${encodeURIComponent('青山镇超市关门')}`)).body.refutations[0];
+    assert.equal(refutation.status, 'handed_over');
+    assert.equal((await pub.get(`/api/content/${refutation.contentId}`)).body.content.status, 'draft');
     // Demo names are roles and places, not people.
     const names = (await ctx.admin.get('/api/users')).body.users.map((u: any) => u.displayName);
     assert.ok(names.every((n: string) => /演示|管理员/.test(n)));

@@ -6,7 +6,8 @@ import type { Actor } from '../kernel/index.ts';
 import { loadRoles } from '../kernel/authenticate.ts';
 import { loadCorpus } from '../../text/corpus/index.ts';
 import { ingestPosts } from '../modules/opinion/opinion.ingest.ts';
-import { createRefutation, labelPost, mergeClusters } from '../modules/opinion/opinion.service.ts';
+import { labelPost, mergeClusters } from '../modules/opinion/opinion.service.ts';
+import { createRefutation, handOverRefutation, handoverTargets } from '../modules/opinion/opinion.refutations.ts';
 import { addCaseAction, createCase, updateCase } from '../modules/opinion/opinion.cases.ts';
 import { createGroup, createSource, updateSource } from '../modules/opinion/opinion.config.ts';
 import { detectSpikes } from '../modules/opinion/opinion.alerts.ts';
@@ -81,6 +82,10 @@ export async function seedOpinion(ctx: DemoContext) {
   await updateCase(kernel, analyst, rumour.id, { status: 'verifying' });
   await addCaseAction(kernel, analyst, rumour.id, { kind: 'note', note: '已联系青山镇政府和区水务集团核实：超市正常营业，无停水计划。' });
   await addCaseAction(kernel, analyst, rumour.id, { kind: 'publish_refutation', claim: '青山镇超市关门、自来水停供三天', facts: '经核实，青山镇超市正常营业，供水正常，无停水计划。请勿轻信、转发未经证实的消息。' });
+  // …handed over to news publishing: a draft article for the editors (新闻宣传 › 稿件).
+  const drafted = await kernel.db.selectFrom('opinion_refutations').select('id').where('claim', '=', '青山镇超市关门、自来水停供三天').executeTakeFirstOrThrow();
+  const [unit] = await handoverTargets(kernel, analyst); // the media centre (媒体单位在前)
+  if (unit) await handOverRefutation(kernel, analyst, drafted.id, unit.id);
   const byCategory = async (category: string) =>
     (await kernel.db.selectFrom('opinion_clusters').select('id').where('category', '=', category).where('relevant', '=', 1).orderBy('size', 'desc').limit(1).executeTakeFirst())?.id;
   const priceCluster = await byCategory('price_gouging');

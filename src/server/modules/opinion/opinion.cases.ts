@@ -10,7 +10,7 @@ import { iso } from '../../kernel/time.ts';
 import type { DbOrTrx } from '../../db/index.ts';
 import type { OpinionCasesTable } from '../../db/types.ts';
 import { ACTION_NAMES, CASE_STATUS_NAMES, CATEGORY_NAMES, type ActionKind, type CaseActionInput, type CaseStatus, type CaseView, type Category } from './opinion.schema.ts';
-import { createRefutation } from './opinion.service.ts';
+import { createRefutation } from './opinion.refutations.ts';
 import { findCluster, findPost, withSamples } from './opinion.queries.ts';
 import type { DocModel } from '../reports/reports.document.ts';
 import { toDocx } from '../reports/reports.docx.ts';

@@ -2,7 +2,7 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { DbOrTrx, Engine } from '../../db/index.ts';
-import type { OpinionClustersTable, OpinionPostsTable } from '../../db/types.ts';
+import type { OpinionClustersTable, OpinionPostsTable, OpinionRefutationsTable } from '../../db/types.ts';
 
 const CHUNK = 500;
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -409,4 +409,47 @@ export async function openCasesByCluster(db: DbOrTrx, clusterIds: string[]): Pro
     for (const r of rows) if (r.cluster_id && !out.has(r.cluster_id)) out.set(r.cluster_id, r.id);
   }
   return out;
+}
+
+/**
+ * Refutation rows with the status of the article each was handed over as (pub_content; null without
+ * one, or if it is gone): opinion.refutations.ts derives the refutation's status and link from it.
+ */
+export const refutationRows = (db: DbOrTrx) =>
+  db.selectFrom('opinion_refutations as r').leftJoin('pub_content as pc', 'pc.id', 'r.content_id').selectAll('r').select('pc.status as content_status');
+
+export type RefutationRow = OpinionRefutationsTable & { content_status: string | null };
+
+/**
+ * The units a refutation can be handed over to, in the district of `orgId` (its nearest ancestor-or-self
+ * of kind district, else its topmost ancestor): orgs there with an active user who writes content
+ * (editor or publicity). Media units first, then by name.
+ */
+export async function contentUnits(db: DbOrTrx, orgId: string): Promise<Array<{ id: string; name: string; kind: string }>> {
+  const ancestors = await db
+    .selectFrom('org_closure as c')
+    .innerJoin('orgs as o', 'o.id', 'c.ancestor_id')
+    .select(['o.id', 'o.kind', 'c.depth'])
+    .where('c.descendant_id', '=', orgId)
+    .orderBy('c.depth')
+    .execute();
+  const district = ancestors.find((a) => a.kind === 'district') ?? ancestors.at(-1);
+  if (!district) return [];
+  const rows = await db
+    .selectFrom('orgs as o')
+    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'o.id').on('c.ancestor_id', '=', district.id))
+    .select(['o.id', 'o.name', 'o.kind'])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('users as u')
+          .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+          .select('u.id')
+          .whereRef('u.org_id', '=', 'o.id')
+          .where('u.disabled', '=', 0)
+          .where('r.role', 'in', ['editor', 'publicity']),
+      ),
+    )
+    .execute();
+  return rows.sort((a, b) => Number(b.kind === 'media') - Number(a.kind === 'media') || a.name.localeCompare(b.name, 'zh-CN'));
 }

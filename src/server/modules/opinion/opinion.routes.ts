@@ -32,6 +32,8 @@ import {
   overviewQuery,
   overviewView,
   postView,
+  handoverBody,
+  handoverTargetView,
   refutationBody,
   refutationView,
   settingsBody,
@@ -52,20 +54,18 @@ import { Phases } from '../../kernel/phases.ts';
 import { hugePagesStatus } from '../../kernel/hugepages.ts';
 import {
   attachRefutation,
-  createRefutation,
   detachPost,
   getCluster,
   getPost,
   labelPost,
   listClusters,
   listPosts,
-  listRefutations,
   mergeClusters,
   splitCluster,
   modelQuality,
   overview,
-  updateRefutation,
 } from './opinion.service.ts';
+import { createRefutation, handOverRefutation, handoverTargets, listRefutations, updateRefutation } from './opinion.refutations.ts';
 import { createGroup, createSource, deleteGroup, getSettings, listGroups, listSources, saveSettings, testRule, updateGroup, updateSource } from './opinion.config.ts';
 import { acknowledgeAlert, listAlerts, registerAlertJobs } from './opinion.alerts.ts';
 import { addCaseAction, createCase, getCase, listAssignees, listCases, referralSheet, updateCase } from './opinion.cases.ts';
@@ -176,6 +176,18 @@ export const opinionRoutes: FastifyPluginAsync = async (fastify) => {
   app.patch('/opinion/refutations/:id', {
     schema: { tags, summary: '修改辟谣条目（填写链接即视为已发布）', params: uuidParam, body: updateRefutationBody, response: { 200: z.object({ refutation: refutationView }) } },
   }, async (req) => ({ refutation: await updateRefutation(k, req.actor, req.params.id, req.body) }));
+  app.get('/opinion/handover-targets', {
+    schema: { tags, summary: '辟谣可转交的单位：本区有编辑或宣传干事的单位', response: { 200: z.object({ targets: z.array(handoverTargetView) }) } },
+  }, async (req) => ({ targets: await handoverTargets(k, req.actor) }));
+  app.post('/opinion/refutations/:id/handover', {
+    schema: {
+      tags,
+      summary: '转交新闻宣传：在接收单位建一篇辟谣稿件草稿（编辑、审核、发布仍按新闻宣传的流程），稿件发布后辟谣条目即为已发布、链接为稿件页面',
+      params: uuidParam,
+      body: handoverBody,
+      response: { 200: z.object({ refutation: refutationView }) },
+    },
+  }, async (req) => ({ refutation: await handOverRefutation(k, req.actor, req.params.id, req.body.orgId) }));
 
   // ---- keyword groups
   app.get('/opinion/keyword-groups', { schema: { tags, summary: '关键词组', response: { 200: z.object({ groups: z.array(keywordGroupView) }) } } }, async (req) => ({

@@ -213,6 +213,8 @@ export const refutationView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export const handoverBody = z.object({ orgId: z.string().trim().min(1).max(64) }).strict();
+export const handoverTargetView = z.object({ id: z.string(), name: z.string(), kind: z.string() });
 export const listRefutationsQuery = z.object({ q: z.string().trim().max(100).optional(), limit: limit(500, 100) }).strict();
 
 const groupName = z.string().trim().min(1).max(40);

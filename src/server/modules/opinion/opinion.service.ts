@@ -53,7 +53,7 @@ export function presentPost(r: OpinionPostsTable & { cluster_size?: number | nul
 }
 
 /** Loads a row owned by an org and checks the actor may see it; out of scope looks like absent. */
-async function inScopeRow<T extends { org_id: string }>(kernel: Kernel, actor: Actor | null, permission: 'opinion.read' | 'opinion.handle', row: T | undefined, what: string, id: string): Promise<T> {
+export async function inScopeRow<T extends { org_id: string }>(kernel: Kernel, actor: Actor | null, permission: 'opinion.read' | 'opinion.handle', row: T | undefined, what: string, id: string): Promise<T> {
   await kernel.authz.require(actor, permission, { orgId: row?.org_id ?? null, hideOutOfScope: true, target: id });
   if (!row) throw notFound(what);
   return row;
@@ -359,102 +359,11 @@ async function movePosts(kernel: Kernel, actor: Actor | null, orgId: string, clu
   return newClusterId;
 }
 
-async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {
+export async function recountRefutations(trx: DbOrTrx, ids: Array<string | null>) {
   for (const id of new Set(ids.filter((x): x is string => !!x))) {
     const n = await trx.selectFrom('opinion_posts').select((eb) => eb.fn.countAll<number>().as('n')).where('refutation_id', '=', id).executeTakeFirst();
     await trx.updateTable('opinion_refutations').set({ posts: Number(n?.n ?? 0) }).where('id', '=', id).execute();
   }
-}
-
-// ---- refutations -------------------------------------------------------------------------------
-
-export function presentRefutation(r: OpinionRefutationsTable) {
-  return {
-    id: r.id,
-    claim: r.claim,
-    facts: r.facts,
-    url: r.url,
-    status: r.status,
-    contentId: r.content_id,
-    posts: Number(r.posts),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-export async function createRefutation(kernel: Kernel, actor: Actor | null, input: { claim: string; facts: string; url?: string }, trxIn?: Trx) {
-  const a = await kernel.authz.require(actor, 'opinion.handle');
-  const now = iso(kernel.clock());
-  const row: OpinionRefutationsTable = {
-    id: newId(),
-    org_id: a.orgId,
-    claim: input.claim,
-    facts: input.facts,
-    url: input.url ?? null,
-    status: input.url ? 'published' : 'draft',
-    content_id: null,
-    posts: 0,
-    created_by: a.userId,
-    created_at: now,
-    updated_at: now,
-  };
-  const work = async (trx: Trx) => {
-    await trx.insertInto('opinion_refutations').values(row).execute();
-    // Clusters of the last 30 days that repeat the claim are attached at once.
-    const since = iso(new Date(kernel.clock().getTime() - 30 * 86_400_000));
-    const claim = claimShingles(input.claim);
-    const recent = await withSamples(trx, await trx
-      .selectFrom('opinion_clusters as k')
-        .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'k.org_id').on('c.ancestor_id', '=', a.orgId))
-      .select(['k.id', 'k.sample_text', 'k.sample_post_id'])
-      .where('k.refutation_id', 'is', null)
-      .where('k.merged_into', 'is', null)
-      .where('k.last_seen', '>=', since)
-      .where('k.relevant', '=', 1)
-      .execute());
-    const matched = recent.filter((c) => claimCoverage(claim, claimShingles(c.sample_text)) >= CLAIM_COVERAGE).map((c) => c.id);
-    for (let i = 0; i < matched.length; i += 500) {
-      const part = matched.slice(i, i + 500);
-      await trx.updateTable('opinion_clusters').set({ refutation_id: row.id, updated_at: now }).where('id', 'in', part).execute();
-      await trx.updateTable('opinion_posts').set({ refutation_id: row.id }).where('cluster_id', 'in', part).where('refutation_id', 'is', null).execute();
-    }
-    await recountRefutations(trx, [row.id]);
-    await kernel.audit.record({ actor, action: 'opinion.refutation.create', target: row.id, detail: { attachedClusters: matched.length } }, trx);
-  };
-  if (trxIn) await work(trxIn);
-  else await kernel.db.transaction().execute(work);
-  invalidateRefutations(kernel);
-  const stored = await (trxIn ?? kernel.db).selectFrom('opinion_refutations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-  return presentRefutation(stored);
-}
-
-export async function updateRefutation(kernel: Kernel, actor: Actor | null, id: string, input: { claim?: string; facts?: string; url?: string | null }) {
-  const row = await inScopeRow(kernel, actor, 'opinion.handle', await kernel.db.selectFrom('opinion_refutations').selectAll().where('id', '=', id).executeTakeFirst(), '辟谣条目', id);
-  const now = iso(kernel.clock());
-  const url = input.url === undefined ? row.url : input.url;
-  await kernel.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('opinion_refutations')
-      .set({ claim: input.claim ?? row.claim, facts: input.facts ?? row.facts, url, status: url ? 'published' : row.content_id ? row.status : 'draft', updated_at: now })
-      .where('id', '=', id)
-      .execute();
-    await kernel.audit.record({ actor, action: 'opinion.refutation.update', target: id, detail: { fields: Object.keys(input) } }, trx);
-  });
-  invalidateRefutations(kernel);
-  return presentRefutation((await kernel.db.selectFrom('opinion_refutations').selectAll().where('id', '=', id).executeTakeFirst())!);
-}
-
-export async function listRefutations(kernel: Kernel, actor: Actor | null, q: { q?: string; limit: number }) {
-  const a = await kernel.authz.require(actor, 'opinion.read');
-  let query = kernel.db
-    .selectFrom('opinion_refutations as r')
-    .innerJoin('org_closure as c', (j) => j.onRef('c.descendant_id', '=', 'r.org_id').on('c.ancestor_id', '=', a.orgId))
-    .selectAll('r');
-  if (q.q) {
-    const like = `%${q.q.replace(/[%_\\]/g, '')}%`;
-    query = query.where((eb) => eb.or([eb('r.claim', 'like', like), eb('r.facts', 'like', like)]));
-  }
-  return (await query.orderBy('r.created_at', 'desc').limit(q.limit).execute()).map(presentRefutation);
 }
 
 // ---- overview and model quality ----------------------------------------------------------------

@@ -58,41 +58,55 @@ function assertStatus(row: ContentRow, allowed: string[], message: string) {
 
 export async function createContent(kernel: Kernel, actor: Actor | null, input: CreateContentInput): Promise<ContentView> {
   const a = await kernel.authz.require(actor, 'content.write');
-  const body = sanitizeBody(input.body);
   return kernel.db.transaction().execute(async (trx) => {
     if (input.eventId && !(await trx.selectFrom('pub_events').select('id').where('id', '=', input.eventId).executeTakeFirst())) {
       throw new AppError('invalid_input', '关联的事件不存在', [{ path: 'body.eventId', message: '事件不存在' }]);
     }
-    const now = iso(kernel.clock());
-    const id = newId();
-    await insertContent(trx, {
-      id,
-      org_id: a.orgId,
-      kind: input.kind,
-      theme: input.theme,
-      title: input.title,
-      summary: input.summary ?? null,
-      body_html: body,
-      channels: JSON.stringify([...new Set(input.channels)]),
-      is_repost: input.isRepost ? 1 : 0,
-      source_name: input.sourceName ?? null,
-      source_url: input.sourceUrl ?? null,
-      event_id: input.eventId ?? null,
-      status: 'draft',
-      version: 1,
-      author_id: a.userId,
-      approver_id: null,
-      scheduled_at: null,
-      published_at: null,
-      correction_note: null,
-      search_text: searchText(input.title, body),
-      created_at: now,
-      updated_at: now,
-    });
-    await insertVersion(trx, { content_id: id, version: 1, title: input.title, body_html: body, edited_by: a.userId, note: null, created_at: now });
-    await kernel.audit.record({ actor: a, action: 'content.create', target: id, detail: { kind: input.kind } }, trx);
-    return reload(trx, id);
+    return reload(trx, await insertDraft(kernel, trx, a, a.orgId, input, null));
   });
+}
+
+/**
+ * A draft handed over by another module (a refutation drafted in opinion monitoring) for `orgId`,
+ * written on behalf of `by`, whom that module has authorised for its own action there. It is only a
+ * draft: editing, review (four eyes) and publishing stay with the content roles. In the caller's
+ * transaction; its id.
+ */
+export function insertHandedOverDraft(kernel: Kernel, trx: Trx, by: Actor, orgId: string, input: Omit<CreateContentInput, 'eventId'>, from: string): Promise<string> {
+  return insertDraft(kernel, trx, by, orgId, input, from);
+}
+
+async function insertDraft(kernel: Kernel, trx: Trx, a: Actor, orgId: string, input: CreateContentInput, from: string | null): Promise<string> {
+  const body = sanitizeBody(input.body);
+  const now = iso(kernel.clock());
+  const id = newId();
+  await insertContent(trx, {
+    id,
+    org_id: orgId,
+    kind: input.kind,
+    theme: input.theme,
+    title: input.title,
+    summary: input.summary ?? null,
+    body_html: body,
+    channels: JSON.stringify([...new Set(input.channels)]),
+    is_repost: input.isRepost ? 1 : 0,
+    source_name: input.sourceName ?? null,
+    source_url: input.sourceUrl ?? null,
+    event_id: input.eventId ?? null,
+    status: 'draft',
+    version: 1,
+    author_id: a.userId,
+    approver_id: null,
+    scheduled_at: null,
+    published_at: null,
+    correction_note: null,
+    search_text: searchText(input.title, body),
+    created_at: now,
+    updated_at: now,
+  });
+  await insertVersion(trx, { content_id: id, version: 1, title: input.title, body_html: body, edited_by: a.userId, note: null, created_at: now });
+  await kernel.audit.record({ actor: a, action: 'content.create', target: id, detail: from ? { kind: input.kind, from } : { kind: input.kind } }, trx);
+  return id;
 }
 
 export async function updateContent(kernel: Kernel, actor: Actor | null, id: string, input: UpdateContentInput): Promise<ContentView> {

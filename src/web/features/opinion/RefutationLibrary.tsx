@@ -1,7 +1,8 @@
 // 辟谣库: each false claim with the facts and the published refutation; posts that repeat a claim
-// carry its refutation, and the count links to them.
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Input, Table, Tag, Typography } from 'antd';
+// carry its refutation, and the count links to them. A draft can be handed over to news publishing,
+// where it becomes a draft article; once that is published, so is the entry.
+import { EditOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Flex, Input, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +10,10 @@ import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { RefutationModal } from './RefutationModal';
 import { formatTime, useCanHandle } from './labels';
+import { HandOverModal } from './HandOverModal';
 import { useRefutations, type Refutation } from './config.api';
+
+const STATUS_COLOR: Record<string, string> = { published: 'success', handed_over: 'processing', draft: 'default' };
 
 export function RefutationLibrary() {
   const { t } = useTranslation();
@@ -18,6 +22,7 @@ export function RefutationLibrary() {
   const q = params.get('q') ?? '';
   const list = useRefutations(q || undefined);
   const [editing, setEditing] = useState<Refutation | null | undefined>(undefined);
+  const [handing, setHanding] = useState<Refutation | null>(null);
 
   const columns: ColumnsType<Refutation> = [
     {
@@ -52,8 +57,15 @@ export function RefutationLibrary() {
       key: 'status',
       title: t('opinion.refutations.status'),
       dataIndex: 'status',
-      width: 90,
-      render: (s: string) => <Tag color={s === 'published' ? 'success' : 'default'}>{s === 'published' || s === 'draft' ? t(`opinion.refutations.statuses.${s}`) : s}</Tag>,
+      width: 100,
+      render: (s: string) => {
+        const tag = (
+          <Tag color={STATUS_COLOR[s] ?? 'default'} data-testid="refutation-status">
+            {s in STATUS_COLOR ? t(`opinion.refutations.statuses.${s as 'draft' | 'handed_over' | 'published'}`) : s}
+          </Tag>
+        );
+        return s === 'handed_over' ? <Tooltip title={t('opinion.refutations.handedOverHint')}>{tag}</Tooltip> : tag;
+      },
     },
     {
       key: 'posts',
@@ -69,11 +81,18 @@ export function RefutationLibrary() {
           {
             key: 'edit',
             title: t('common.actions'),
-            width: 80,
+            width: 190,
             render: (_: unknown, r: Refutation) => (
-              <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
-                {t('common.edit')}
-              </Button>
+              <Flex gap={0} wrap>
+                <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
+                  {t('common.edit')}
+                </Button>
+                {r.status === 'draft' ? (
+                  <Button type="link" size="small" icon={<SendOutlined />} onClick={() => setHanding(r)} data-testid="refutation-handover">
+                    {t('opinion.refutations.handOver')}
+                  </Button>
+                ) : null}
+              </Flex>
             ),
           },
         ]
@@ -116,6 +135,7 @@ export function RefutationLibrary() {
         </Flex>
       </Card>
       <RefutationModal open={editing !== undefined} refutation={editing} onClose={() => setEditing(undefined)} />
+      <HandOverModal refutation={handing} onClose={() => setHanding(null)} />
     </>
   );
 }

@@ -81,6 +81,25 @@ export function useSaveRefutation() {
   });
 }
 
+/** Units a refutation can be handed over to (the district's units with content writers). */
+export function useHandoverTargets(enabled: boolean) {
+  return useQuery({
+    queryKey: ['opinion', 'handover-targets'],
+    queryFn: () => http.get<{ targets: Array<{ id: string; name: string; kind: string }> }>('/opinion/handover-targets'),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** Hands a refutation over to news publishing: a draft article in the receiving unit, published by its workflow. */
+export function useHandOverRefutation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, orgId }: { id: string; orgId: string }) => http.post<{ refutation: Refutation }>(`/opinion/refutations/${id}/handover`, { orgId }),
+    onSuccess: () => invalidateOpinion(client, 'refutations'),
+  });
+}
+
 // ---- keyword groups
 
 export function useKeywordGroups() {
