@@ -356,7 +356,8 @@ static int32_t features_core(core_t *c, int32_t n, int32_t *start, int32_t *end,
 #define EMPTY 0xffffffffu
 
 // writeDigits: as JavaScript does it, in doubles (a run of 亿 can pass 2^53; NaN writes a 0 code unit, as a Uint16Array stores it).
-static size_t write_digits(uint16_t *cbuf, double v, size_t o) {
+static size_t write_digits(uint16_t *cbuf, size_t cap, double v, size_t o) {
+  if (o == (size_t)-1 || o + 16 > cap) return (size_t)-1; // at most 15 digits
   if (v >= 1e15) v = fmod(v, 1e15);
   size_t start = o;
   do {
@@ -378,6 +379,7 @@ static size_t write_numeral(core_t *c, const uint16_t *s, int32_t i, int32_t j, 
   for (int32_t k = i; k < j; k++)
     if (c->unit[s[k]]) has_unit = 1;
   if (!has_unit) {
+    if (o + (size_t)(j - i) > c->cbuf_cap) return (size_t)-1;
     for (int32_t k = i; k < j; k++) cbuf[o++] = (uint16_t)(0x30 + c->digit[s[k]]);
     return o;
   }
@@ -387,7 +389,8 @@ static size_t write_numeral(core_t *c, const uint16_t *s, int32_t i, int32_t j, 
     int32_t ch = k < j ? s[k] : 0;
     int32_t u = k < j ? c->unit[ch] : 0;
     if (k == j || (!u && c->digit[ch] > 0 && d >= 0)) {
-      o = write_digits(cbuf, total + section + (d > 0 ? d : 0), o);
+      o = write_digits(cbuf, c->cbuf_cap, total + section + (d > 0 ? d : 0), o);
+      if (o == (size_t)-1) return o;
       total = section = 0;
       d = -1;
       if (k == j) break;
@@ -408,7 +411,9 @@ static size_t write_numeral(core_t *c, const uint16_t *s, int32_t i, int32_t j, 
 
 // dedupInto: the dedup form of text[0, n) into cbuf (grown); its length, or -1 (out of memory).
 static int32_t dedup_into(core_t *c, const uint16_t *t, int32_t n) {
-  size_t need = (size_t)n * 2 + 16;
+  // Numerals can write more digits than they have characters (千 → 1000, 亿一一 → 100000001): at most
+  // four per character, as simhash.ts sizes its buffer; write_numeral is also given the room left.
+  size_t need = (size_t)n * 8 + 32;
   if (need > c->cbuf_cap) {
     uint16_t *b = realloc(c->cbuf, need * 2 * sizeof(uint16_t));
     if (!b) return -1;
@@ -437,11 +442,15 @@ static int32_t dedup_into(core_t *c, const uint16_t *t, int32_t n) {
       }
     }
     int32_t k = e & DEDUP_CLASS;
-    if (k == KEPT) cbuf[o++] = (uint16_t)ch;
+    if (k == KEPT) {
+      if (o >= c->cbuf_cap) return -1;
+      cbuf[o++] = (uint16_t)ch;
+    }
     else if (k == NUMERAL) {
       int32_t j = i + 1;
       while (j < n && (chr[2 * t[j]] & DEDUP_CLASS) == NUMERAL) j++;
       o = write_numeral(c, t, i, j, o);
+      if (o == (size_t)-1) return -1; // never with the room above: but never past the buffer
       i = j - 1;
     }
   }

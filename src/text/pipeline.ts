@@ -211,7 +211,8 @@ export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaul
         spans.end = new Int32Array(len);
       }
       if (feat.length < 3 * len + 64) feat = new Int32Array(2 * (3 * len + 64));
-      if (shingleBuf.length < len + 1) shingleBuf = new Int32Array(2 * len + 2);
+      // A shingle per character of the dedup form, which numerals can make up to four times as long.
+      if (shingleBuf.length < 4 * len + 32) shingleBuf = new Int32Array(2 * (4 * len + 32));
       // The word features, and the signature with the shingle set and its histogram.
       k = core.analyse(normalized, spans.start, spans.end, feat, sketchOut, shingleBuf, histBuf);
     } else native = false;

@@ -166,7 +166,9 @@ function dedupInto(normalizedText: string): number {
   sketched = null; // cbuf and sh2 are about to hold another text
   const t = normalizedText;
   const n = t.length;
-  if (cbuf.length < n * 2 + 16) cbuf = new Uint16Array(n * 2 + 16);
+  // Numerals can write more digits than they have characters (千 → 1000, 亿一一 → 100000001): at most
+  // four per character; a smaller buffer would drop the excess (a typed array ignores writes past its end).
+  if (cbuf.length < n * 8 + 32) cbuf = new Uint16Array(n * 8 + 32);
   let o = 0;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
@@ -202,7 +204,8 @@ function dedupInto(normalizedText: string): number {
  * Chinese numerals as digits (二十五 → 25).
  */
 export function dedupForm(normalizedText: string): string {
-  return toStr(cbuf, dedupInto(normalizedText));
+  const n = dedupInto(normalizedText); // first: it may grow cbuf
+  return toStr(cbuf, n);
 }
 
 const utf16 = new TextDecoder('utf-16le');
