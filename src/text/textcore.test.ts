@@ -171,3 +171,32 @@ test('native text core: arrays too small or of the wrong type are refused (-1), 
   assert.ok(k > 0 && k <= view.length);
   assert.equal(buf[buf.length - 1], -7);
 });
+
+test('native text core: random texts of any code units give what TypeScript gives (and never crash)', (t) => {
+  if (!core(t)) return;
+  // Seeded: Han, numerals, repost phrases, Latin, punctuation, full-width, other scripts, and any code
+  // unit at all (lone surrogates included) or a character beyond the BMP now and then.
+  let seed = 20261129;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const pools = ['零〇一二两三四五六七八九十百千万亿', '转发保平安紧急扩散请求速看必看真的假的是真的吗同问', '疫情口罩涨价哄抬新冠肺炎超市封路', 'abcXYZ0123456789+#&._%-', '，。！？…!?.,;:()[]【】“”‘’ \n\t', '\u3000\uff01\uff21\uff41\u200b\ufe0f', 'привет مرحبا 안녕 ñ ①Ⅻ²½'];
+  const piece = () => {
+    const r = rnd();
+    if (r < 0.05) return String.fromCharCode(Math.floor(rnd() * 65536));
+    if (r < 0.08) return String.fromCodePoint(0x10000 + Math.floor(rnd() * 0x10000));
+    if (r < 0.3) return String.fromCharCode(0x4e00 + Math.floor(rnd() * 20000));
+    const p = pools[Math.floor(rnd() * pools.length)]!;
+    return p[Math.floor(rnd() * p.length)]!;
+  };
+  try {
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      for (let k = Math.floor(rnd() ** 2 * 800); k > 0; k--) text += piece();
+      nativeText(false);
+      const ts = analysePost(text);
+      nativeText(true);
+      assert.deepEqual(analysePost(text), ts, JSON.stringify(text.slice(0, 60)));
+    }
+  } finally {
+    nativeText(true);
+  }
+});
