@@ -7,6 +7,7 @@
 #include <string.h>
 #include <math.h>
 #include <node_api.h>
+#include "napi_util.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -90,19 +91,6 @@ static int bump(int32_t slot, int32_t w) {
   }
 }
 
-static int typed_(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t offset;
-  return napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want;
-}
-
-static napi_value num(napi_env env, double x) {
-  napi_value r;
-  napi_create_double(env, x, &r);
-  return r;
-}
-
 // lookup(hashes: Uint32Array, kinds: Uint8Array, dir: Int32Array, cPairs: Uint32Array, pool: Uint32Array,
 //        recs: Uint32Array, mask: number, limit: number, hist: Uint8Array, setSize: number,
 //        out: Int32Array) -> candidates n, or -1 (use TypeScript)
@@ -114,13 +102,13 @@ napi_value lookup_js(napi_env env, napi_callback_info info) {
   size_t len[6], hl, ol;
   napi_typedarray_type types[6] = {napi_uint32_array, napi_uint8_array, napi_int32_array, napi_uint32_array, napi_uint32_array, napi_uint32_array};
   int32_t mask, limit, set_size;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 11) return num(env, -1);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 11) return number(env, -1);
   for (int i = 0; i < 6; i++)
-    if (!typed_(env, argv[i], types[i], &p[i], &len[i])) return num(env, -1);
+    if (!typed(env, argv[i], types[i], &p[i], &len[i])) return number(env, -1);
   if (napi_get_value_int32(env, argv[6], &mask) != napi_ok || napi_get_value_int32(env, argv[7], &limit) != napi_ok ||
-      !typed_(env, argv[8], napi_uint8_array, &hv, &hl) || napi_get_value_int32(env, argv[9], &set_size) != napi_ok ||
-      !typed_(env, argv[10], napi_int32_array, &ov, &ol))
-    return num(env, -1);
+      !typed(env, argv[8], napi_uint8_array, &hv, &hl) || napi_get_value_int32(env, argv[9], &set_size) != napi_ok ||
+      !typed(env, argv[10], napi_int32_array, &ov, &ol))
+    return number(env, -1);
   const uint32_t *hashes = p[0], *c_pairs = p[3], *pool = p[4], *recs = p[5];
   const uint8_t *kinds = p[1], *hist = hv;
   const int32_t *dir = p[2];
@@ -128,7 +116,7 @@ napi_value lookup_js(napi_env env, napi_callback_info info) {
   size_t n = len[0];
   if (len[1] < n || hl < HIST || limit < 0 || limit > MAX_LIMIT || ol < 2 + 4 * (size_t)limit || mask < 0 ||
       len[2] < 2 * ((size_t)mask + 1) + 2 || n > 64)
-    return num(env, -1);
+    return number(env, -1);
   size_t n_recs = len[5] / REC_WORDS, n_pool = len[4], n_c = len[3];
   // Every key's bucket first, then the first line each will read (their misses overlap).
   int32_t from[64], to[64], head[64];
@@ -149,22 +137,22 @@ napi_value lookup_js(napi_env env, napi_callback_info info) {
     int exact = kinds[k] == KIND_EXACT;
     int32_t want = exact ? 1 : MAX_PER_KEY, w = kinds[k] == KIND_URL ? URL_WEIGHT : 1, found = 0, steps = 0;
     for (uint32_t blk = (uint32_t)head[k]; blk != 0 && found < want && steps < MAX_STEPS; blk = pool[blk]) {
-      if (blk + 2 > n_pool) return num(env, -1);
+      if (blk + 2 > n_pool) return number(env, -1);
       uint32_t hd = pool[blk + 1];
       size_t end = blk + 2 + 2 * (size_t)(hd >> 16);
-      if (end > n_pool) return num(env, -1);
+      if (end > n_pool) return number(env, -1);
       for (size_t j = end - 2 * (size_t)(hd & 0xffff); j < end && steps < MAX_STEPS; j += 2, steps++) {
         if (pool[j] != h) continue;
         uint32_t slot = pool[j + 1];
-        if (slot >= n_recs) return num(env, -1);
+        if (slot >= n_recs) return number(env, -1);
         if (exact) twin = (int32_t)recs[(size_t)slot * REC_WORDS + REC_ID], has_twin = 1;
-        else if (!bump((int32_t)slot, w)) return num(env, -1);
+        else if (!bump((int32_t)slot, w)) return number(env, -1);
         if (++found == want) break;
       }
     }
     if (found == want) continue;
     uint32_t lo = (uint32_t)from[k], hi = (uint32_t)to[k], end = hi;
-    if (2 * (size_t)end > n_c || lo > hi) return num(env, -1);
+    if (2 * (size_t)end > n_c || lo > hi) return number(env, -1);
     while (lo < hi) {
       uint32_t mid = (lo + hi) >> 1;
       if (c_pairs[2 * (size_t)mid] < h) lo = mid + 1;
@@ -172,9 +160,9 @@ napi_value lookup_js(napi_env env, napi_callback_info info) {
     }
     for (uint32_t i = lo; i < end && c_pairs[2 * (size_t)i] == h; i++) {
       uint32_t slot = c_pairs[2 * (size_t)i + 1];
-      if (slot >= n_recs) return num(env, -1);
+      if (slot >= n_recs) return number(env, -1);
       if (exact) twin = (int32_t)recs[(size_t)slot * REC_WORDS + REC_ID], has_twin = 1;
-      else if (!bump((int32_t)slot, w)) return num(env, -1);
+      else if (!bump((int32_t)slot, w)) return number(env, -1);
       if (++found == want) break;
     }
   }
@@ -217,7 +205,7 @@ napi_value lookup_js(napi_env env, napi_callback_info info) {
     out[4 + 4 * i] = (int32_t)r[REC_ID];
     out[5 + 4 * i] = possible;
   }
-  return num(env, m);
+  return number(env, m);
 }
 
 // lookupThresholds(jaccard, containment, sizeRatio): DEDUP's, for minShared.
@@ -226,6 +214,6 @@ napi_value lookup_thresholds_js(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_double(env, argv[0], &jaccard) != napi_ok ||
       napi_get_value_double(env, argv[1], &containment) != napi_ok || napi_get_value_double(env, argv[2], &size_ratio) != napi_ok)
-    return num(env, -1);
-  return num(env, 1);
+    return number(env, -1);
+  return number(env, 1);
 }

@@ -1,16 +1,19 @@
 // The opinion pipeline's per-character core in C: the fast segmenter (src/text/segment.ts,
-// segmentSpans) and the classifier's token and character-bigram features (src/text/pipeline.ts,
-// analyse). The TypeScript code is the reference and the fallback: this file is a line-for-line
-// translation over the same tables — the segmenter's dictionary and per-character table are the
-// TypeScript module's typed arrays, registered once per thread (init) and read here in place — and
-// src/text/textcore.test.ts checks that both give the same spans and features, post for post. Where a
-// text needs what only JavaScript has (a Unicode property test on a character outside the Basic
-// Multilingual Plane), the call returns -1 and the caller runs the TypeScript path.
+// segmentSpans), the classifier's token and character-bigram features (src/text/pipeline.ts, analyse)
+// and the dedup signature with the shingle set and its histogram (src/text/simhash.ts signature,
+// signedShingleSet; opinion.candidates.ts histogramOf). The TypeScript code is the reference and the
+// fallback: this file is a line-for-line translation over the same tables — the TypeScript modules'
+// typed arrays, registered once per thread (init) and read here in place — and
+// src/text/textcore.test.ts checks that both give the same results, post for post. Where a text
+// needs what only JavaScript has (a Unicode property test on a character outside the Basic
+// Multilingual Plane), the call returns -1 and the caller runs the TypeScript path. The candidate
+// index's lookup is in lookup.c.
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include <node_api.h>
+#include "napi_util.h"
 
 #define SLOTS (1u << 20)
 #define EDGE_BITS 23
@@ -21,27 +24,40 @@
 #define FEATURE_MASK 0xffffu
 #define SEED_TOKEN 0x811c9dc5u
 #define SEED_BIGRAM 0x3c6ef372u
+// The signature's (simhash.ts): dedup-form classes in CHAR, repost-phrase marks, MinHash bins.
+#define CH_DEDUP_SHIFT 3
+#define KEPT (1 << CH_DEDUP_SHIFT)
+#define NUMERAL (2 << CH_DEDUP_SHIFT)
+#define DEDUP_CLASS (3 << CH_DEDUP_SHIFT)
+#define CH_BOILER_FIRST 32
+#define CH_BOILER_SECOND 64
+#define DRAWS 32
+#define MAX_BINS 128
+#define EMPTY 0xffffffffu
+
+#define TABLES 9
 
 typedef struct {
-  napi_ref refs[5];
+  napi_ref refs[TABLES]; // the tables below, held while they are registered
   const int32_t *chr;       // CHAR: 2 × 65536 (class bits and root edge; root edge's info)
   const int32_t *table;     // the edge table: 2 × SLOTS
   const int32_t *edge_bits; // 2^EDGE_BITS bits
   const uint8_t *wordish;   // 65536 bits: the code unit alone is \p{L} or \p{N}
   const int32_t *punct;     // 65536: each punctuation code unit's feature index
   double min_logp;
+  // Scratch, grown as needed (reserve): the text, the route's probabilities and ends.
   uint16_t *text;
   size_t text_cap;
   double *P;
+  size_t P_cap;
   int32_t *X;
-  size_t route_cap;
+  size_t X_cap;
   int32_t lps[WINDOW * MAX_WORD];
   int32_t depth[WINDOW];
   int32_t walk_node[WINDOW];
   int32_t walk_list[WINDOW];
   uint32_t hash[WINDOW];
-  // sketch(): its tables (initSketch) and scratch
-  napi_ref sk_refs[4];
+  // The signature's tables, and its scratch: the dedup form, the shingles, the sort's buffer.
   const int8_t *digit;     // 65536: a Chinese numeral's digit, or -1
   const int32_t *unit;     // 65536: 十百千万亿's value, or 0
   const uint16_t *boiler;  // repost phrases, longest first: [length, code units…]…, 0
@@ -50,17 +66,16 @@ typedef struct {
   uint16_t *cbuf;
   size_t cbuf_cap;
   uint32_t *sh;
-  int32_t *tmp;
   size_t sh_cap;
+  int32_t *tmp;
+  size_t tmp_cap;
 } core_t;
 
 static void finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   core_t *c = data;
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < TABLES; i++)
     if (c->refs[i]) napi_delete_reference(env, c->refs[i]);
-  for (int i = 0; i < 4; i++)
-    if (c->sk_refs[i]) napi_delete_reference(env, c->sk_refs[i]);
   free(c->cbuf);
   free(c->sh);
   free(c->tmp);
@@ -68,6 +83,17 @@ static void finalize(napi_env env, void *data, void *hint) {
   free(c->P);
   free(c->X);
   free(c);
+}
+
+// Grows *buf (room for *cap elements of `size` bytes) to hold `need`, at least doubling; 0 when out of memory.
+static int reserve(void *buf, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return 1;
+  size_t want = need > 2 * *cap ? need : 2 * *cap;
+  void *b = realloc(*(void **)buf, want * size);
+  if (!b) return 0;
+  *(void **)buf = b;
+  *cap = want;
+  return 1;
 }
 
 static uint32_t slot_hash(int32_t node, int32_t ch) {
@@ -93,28 +119,11 @@ static int32_t find_edge(const int32_t *table, uint32_t h, int32_t key, int32_t 
   }
 }
 
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) != napi_ok || type != want) return 0;
-  return 1;
-}
-
 // segment(): spans of the words of text[0, n) into st/en (capacity cap); the count, or -1 (fallback).
 static int32_t segment(core_t *c, const uint16_t *text, int32_t n, int32_t *st, int32_t *en, size_t cap) {
   const int32_t *chr = c->chr, *table = c->table, *edge_bits = c->edge_bits;
   if ((size_t)n > cap) return -1;
-  if ((size_t)n + 1 > c->route_cap) {
-    size_t want = (size_t)n + 1 > 2 * c->route_cap ? (size_t)n + 1 : 2 * c->route_cap;
-    double *P = realloc(c->P, want * sizeof(double));
-    if (!P) return -1;
-    c->P = P;
-    int32_t *X = realloc(c->X, want * sizeof(int32_t));
-    if (!X) return -1;
-    c->X = X;
-    c->route_cap = want;
-  }
+  if (!reserve(&c->P, &c->P_cap, (size_t)n + 1, sizeof(double)) || !reserve(&c->X, &c->X_cap, (size_t)n + 1, sizeof(int32_t))) return -1;
   double *P = c->P;
   int32_t *X = c->X;
   int32_t *lps = c->lps, *depth = c->depth, *walk_node = c->walk_node, *walk_list = c->walk_list;
@@ -244,48 +253,50 @@ static core_t *core_of(napi_env env) {
 
 static int read_text(napi_env env, core_t *c, napi_value v, int32_t *n) {
   size_t len = 0;
-  if (napi_get_value_string_utf16(env, v, NULL, 0, &len) != napi_ok) return 0;
-  if (len + 1 > c->text_cap) {
-    size_t want = len + 1 > 2 * c->text_cap ? len + 1 : 2 * c->text_cap;
-    uint16_t *t = realloc(c->text, want * sizeof(uint16_t));
-    if (!t) return 0;
-    c->text = t;
-    c->text_cap = want;
-  }
+  if (napi_get_value_string_utf16(env, v, NULL, 0, &len) != napi_ok || !reserve(&c->text, &c->text_cap, len + 1, sizeof(uint16_t))) return 0;
   if (napi_get_value_string_utf16(env, v, (char16_t *)c->text, c->text_cap, &len) != napi_ok) return 0;
   *n = (int32_t)len;
   return 1;
 }
 
-static napi_value number(napi_env env, double x) {
-  napi_value r;
-  napi_create_double(env, x, &r);
-  return r;
-}
-
-// init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array, minLogp: number)
+// init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array,
+//      digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, minLogp, bands, rows):
+// this thread's tables (segment.ts segmenterTables, pipeline.ts punctuation features, simhash.ts
+// sketchTables), held until they are registered again. A table of the wrong type or size is a TypeError.
 static napi_value init_core(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) {
-    napi_throw_type_error(env, NULL, "init: six arguments are required");
+  size_t argc = TABLES + 3;
+  napi_value argv[TABLES + 3];
+  void *p[TABLES];
+  size_t len[TABLES];
+  const napi_typedarray_type types[TABLES] = {napi_int32_array, napi_int32_array, napi_int32_array, napi_uint8_array, napi_int32_array,
+                                              napi_int8_array,  napi_int32_array, napi_uint16_array, napi_uint8_array};
+  double min_logp = 0;
+  int32_t bands = 0, rows = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < TABLES + 3 || napi_get_value_double(env, argv[TABLES], &min_logp) != napi_ok ||
+      napi_get_value_int32(env, argv[TABLES + 1], &bands) != napi_ok || napi_get_value_int32(env, argv[TABLES + 2], &rows) != napi_ok) {
+    napi_throw_type_error(env, NULL, "init: nine tables, then minLogp, bands and rows");
     return NULL;
   }
-  core_t *c = core_of(env);
-  int fresh = c == NULL;
-  if (fresh && !(c = calloc(1, sizeof(core_t)))) return NULL;
-  void *p[5];
-  size_t len[5];
-  napi_typedarray_type types[5] = {napi_int32_array, napi_int32_array, napi_int32_array, napi_uint8_array, napi_int32_array};
-  size_t need[5] = {2 * 65536, 2 * SLOTS, 1u << (EDGE_BITS - 5), 65536 / 8, 65536};
-  for (int i = 0; i < 5; i++) {
-    if (!typed(env, argv[i], types[i], &p[i], &len[i]) || len[i] < need[i]) {
-      if (fresh) free(c);
-      napi_throw_type_error(env, NULL, "init: a table of the wrong type or size");
+  for (int i = 0; i < TABLES; i++) {
+    if (!typed(env, argv[i], types[i], &p[i], &len[i])) {
+      napi_throw_type_error(env, NULL, "init: a table of the wrong type");
       return NULL;
     }
   }
-  for (int i = 0; i < 5; i++) {
+  const size_t need[TABLES] = {2 * 65536, 2 * SLOTS, 1u << (EDGE_BITS - 5), 65536 / 8, 65536, 65536, 65536, 1, (size_t)(bands > 0 && rows > 0 ? bands * rows * DRAWS : 0)};
+  int bad = bands < 1 || bands > 32 || rows < 1 || bands * rows > MAX_BINS;
+  for (int i = 0; i < TABLES; i++) bad |= len[i] < need[i];
+  if (!bad) bad = ((const uint16_t *)p[7])[len[7] - 1] != 0; // the phrases end with a 0
+  if (bad) {
+    napi_throw_type_error(env, NULL, "init: a table of the wrong size");
+    return NULL;
+  }
+  core_t *c = core_of(env);
+  if (!c) {
+    if (!(c = calloc(1, sizeof(core_t)))) return NULL;
+    napi_set_instance_data(env, c, finalize, NULL);
+  }
+  for (int i = 0; i < TABLES; i++) {
     if (c->refs[i]) napi_delete_reference(env, c->refs[i]);
     napi_create_reference(env, argv[i], 1, &c->refs[i]);
   }
@@ -294,8 +305,13 @@ static napi_value init_core(napi_env env, napi_callback_info info) {
   c->edge_bits = p[2];
   c->wordish = p[3];
   c->punct = p[4];
-  napi_get_value_double(env, argv[5], &c->min_logp);
-  if (fresh) napi_set_instance_data(env, c, finalize, NULL);
+  c->digit = p[5];
+  c->unit = p[6];
+  c->boiler = p[7];
+  c->donors = p[8];
+  c->min_logp = min_logp;
+  c->bands = bands;
+  c->rows = rows;
   return number(env, 1);
 }
 
@@ -313,9 +329,6 @@ static napi_value segment_js(napi_env env, napi_callback_info info) {
   return number(env, segment(c, c->text, n, st, en, cs < ce ? cs : ce));
 }
 
-// features(text, start, end, feat: Int32Array) -> number of features written (the spans' count in
-// start[...] is not returned: the caller does not need it), or -1 (use TypeScript). The token features
-// of the words, then the character-bigram and punctuation features, as pipeline.ts analyse writes them.
 // The word features of text[0, n) (c->text): the segmentation's spans into start/end, then the token
 // features of the words and the bigram and punctuation features, into f. How many, or -1.
 static int32_t features_core(core_t *c, int32_t n, int32_t *start, int32_t *end, size_t spans_cap, int32_t *f, size_t cf) {
@@ -344,16 +357,6 @@ static int32_t features_core(core_t *c, int32_t n, int32_t *start, int32_t *end,
 }
 
 // ---- the dedup signature (src/text/simhash.ts signature, signedShingleSet; opinion.candidates.ts histogramOf)
-
-#define CH_DEDUP_SHIFT 3
-#define KEPT (1 << CH_DEDUP_SHIFT)
-#define NUMERAL (2 << CH_DEDUP_SHIFT)
-#define DEDUP_CLASS (3 << CH_DEDUP_SHIFT)
-#define CH_BOILER_FIRST 32
-#define CH_BOILER_SECOND 64
-#define DRAWS 32
-#define MAX_BINS 128
-#define EMPTY 0xffffffffu
 
 // writeDigits: as JavaScript does it, in doubles (a run of 亿 can pass 2^53; NaN writes a 0 code unit, as a Uint16Array stores it).
 static size_t write_digits(uint16_t *cbuf, size_t cap, double v, size_t o) {
@@ -413,13 +416,7 @@ static size_t write_numeral(core_t *c, const uint16_t *s, int32_t i, int32_t j, 
 static int32_t dedup_into(core_t *c, const uint16_t *t, int32_t n) {
   // Numerals can write more digits than they have characters (千 → 1000, 亿一一 → 100000001): at most
   // four per character, as simhash.ts sizes its buffer; write_numeral is also given the room left.
-  size_t need = (size_t)n * 8 + 32;
-  if (need > c->cbuf_cap) {
-    uint16_t *b = realloc(c->cbuf, need * 2 * sizeof(uint16_t));
-    if (!b) return -1;
-    c->cbuf = b;
-    c->cbuf_cap = need * 2;
-  }
+  if (!reserve(&c->cbuf, &c->cbuf_cap, (size_t)n * 8 + 32, sizeof(uint16_t))) return -1;
   const int32_t *chr = c->chr;
   uint16_t *cbuf = c->cbuf;
   size_t o = 0;
@@ -525,21 +522,11 @@ static void sort_i32(int32_t *a, int32_t *tmp, int32_t n) {
 // keyHash("t:…"), 32 band key hashes, 32 band values, dedup length]; the sorted unique shingle set into
 // set (capacity cs) and its histogram into hist (128 bytes). The set's size, or -1.
 static int32_t sketch_core(core_t *c, int32_t n, uint32_t *out, int32_t *set, size_t cs, uint8_t *hist) {
-  if (!c->donors) return -1;
   int32_t len = dedup_into(c, c->text, n);
   if (len < 0) return -1;
   int32_t count = len == 1 ? 1 : (len > 1 ? len - 1 : 0);
   if ((size_t)count > cs) return -1;
-  if ((size_t)count + 1 > c->sh_cap) {
-    size_t want = ((size_t)count + 1) * 2;
-    uint32_t *sh = realloc(c->sh, want * sizeof(uint32_t));
-    if (!sh) return -1;
-    c->sh = sh;
-    int32_t *tmp = realloc(c->tmp, want * sizeof(int32_t));
-    if (!tmp) return -1;
-    c->tmp = tmp;
-    c->sh_cap = want;
-  }
+  if (!reserve(&c->sh, &c->sh_cap, (size_t)count + 1, sizeof(uint32_t)) || !reserve(&c->tmp, &c->tmp_cap, (size_t)count + 1, sizeof(int32_t))) return -1;
   const uint16_t *cbuf = c->cbuf;
   uint32_t *sh = c->sh;
   if (len == 1) sh[0] = fmix((uint32_t)cbuf[0] ^ 0x3c6ef372u);
@@ -656,45 +643,6 @@ static napi_value analyse_js(napi_env env, napi_callback_info info) {
   return number(env, k);
 }
 
-// initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands, rows)
-static napi_value init_sketch(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  core_t *c = core_of(env);
-  void *p[4];
-  size_t len[4];
-  napi_typedarray_type types[4] = {napi_int8_array, napi_int32_array, napi_uint16_array, napi_uint8_array};
-  if (!c || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) {
-    napi_throw_type_error(env, NULL, "initSketch: init first, then six arguments");
-    return NULL;
-  }
-  int32_t bands = 0, rows = 0;
-  napi_get_value_int32(env, argv[4], &bands);
-  napi_get_value_int32(env, argv[5], &rows);
-  for (int i = 0; i < 4; i++) {
-    if (!typed(env, argv[i], types[i], &p[i], &len[i])) {
-      napi_throw_type_error(env, NULL, "initSketch: a table of the wrong type");
-      return NULL;
-    }
-  }
-  if (len[0] < 65536 || len[1] < 65536 || len[2] < 1 || ((const uint16_t *)p[2])[len[2] - 1] != 0 || bands < 1 || bands > 32 || rows < 1 ||
-      bands * rows > MAX_BINS || len[3] < (size_t)(bands * rows * DRAWS)) {
-    napi_throw_type_error(env, NULL, "initSketch: a table of the wrong size");
-    return NULL;
-  }
-  for (int i = 0; i < 4; i++) {
-    if (c->sk_refs[i]) napi_delete_reference(env, c->sk_refs[i]);
-    napi_create_reference(env, argv[i], 1, &c->sk_refs[i]);
-  }
-  c->digit = p[0];
-  c->unit = p[1];
-  c->boiler = p[2];
-  c->donors = p[3];
-  c->bands = bands;
-  c->rows = rows;
-  return number(env, 1);
-}
-
 napi_value lookup_js(napi_env env, napi_callback_info info);
 napi_value lookup_thresholds_js(napi_env env, napi_callback_info info);
 
@@ -702,7 +650,6 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"init", NULL, init_core, NULL, NULL, NULL, napi_default, NULL},
       {"segment", NULL, segment_js, NULL, NULL, NULL, napi_default, NULL},
-      {"initSketch", NULL, init_sketch, NULL, NULL, NULL, napi_default, NULL},
       {"analyse", NULL, analyse_js, NULL, NULL, NULL, napi_default, NULL},
       {"lookup", NULL, lookup_js, NULL, NULL, NULL, napi_default, NULL},
       {"lookupThresholds", NULL, lookup_thresholds_js, NULL, NULL, NULL, napi_default, NULL},

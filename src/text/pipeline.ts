@@ -202,20 +202,17 @@ export function nativeText(on?: boolean): boolean {
 export function analyse(text: string, groups?: CompiledGroups | GroupsWithDefaults): Analysed {
   const normalized = normalizePost(text);
   let k = -1;
-  if (native) {
-    const core = (textCore ??= loadTextCore(allPunctFeatures));
-    if (core) {
-      const len = normalized.length;
-      if (spans.start.length < len) {
-        spans.start = new Int32Array(len);
-        spans.end = new Int32Array(len);
-      }
-      if (feat.length < 3 * len + 64) feat = new Int32Array(2 * (3 * len + 64));
-      // A shingle per character of the dedup form, which numerals can make up to four times as long.
-      if (shingleBuf.length < 4 * len + 32) shingleBuf = new Int32Array(2 * (4 * len + 32));
-      // The word features, and the signature with the shingle set and its histogram.
-      k = core.analyse(normalized, spans.start, spans.end, feat, sketchOut, shingleBuf, histBuf);
-    } else native = false;
+  if (native && nativeText()) {
+    const len = normalized.length;
+    if (spans.start.length < len) {
+      spans.start = new Int32Array(len);
+      spans.end = new Int32Array(len);
+    }
+    if (feat.length < 3 * len + 64) feat = new Int32Array(2 * (3 * len + 64));
+    // A shingle per character of the dedup form, which numerals can make up to four times as long.
+    if (shingleBuf.length < 4 * len + 32) shingleBuf = new Int32Array(2 * (4 * len + 32));
+    // The word features, and the signature with the shingle set and its histogram.
+    k = textCore!.analyse(normalized, spans.start, spans.end, feat, sketchOut, shingleBuf, histBuf);
   }
   let sketched = -1;
   if (k >= 0) sketched = sketchOut[70]! | 0;

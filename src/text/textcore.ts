@@ -1,10 +1,11 @@
 // The native text core (native/textcore, built by `npm ci`'s postinstall like native/hugepages): the
-// fast segmenter, the classifier's token and bigram features and the dedup signature in C, over the TypeScript segmenter's
-// own tables (segment.ts segmenterTables), registered once per thread. It is only a speed-up: the
-// TypeScript code in segment.ts and pipeline.ts is the reference and the fallback, textcore.test.ts
-// checks that both give the same spans and features, and where the addon did not build (no C
-// compiler) or FRONTLINE_NATIVE=0 is set, the pipeline runs in TypeScript alone. The same addon holds
-// the candidate index's lookup (native/textcore/lookup.c, opinion.candidates.ts lookupChecked).
+// fast segmenter, the classifier's token and bigram features and the dedup signature in C, over the
+// TypeScript modules' own tables (segment.ts segmenterTables, simhash.ts sketchTables), registered
+// once per thread. It is only a speed-up: the TypeScript code in segment.ts, pipeline.ts and
+// simhash.ts is the reference and the fallback, textcore.test.ts checks that both give the same
+// results, and where the addon did not build (no C compiler) or FRONTLINE_NATIVE=0 is set, the
+// pipeline runs in TypeScript alone. The same addon holds the candidate index's lookup
+// (native/textcore/lookup.c, opinion.candidates.ts lookupChecked).
 import { createRequire } from 'node:module';
 import { segmenterTables } from './segment.ts';
 import { DEDUP, sketchTables } from './simhash.ts';
@@ -46,18 +47,31 @@ export interface LookupCore {
 
 interface Addon extends TextCore, LookupCore {
   lookupThresholds(jaccard: number, containment: number, sizeRatio: number): number;
-  init(char: Int32Array, table: Int32Array, edgeBits: Int32Array, wordish: Uint8Array, punct: Int32Array, minLogp: number): number;
-  initSketch(digit: Int8Array, unit: Int32Array, boiler: Uint16Array, donors: Uint8Array, bands: number, rows: number): number;
+  init(
+    char: Int32Array,
+    table: Int32Array,
+    edgeBits: Int32Array,
+    wordish: Uint8Array,
+    punct: Int32Array,
+    digit: Int8Array,
+    unit: Int32Array,
+    boiler: Uint16Array,
+    donors: Uint8Array,
+    minLogp: number,
+    bands: number,
+    rows: number,
+  ): number;
 }
 
 let addon: Addon | null | undefined;
 
+/** The addon unless FRONTLINE_NATIVE=0 turns it off; null where it was not built. */
+const enabledAddon = () => (process.env.FRONTLINE_NATIVE === '0' ? null : textCoreAddon());
+
 /** The native lookup, or null: not built, or turned off by FRONTLINE_NATIVE=0. */
 export function loadLookupCore(): LookupCore | null {
-  if (process.env.FRONTLINE_NATIVE === '0') return null;
-  const a = textCoreAddon();
-  if (!a) return null;
-  a.lookupThresholds(DEDUP.jaccard, DEDUP.containment, DEDUP.sizeRatio);
+  const a = enabledAddon();
+  a?.lookupThresholds(DEDUP.jaccard, DEDUP.containment, DEDUP.sizeRatio);
   return a;
 }
 
@@ -77,12 +91,10 @@ export function textCoreAddon(): Addon | null {
  * feature, all 65,536 filled), or null: not built, or turned off by FRONTLINE_NATIVE=0.
  */
 export function loadTextCore(punct: () => Int32Array): TextCore | null {
-  if (process.env.FRONTLINE_NATIVE === '0') return null;
-  const a = textCoreAddon();
+  const a = enabledAddon();
   if (!a) return null;
   const t = segmenterTables();
-  a.init(t.char, t.table, t.edgeBits, t.wordish, punct(), t.minLogp);
   const k = sketchTables();
-  a.initSketch(k.digit, k.unit, k.boiler, k.donors, k.bands, k.rows);
+  a.init(t.char, t.table, t.edgeBits, t.wordish, punct(), k.digit, k.unit, k.boiler, k.donors, t.minLogp, k.bands, k.rows);
   return a;
 }

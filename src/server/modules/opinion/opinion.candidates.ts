@@ -295,27 +295,14 @@ export class CandidateIndex {
     if (!bulk) return;
     this.bulk = null;
     const n = bulk.n;
-    let buckets = this.mask + 1;
-    while (buckets * 4 < n) buckets *= 2;
+    const buckets = this.bucketsFor(n);
     const mask = buckets - 1;
-    // By bucket, in two passes of a counting sort that each write to few places at a time (one pass
-    // straight into millions of buckets missed the caches on nearly every posting): by the bucket's
-    // high bits into partitions of at most 4,096 buckets, then each partition, now small enough for
-    // the caches, by the low bits. Within a bucket the postings stay in the order added (slot order).
+    // By bucket, in the two passes of a counting sort (byPartition, then each partition by the low
+    // bits). Within a bucket the postings stay in the order added (slot order).
     const src = bulk.pairs;
     const lowBits = Math.min(12, Math.log2(buckets));
     const parts = buckets >>> lowBits;
-    const pStart = new Int32Array(parts + 1);
-    for (let i = 0; i < n; i++) pStart[((src[2 * i]! & mask) >>> lowBits) + 1]!++;
-    for (let q = 0; q < parts; q++) pStart[q + 1]! += pStart[q]!;
-    const tmp = hugeArray(Uint32Array, 2 * n);
-    const pFill = pStart.slice(0, parts);
-    for (let i = 0; i < n; i++) {
-      const key = src[2 * i]!;
-      const at = 2 * pFill[(key & mask) >>> lowBits]!++;
-      tmp[at] = key;
-      tmp[at + 1] = src[2 * i + 1]!;
-    }
+    const { pStart, sorted: tmp } = byPartition(src, n, mask, lowBits);
     const pairs = src; // the second pass writes back over the collected postings
     bulk.pairs = new Uint32Array(0);
     const start = new Int32Array(buckets + 1);
@@ -406,6 +393,34 @@ export class CandidateIndex {
     this.pool[blk + 1]!++;
   }
 
+  /** Buckets for `total` postings: about four each, never fewer than now (a new bucket takes its postings from one old bucket). */
+  private bucketsFor(total: number): number {
+    let buckets = this.mask + 1;
+    while (buckets * 4 < total) buckets *= 2;
+    return buckets;
+  }
+
+  /**
+   * Moves the tail's postings to the front of the pool as (key, slot) pairs, block after block in pool
+   * order (a block's header is ahead of its postings, so reads stay ahead of writes); how many. The
+   * pool's blocks are then gone: compact() only.
+   */
+  private packTail(): number {
+    const pool = this.pool;
+    let w = 0;
+    for (let o = 2; o < this.poolUsed; ) {
+      const head = pool[o + 1]!;
+      const end = o + 2 + 2 * (head >>> 16);
+      for (let j = end - 2 * (head & 0xffff); j < end; j += 2, w += 2) {
+        pool[w] = pool[j]!;
+        pool[w + 1] = pool[j + 1]!;
+      }
+      o = end;
+    }
+    this.poolUsed = 2;
+    return w / 2;
+  }
+
   /**
    * Merges the tail into the compacted part, with buckets for about four keys each. Within a bucket
    * postings are ordered by key, then newest first, so a key is found by binary search and read as
@@ -417,43 +432,23 @@ export class CandidateIndex {
    * bucket, merging each bucket's tail postings (sorted by key, newest first) into the old run, the
    * tail's first on a key (they are newer).
    *
-   * The tail is read in pool order, block after block, and sorted by bucket with the two passes of
-   * endBulk's counting sort, the second one partition by partition as the merge reaches it: every read
-   * is sequential. (Following each bucket's chain of blocks, a cache miss per block, took three
+   * The tail is read in pool order, block after block (packTail), and sorted by bucket with the two
+   * passes of endBulk's counting sort, the second one partition by partition as the merge reaches it:
+   * every read is sequential. (Following each bucket's chain of blocks, a cache miss per block, took three
    * quarters of the index's upkeep: 6.3 of 8.6 µs a post on the pipeline benchmark's stream.) Slots
    * grow with time, so "newest first" is "highest slot first", whatever order the blocks are read in.
    */
   private compact() {
     const oldMask = this.mask;
-    const tn = this.t;
+    const tn = this.packTail();
     const total = this.cN + tn;
-    let buckets = oldMask + 1; // never fewer: a new bucket must take its postings from one old bucket
-    while (buckets * 4 < total) buckets *= 2;
+    const buckets = this.bucketsFor(total);
     const mask = buckets - 1;
-    const { dir, pool, cPairs, poolUsed } = this;
-    // Pass 1: the tail's postings by partition (the bucket's high bits), read in pool order.
+    const { dir, cPairs } = this;
+    // Pass 1: the tail's postings by partition (the bucket's high bits).
     const lowBits = Math.min(12, Math.log2(buckets));
     const parts = buckets >>> lowBits;
-    const pStart = new Int32Array(parts + 1);
-    for (let o = 2; o < poolUsed; ) {
-      const head = pool[o + 1]!;
-      const end = o + 2 + 2 * (head >>> 16);
-      for (let j = end - 2 * (head & 0xffff); j < end; j += 2) pStart[((pool[j]! & mask) >>> lowBits) + 1]!++;
-      o = end;
-    }
-    for (let q = 0; q < parts; q++) pStart[q + 1]! += pStart[q]!;
-    const byPart = hugeArray(Uint32Array, 2 * tn);
-    const pFill = pStart.slice(0, parts);
-    for (let o = 2; o < poolUsed; ) {
-      const head = pool[o + 1]!;
-      const end = o + 2 + 2 * (head >>> 16);
-      for (let j = end - 2 * (head & 0xffff); j < end; j += 2) {
-        const at = 2 * pFill[(pool[j]! & mask) >>> lowBits]!++;
-        byPart[at] = pool[j]!;
-        byPart[at + 1] = pool[j + 1]!;
-      }
-      o = end;
-    }
+    const { pStart, sorted: byPart } = byPartition(this.pool, tn, mask, lowBits);
     const pairs = hugeArray(Uint32Array, 2 * total);
     const next = hugeArray(Int32Array, 2 * buckets + 2); // no tail: every bucket's block is 0
     const lowMask = (1 << lowBits) - 1;
@@ -514,7 +509,6 @@ export class CandidateIndex {
     this.cPairs = 8 * w >= 7 * total ? pairs : trimmed(pairs, 2 * w);
     this.cN = w;
     this.dir = next;
-    this.poolUsed = 2;
     this.t = 0;
   }
 
@@ -769,6 +763,29 @@ function sortBucketLarge(pairs: Uint32Array, from: number, to: number): number {
     pairs[2 * (from + i) + 1] = s;
   });
   return from + copy.length;
+}
+
+/**
+ * The first pass of the counting sort by bucket (endBulk, compact), which writes to few places at a
+ * time (one pass straight into millions of buckets missed the caches on nearly every posting): the
+ * (key, slot) pairs [0, n) of src by partition — the bucket's bits above its low `lowBits`, at most
+ * 4,096 buckets a partition, small enough for the caches in the second pass — each partition in the
+ * order given. Returns the partitions' starts (in pairs) and the sorted copy.
+ */
+function byPartition(src: Uint32Array, n: number, mask: number, lowBits: number): { pStart: Int32Array; sorted: Uint32Array } {
+  const parts = (mask + 1) >>> lowBits;
+  const pStart = new Int32Array(parts + 1);
+  for (let i = 0; i < n; i++) pStart[((src[2 * i]! & mask) >>> lowBits) + 1]!++;
+  for (let q = 0; q < parts; q++) pStart[q + 1]! += pStart[q]!;
+  const sorted = hugeArray(Uint32Array, 2 * n);
+  const pFill = pStart.slice(0, parts);
+  for (let i = 0; i < n; i++) {
+    const key = src[2 * i]!;
+    const at = 2 * pFill[(key & mask) >>> lowBits]!++;
+    sorted[at] = key;
+    sorted[at + 1] = src[2 * i + 1]!;
+  }
+  return { pStart, sorted };
 }
 
 /**

@@ -7,9 +7,9 @@ import type { Actor, Kernel } from '../../kernel/index.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/crypto.ts';
 import { iso } from '../../kernel/time.ts';
-import type { Trx } from '../../db/index.ts';
+import type { DbOrTrx, Trx } from '../../db/index.ts';
 import type { OpinionRefutationsTable } from '../../db/types.ts';
-import { insertHandedOverDraft } from '../publishing/publishing.service.ts';
+import { insertDraft } from '../publishing/publishing.service.ts';
 import { escapeHtml } from '../../../text/escape.ts';
 import { contentUnits, withSamples, refutationRows, type RefutationRow } from './opinion.queries.ts';
 import { inScopeRow, recountRefutations } from './opinion.service.ts';
@@ -18,7 +18,9 @@ import { CLAIM_COVERAGE, claimCoverage, claimShingles, invalidateRefutations } f
 /**
  * A refutation as clients see it. Its status: `published` with a link of its own, or once the article
  * it was handed over as is published (the link is then the article's public page); `handed_over` while
- * that article is not (or no longer) published; else `draft`.
+ * that article is not (or no longer) published; else `draft`. The row's own `status` column says only
+ * whether it has a link of its own (draft | published): the article's state is read with it, never
+ * copied (refutationRows).
  */
 export function presentRefutation(kernel: Kernel, r: RefutationRow) {
   const articleLive = r.content_id !== null && r.content_status === 'published';
@@ -36,7 +38,7 @@ export function presentRefutation(kernel: Kernel, r: RefutationRow) {
   };
 }
 
-const reload = async (kernel: Kernel, db: Kernel['db'] | Trx, id: string) => presentRefutation(kernel, (await refutationRows(db).where('r.id', '=', id).executeTakeFirst())!);
+const reload = async (kernel: Kernel, db: DbOrTrx, id: string) => presentRefutation(kernel, (await refutationRows(db).where('r.id', '=', id).executeTakeFirst())!);
 
 export async function createRefutation(kernel: Kernel, actor: Actor | null, input: { claim: string; facts: string; url?: string }, trxIn?: Trx) {
   const a = await kernel.authz.require(actor, 'opinion.handle');
@@ -90,7 +92,7 @@ export async function updateRefutation(kernel: Kernel, actor: Actor | null, id: 
   await kernel.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('opinion_refutations')
-      .set({ claim: input.claim ?? row.claim, facts: input.facts ?? row.facts, url, status: url ? 'published' : row.content_id ? 'handed_over' : 'draft', updated_at: now })
+      .set({ claim: input.claim ?? row.claim, facts: input.facts ?? row.facts, url, status: url ? 'published' : 'draft', updated_at: now })
       .where('id', '=', id)
       .execute();
     await kernel.audit.record({ actor, action: 'opinion.refutation.update', target: id, detail: { fields: Object.keys(input) } }, trx);
@@ -139,7 +141,7 @@ export async function handOverRefutation(kernel: Kernel, actor: Actor | null, id
   const body = `<p><strong>网传：</strong>${escapeHtml(row.claim)}</p>` + paragraphs.map((p, i) => `<p>${i === 0 ? '<strong>真相：</strong>' : ''}${escapeHtml(p)}</p>`).join('');
   const title = `【辟谣】${row.claim}`.slice(0, 120);
   await kernel.db.transaction().execute(async (trx) => {
-    const contentId = await insertHandedOverDraft(
+    const contentId = await insertDraft(
       kernel,
       trx,
       a,
@@ -147,7 +149,7 @@ export async function handOverRefutation(kernel: Kernel, actor: Actor | null, id
       { kind: 'news', theme: 'opinion_response', title, body, channels: [...HANDOVER_CHANNELS], summary: paragraphs[0]?.slice(0, 300) },
       'opinion.refutation',
     );
-    await trx.updateTable('opinion_refutations').set({ content_id: contentId, status: 'handed_over', updated_at: now }).where('id', '=', id).execute();
+    await trx.updateTable('opinion_refutations').set({ content_id: contentId, updated_at: now }).where('id', '=', id).execute();
     await kernel.audit.record({ actor: a, action: 'opinion.refutation.handover', target: id, detail: { contentId, unit: unit.id, was: row.content_id } }, trx);
   });
   return reload(kernel, kernel.db, id);

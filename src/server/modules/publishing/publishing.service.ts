@@ -67,16 +67,12 @@ export async function createContent(kernel: Kernel, actor: Actor | null, input: 
 }
 
 /**
- * A draft handed over by another module (a refutation drafted in opinion monitoring) for `orgId`,
- * written on behalf of `by`, whom that module has authorised for its own action there. It is only a
- * draft: editing, review (four eyes) and publishing stay with the content roles. In the caller's
- * transaction; its id.
+ * Writes a new draft (its first version, audited) for `orgId` by `a`, in the caller's transaction; its
+ * id. createContent's, and a draft another module hands over (`from`: a refutation drafted in opinion
+ * monitoring), written on behalf of an actor that module has authorised for its own action there: it
+ * is only a draft, and editing, review (four eyes) and publishing stay with the content roles.
  */
-export function insertHandedOverDraft(kernel: Kernel, trx: Trx, by: Actor, orgId: string, input: Omit<CreateContentInput, 'eventId'>, from: string): Promise<string> {
-  return insertDraft(kernel, trx, by, orgId, input, from);
-}
-
-async function insertDraft(kernel: Kernel, trx: Trx, a: Actor, orgId: string, input: CreateContentInput, from: string | null): Promise<string> {
+export async function insertDraft(kernel: Kernel, trx: Trx, a: Actor, orgId: string, input: CreateContentInput, from: string | null): Promise<string> {
   const body = sanitizeBody(input.body);
   const now = iso(kernel.clock());
   const id = newId();

@@ -12,11 +12,13 @@ export function HandOverModal({ refutation, onClose }: { refutation: Refutation 
   const [form] = Form.useForm<{ orgId: string }>();
   const targets = useHandoverTargets(refutation !== null);
   const handOver = useHandOverRefutation();
-  const options = (targets.data?.targets ?? []).map((u) => ({ value: u.id, label: u.name }));
+  const units = targets.data?.targets;
+  const options = (units ?? []).map((u) => ({ value: u.id, label: u.name }));
 
+  // The first unit (the media centre, where there is one) is chosen to begin with.
   useEffect(() => {
-    if (refutation && options.length && !form.getFieldValue('orgId')) form.setFieldsValue({ orgId: options[0]!.value });
-  }, [refutation, options, form]);
+    if (refutation && units?.length && !form.getFieldValue('orgId')) form.setFieldsValue({ orgId: units[0]!.id });
+  }, [refutation, units, form]);
 
   const submit = async () => {
     const { orgId } = await form.validateFields();
