@@ -117,6 +117,17 @@ describeEachDb('opinion refutations handed over to publishing', (ctx) => {
     assert.match(String(created.detail), /opinion\.refutation/);
   });
 
+  test('two hand-overs at once (a double click, two instances): one draft article, the other refused', async () => {
+    const claim = '网传全区明天起停止发放口罩';
+    const id = await draftRefutation(analyst, claim);
+    const both = await Promise.all([1, 2].map(() => analyst.post(`/api/opinion/refutations/${id}/handover`, { orgId: media })));
+    assert.deepEqual(both.map((r) => r.status).sort(), [200, 409], JSON.stringify(both.map((r) => r.body)));
+    const drafts = await ctx().kernel.db.selectFrom('pub_content').select('id').where('title', '=', `【辟谣】${claim}`).execute();
+    assert.equal(drafts.length, 1, 'the refused one left no article behind');
+    const lib = (await analyst.get(`/api/opinion/refutations?q=${encodeURIComponent('停止发放口罩')}`)).body.refutations[0];
+    assert.equal(lib.contentId, drafts[0]!.id);
+  });
+
   test('refused without a change: published with a link of its own, readers, out of scope, unknown, malformed', async () => {
     const linked = (await analyst.post('/api/opinion/refutations', { claim: '网传吃大蒜可以预防新冠病毒感染', facts: '没有证据表明吃大蒜能预防新冠病毒感染。', url: 'https://example.gov.cn/piyao/2' })).body.refutation;
     const done = await analyst.post(`/api/opinion/refutations/${linked.id}/handover`, { orgId: media });

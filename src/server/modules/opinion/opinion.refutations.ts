@@ -149,7 +149,14 @@ export async function handOverRefutation(kernel: Kernel, actor: Actor | null, id
       { kind: 'news', theme: 'opinion_response', title, body, channels: [...HANDOVER_CHANNELS], summary: paragraphs[0]?.slice(0, 300) },
       'opinion.refutation',
     );
-    await trx.updateTable('opinion_refutations').set({ content_id: contentId, updated_at: now }).where('id', '=', id).execute();
+    // Only if no other hand-over came first (a second click, another instance): else nothing is kept.
+    const linked = await trx
+      .updateTable('opinion_refutations')
+      .set({ content_id: contentId, updated_at: now })
+      .where('id', '=', id)
+      .where((eb) => (row.content_id === null ? eb('content_id', 'is', null) : eb('content_id', '=', row.content_id)))
+      .executeTakeFirst();
+    if (Number(linked.numUpdatedRows) !== 1) throw new AppError('conflict', '这条辟谣已转交新闻宣传，稿件尚在办理中');
     await kernel.audit.record({ actor: a, action: 'opinion.refutation.handover', target: id, detail: { contentId, unit: unit.id, was: row.content_id } }, trx);
   });
   return reload(kernel, kernel.db, id);
